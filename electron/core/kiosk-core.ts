@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { languages } from '../../shared/locales.ts';
+import { dateInZone } from '../../shared/calendar.ts';
+import type { Settings } from './settings/schema.ts';
+import { createDispatcher, type Dispatch, type Handlers } from './ipc/dispatch.ts';
+import { EventBus } from './events.ts';
+import { createLogger, type Logger } from './log.ts';
+import { openLedger } from './ledger/db.ts';
+import { seedDemoIfEmpty } from './demo/seed.ts';
+import { SignInService } from './services/sign-in.ts';
+import { SessionManager } from './services/session.ts';
+import { AccountOverviewQuery } from './services/account-overview.ts';
+
+export interface KioskCore {
+  readonly settings: Settings;
+  /** Validates and runs one contract call; never throws. */
+  readonly dispatch: Dispatch;
+  /** Core events (idle warning, session ended) for the host to forward to the screens. */
+  readonly events: EventBus;
+  close(): void;
+}
+
+export interface CoreOptions {
+  /** Folder for the ledger database. */
+  dataDir: string;
+  settings: Settings;
+  logger?: Logger;
+  now?: () => Date;
+}
+
+export const LEDGER_FILE = 'ledger.sqlite';
+
+/** Composes the core: ledger, services and the contract's handlers. Hosts only add transport. */
+export async function startCore(options: CoreOptions): Promise<KioskCore> {
+  const { settings } = options;
+  const now = options.now ?? (() => new Date());
+  const log = options.logger ?? createLogger();
+  mkdirSync(options.dataDir, { recursive: true });
+  const db = await openLedger(path.join(options.dataDir, LEDGER_FILE));
+  const today = () => dateInZone(now(), settings.timeZone);
+
+  if (settings.demo.enabled) {
+    const started = Date.now();
+    const { seeded } = await seedDemoIfEmpty(db, {
+      seed: settings.demo.seed,
+      customers: settings.demo.customers,
+      asOf: today(),
+      branchId: settings.branchId,
+      currency: settings.currency,
+      countryCallingCode: settings.countryCallingCode,
+    });
+    if (seeded) log.info({ customers: settings.demo.customers, ms: Date.now() - started }, 'demo branch loaded');
+  }
+
+  const events = new EventBus();
+  const session = new SessionManager(settings.idle, events, now);
+  const signIn = new SignInService(db, settings.countryCallingCode, now);
+  const overview = new AccountOverviewQuery(db);
+
+  const handlers: Handlers = {
+    'kiosk.info': () => ({
+      kioskId: settings.kioskId,
+      branchId: settings.branchId,
+      branchName: settings.branchName,
+      defaultLanguage: settings.language,
+      languages: [...languages],
+      currency: settings.currency,
+      idle: settings.idle,
+    }),
+    'session.signIn': async ({ identifier, pin }) => {
+      const who = await signIn.signIn(identifier, pin);
+      session.start(who);
+      log.info({ event: 'signIn' }, 'customer signed in');
+      return { customerName: who.customerName, language: who.language, idle: settings.idle };
+    },
+    'session.signOut': () => {
+      session.end('signedOut');
+      return {};
+    },
+    'session.touch': () => ({ idleDeadline: session.touch().toISOString() }),
+    'account.overview': () => overview.get(session.require().accountId, today()),
+  };
+
+  return {
+    settings,
+    dispatch: createDispatcher(handlers, log),
+    events,
+    close() {
+      session.end('signedOut');
+      db.close();
+    },
+  };
+}
+

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { Change, ledgerAccounts, type ChangeOf, type JournalEntry } from '../../../shared/changes.ts';
+import { KioskError } from '../../../shared/errors.ts';
+import type { Database } from './db.ts';
+
+export interface ApplyResult {
+  applied: number;
+  duplicates: number;
+}
+
+type Outcome = 'applied' | 'duplicate';
+
+/**
+ * The one way data enters the ledger from outside: demo data on first start, and the sync
+ * worker's pulled pages later. A batch commits in one transaction or not at all; reference data
+ * is upserted, money facts are deduplicated by idempotency key (same key with a different payload
+ * is a conflict, never a silent overwrite).
+ */
+export class ChangeApplier {
+  readonly #db: Database;
+  readonly #stmts;
+  readonly #applyBatch;
+
+  constructor(db: Database) {
+    this.#db = db;
+    const p = (sql: string) => db.prepare(sql);
+    this.#stmts = {
+      offering: p(`INSERT INTO product_offerings (id, name, kind, currency, recurring_minor) VALUES (@id, @name, @kind, @currency, @recurringMinor)
+        ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, currency = excluded.currency, recurring_minor = excluded.recurring_minor`),
+      clearAllowances: p(`DELETE FROM offering_allowances WHERE offering_id = ?`),
+      allowance: p(`INSERT INTO offering_allowances (offering_id, usage_type, unit, quantity) VALUES (?, ?, ?, ?)`),
+      customer: p(`INSERT INTO customers (id, branch_id, name, email, phone, language, pin_hash, created_at)
+        VALUES (@id, @branchId, @name, @email, @phone, @language, @pinHash, @createdAt)
+        ON CONFLICT(id) DO UPDATE SET branch_id = excluded.branch_id, name = excluded.name, email = excluded.email,
+          phone = excluded.phone, language = excluded.language, pin_hash = excluded.pin_hash`),
+      account: p(`INSERT INTO billing_accounts (id, account_no, customer_id, currency, bill_cycle_day, credit_limit_minor, opened_on)
+        VALUES (@id, @accountNo, @customerId, @currency, @billCycleDay, @creditLimitMinor, @openedOn)
+        ON CONFLICT(id) DO UPDATE SET account_no = excluded.account_no, customer_id = excluded.customer_id, currency = excluded.currency,
+          bill_cycle_day = excluded.bill_cycle_day, credit_limit_minor = excluded.credit_limit_minor`),
+      product: p(`INSERT INTO products (id, account_id, offering_id, kind, identifier, status, started_on)
+        VALUES (@id, @accountId, @offeringId, @kind, @identifier, @status, @startedOn)
+        ON CONFLICT(id) DO UPDATE SET account_id = excluded.account_id, offering_id = excluded.offering_id, kind = excluded.kind,
+          identifier = excluded.identifier, status = excluded.status`),
+      usage: p(`INSERT INTO usage_records (id, product_id, usage_type, unit, quantity, usage_date, rated_minor)
+        VALUES (@id, @productId, @usageType, @unit, @quantity, @usageDate, @ratedMinor)
+        ON CONFLICT(id) DO NOTHING`),
+      entryByKey: p(`SELECT payload_hash FROM journal_entries WHERE idempotency_key = ?`).pluck(),
+      entry: p(`INSERT INTO journal_entries (id, idempotency_key, payload_hash, entry_type, account_id, currency, occurred_at, recorded_at, origin)
+        VALUES (@id, @idempotencyKey, @payloadHash, @entryType, @accountId, @currency, @occurredAt, @recordedAt, @origin)`),
+      posting: p(`INSERT INTO postings (entry_id, ledger_account, amount_minor, currency) VALUES (?, ?, ?, ?)`),
+      bill: p(`INSERT INTO bills (id, bill_no, account_id, bill_date, period_start, period_end, payment_due_date, currency,
+          tax_excluded_minor, tax_minor, tax_included_minor, state, entry_id)
+        VALUES (@id, @billNo, @accountId, @billDate, @periodStart, @periodEnd, @paymentDueDate, @currency,
+          @taxExcludedMinor, @taxMinor, @taxIncludedMinor, 'sent', @entryId)`),
+      billLine: p(`INSERT INTO bill_lines (id, bill_id, product_id, line_type, description, amount_minor) VALUES (?, ?, ?, ?, ?, ?)`),
+      payment: p(`INSERT INTO payments (id, account_id, amount_minor, currency, payment_method, channel, point_of_interaction,
+          authorization_code, correlator_id, status, entry_id, created_at, updated_at)
+        VALUES (@id, @accountId, @amountMinor, @currency, @paymentMethod, @channel, @pointOfInteraction,
+          @authorizationCode, @correlatorId, 'done', @entryId, @occurredAt, @occurredAt)`),
+    };
+    this.#applyBatch = db.transaction((changes: readonly Change[]) => {
+      const result: ApplyResult = { applied: 0, duplicates: 0 };
+      for (const change of changes) {
+        if (this.#applyOne(change) === 'applied') result.applied++;
+        else result.duplicates++;
+      }
+      return result;
+    });
+  }
+
+  /** Validates every change first: a bad change rejects the whole batch and changes nothing. */
+  apply(raw: readonly unknown[]): ApplyResult {
+    const changes = raw.map((item, index) => {
+      const parsed = Change.safeParse(item);
+      if (!parsed.success) {
+        throw new KioskError('VALIDATION', `Change ${index} is not valid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`, {
+          index,
+          path: parsed.error.issues[0]?.path.join('.'),
+        });
+      }
+      return parsed.data;
+    });
+    return this.#applyBatch(changes);
+  }
+
+  #applyOne(change: Change): Outcome {
+    const s = this.#stmts;
+    switch (change.type) {
+      case 'offering.upsert':
+        s.offering.run(change);
+        s.clearAllowances.run(change.id);
+        for (const a of change.allowances) s.allowance.run(change.id, a.type, a.unit, a.quantity);
+        return 'applied';
+      case 'customer.upsert':
+        s.customer.run(change);
+        return 'applied';
+      case 'account.upsert':
+        s.account.run(change);
+        return 'applied';
+      case 'product.upsert':
+        s.product.run(change);
+        return 'applied';
+      case 'usage.recorded':
+        return s.usage.run(change).changes === 1 ? 'applied' : 'duplicate';
+      case 'bill.issued':
+        return this.#applyBill(change);
+      case 'payment.recorded':
+        return this.#applyPayment(change);
+    }
+  }
+
+  #applyBill(bill: ChangeOf<'bill.issued'>): Outcome {
+    const taxExcluded = bill.lines.reduce((sum, l) => sum + l.amountMinor, 0);
+    const taxIncluded = taxExcluded + bill.taxMinor;
+    const receivable = sumFor(bill.entry, ledgerAccounts.receivable(bill.accountId));
+    if (bill.entry.accountId !== bill.accountId || receivable !== taxIncluded) {
+      throw new KioskError('VALIDATION', `Bill ${bill.billNo}: its journal entry does not charge the bill's total to its account`);
+    }
+    if (this.#insertEntry(bill.entry, bill) === 'duplicate') return 'duplicate';
+    this.#stmts.bill.run({ ...bill, taxExcludedMinor: taxExcluded, taxIncludedMinor: taxIncluded, entryId: bill.entry.id });
+    for (const l of bill.lines) this.#stmts.billLine.run(l.id, bill.id, l.productId, l.lineType, l.description, l.amountMinor);
+    return 'applied';
+  }
+
+  #applyPayment(payment: ChangeOf<'payment.recorded'>): Outcome {
+    const credited = -sumFor(payment.entry, ledgerAccounts.receivable(payment.accountId));
+    if (payment.entry.accountId !== payment.accountId || credited !== payment.amountMinor) {
+      throw new KioskError('VALIDATION', `Payment ${payment.id}: its journal entry does not credit the amount to its account`);
+    }
+    if (this.#insertEntry(payment.entry, payment) === 'duplicate') return 'duplicate';
+    this.#stmts.payment.run({ ...payment, entryId: payment.entry.id, occurredAt: payment.entry.occurredAt });
+    return 'applied';
+  }
+
+  #insertEntry(entry: JournalEntry, fact: Change): Outcome {
+    const payloadHash = createHash('sha256').update(JSON.stringify(fact)).digest('hex');
+    const existing = this.#stmts.entryByKey.get(entry.idempotencyKey) as string | undefined;
+    if (existing !== undefined) {
+      if (existing === payloadHash) return 'duplicate';
+      throw new KioskError('CONFLICT', `A different fact was already recorded under ${entry.idempotencyKey}`);
+    }
+    this.#stmts.entry.run({ ...entry, payloadHash, recordedAt: new Date().toISOString() });
+    for (const p of entry.postings) this.#stmts.posting.run(entry.id, p.ledgerAccount, p.amountMinor, entry.currency);
+    return 'applied';
+  }
+
+  get db(): Database {
+    return this.#db;
+  }
+}
+
+function sumFor(entry: JournalEntry, ledgerAccount: string): number {
+  return entry.postings.filter((p) => p.ledgerAccount === ledgerAccount).reduce((sum, p) => sum + p.amountMinor, 0);
+}

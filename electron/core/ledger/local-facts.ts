@@ -1,0 +1,29 @@
+import type { Change } from '../../../shared/changes.ts';
+import type { Database } from './db.ts';
+import { ChangeApplier, type ApplyResult } from './apply-changes.ts';
+
+/**
+ * Facts that happen at this kiosk (a payment taken, cash received): the fact, its postings and
+ * its outbox row commit in one transaction, so the sync worker can never miss or invent one.
+ * The outbox's device_seq numbers them without gaps.
+ */
+export class LocalFacts {
+  readonly #applier: ChangeApplier;
+  readonly #outbox;
+  readonly #record;
+
+  constructor(db: Database, applier = new ChangeApplier(db)) {
+    this.#applier = applier;
+    this.#outbox = db.prepare(`INSERT INTO outbox (event_id, event_type, payload, created_at) VALUES (?, ?, ?, ?)`);
+    this.#record = db.transaction((fact: Change, now: string): ApplyResult => {
+      const result = this.#applier.apply([fact]);
+      if (result.applied === 1) this.#outbox.run(fact.id, fact.type, JSON.stringify(fact), now);
+      return result;
+    });
+  }
+
+  /** Records the fact once; recording the same fact again changes nothing. */
+  record(fact: Change, now = new Date()): ApplyResult {
+    return this.#record(fact, now.toISOString());
+  }
+}

@@ -1,0 +1,10 @@
+import type { Database } from 'better-sqlite3';
+import * as initial from './0001-initial.ts';
+
+export interface Migration {
+  name: string;
+  up(db: Database): void;
+}
+
+/** In order; append new migrations, never edit applied ones. */
+export const migrations: Migration[] = [{ name: '0001-initial', up: initial.up }];

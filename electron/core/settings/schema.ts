@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { Language } from '../../../shared/locales.ts';
+import { IdleSettings } from '../../../shared/contract/schemas.ts';
+
+/** One schema for the kiosk's settings, whichever store (electron-store or conf) holds them. */
+export const Settings = z
+  .object({
+    kioskId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$/, 'letters, digits, - and _ only').default('KIOSK-001'),
+    branchId: z.string().regex(/^[A-Z0-9-]{2,20}$/, 'upper-case letters, digits and - only').default('MAD-01'),
+    branchName: z.string().min(1).max(80).default('Madrid Gran Vía'),
+    language: Language.default('en'),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR').default('EUR'),
+    countryCallingCode: z.string().regex(/^\d{1,3}$/, 'digits only, such as 34').default('34'),
+    timeZone: z
+      .string()
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'an IANA time zone such as Europe/Madrid')
+      .default('Europe/Madrid'),
+    idle: IdleSettings.default({ timeoutSeconds: 60, warningSeconds: 15 }),
+    hubUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
+    demo: z
+      .object({
+        enabled: z.boolean().default(true),
+        seed: z.number().int().default(20261126),
+        customers: z.number().int().min(1).max(200_000).default(500),
+      })
+      .default({ enabled: true, seed: 20261126, customers: 500 }),
+  })
+  .strict();
+export type Settings = z.infer<typeof Settings>;
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+/** Parses raw settings, or throws one clear message naming every bad field. */
+export function parseSettings(raw: unknown, where: string): Settings {
+  const result = Settings.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+  throw new SettingsError(`The kiosk settings in ${where} are not valid:\n${problems}`);
+}
+
+/** Whatever holds the settings on this host. */
+export interface SettingsStore {
+  readonly path: string;
+  read(): Settings;
+}

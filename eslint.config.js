@@ -1,0 +1,47 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+
+// The layering of DESIGN §1, enforced: what each runtime may import.
+const nodeBuiltins = { group: ['node:*'], message: 'The renderer is sandboxed: no Node modules.' };
+const electronImport = { name: 'electron', message: 'Only electron/main.ts, electron/preload.ts and electron/shell/ may import electron.' };
+const coreFromRenderer = { group: ['**/electron/**', '**/hub/**'], message: 'The renderer talks to the core only through the contract (window.kiosk).' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'bench/results/**', 'bench/.cache/**', 'test-results/**', '.scratch/**', '.kiosk-data/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+  },
+  {
+    files: ['renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronImport], patterns: [nodeBuiltins, coreFromRenderer] }],
+    },
+  },
+  {
+    files: ['electron/core/**', 'electron/browser-host/**', 'shared/**', 'hub/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electronImport] }] },
+  },
+  {
+    files: ['shared/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [electronImport], patterns: [{ group: ['node:*'], message: 'shared/ runs in every layer, the renderer too.' }, { group: ['**/electron/**', '**/renderer/**', '**/hub/**'], message: 'shared/ depends on nothing of ours.' }] },
+      ],
+    },
+  },
+);

@@ -1,0 +1,116 @@
+import type { Language } from '../../../shared/locales.ts';
+import { textDirection } from '../../../shared/locales.ts';
+import { formatMoney, type Money } from '../../../shared/money.ts';
+import { en } from './en.ts';
+import { es } from './es.ts';
+import { ar } from './ar.ts';
+import type { Messages, PluralKey, PluralMessage, TextKey } from './types.ts';
+
+export type { Messages, PluralKey, TextKey, MessageKey, PluralMessage } from './types.ts';
+
+export const catalogues: Readonly<Record<Language, Messages>> = { en, es, ar };
+
+/** Each language's name written in that language, for the language buttons. */
+export const languageNames: Readonly<Record<Language, string>> = { en: 'English', es: 'Español', ar: 'العربية' };
+
+/** Locale used for numbers, money, dates and times (the `lang` attribute stays the bare language). */
+export const formatLocales: Readonly<Record<Language, string>> = { en: 'en-GB', es: 'es-ES', ar: 'ar' };
+
+export type Params = Readonly<Record<string, string | number>>;
+export type QuantityUnit = 'MB' | 'min' | 'SMS';
+
+const FSI = '\u2068';
+const PDI = '\u2069';
+const MB_PER_GB = 1024;
+
+/**
+ * Everything language-dependent for one language: messages (with plurals chosen by
+ * Intl.PluralRules), numbers, money, calendar dates and times. Immutable; the app derives a new
+ * one whenever the language changes.
+ */
+export class Translator {
+  readonly language: Language;
+  readonly locale: string;
+  readonly dir: 'ltr' | 'rtl';
+  readonly #messages: Messages;
+  readonly #plurals: Intl.PluralRules;
+  readonly #numbers: Intl.NumberFormat;
+  readonly #dates: Intl.DateTimeFormat;
+  readonly #shortDates: Intl.DateTimeFormat;
+  readonly #times: Intl.DateTimeFormat;
+
+  constructor(language: Language) {
+    this.language = language;
+    this.locale = formatLocales[language];
+    this.dir = textDirection[language];
+    this.#messages = catalogues[language];
+    this.#plurals = new Intl.PluralRules(this.locale);
+    this.#numbers = new Intl.NumberFormat(this.locale);
+    this.#dates = new Intl.DateTimeFormat(this.locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    this.#shortDates = new Intl.DateTimeFormat(this.locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+    this.#times = new Intl.DateTimeFormat(this.locale, { hour: '2-digit', minute: '2-digit' });
+  }
+
+  /** A plain message with `{placeholders}` filled in. */
+  t(key: TextKey, params?: Params): string {
+    return this.#fill(this.#messages[key] as string, params);
+  }
+
+  /** A plural message for `count`; `{count}` is the count formatted for the locale. */
+  plural(key: PluralKey, count: number, params?: Params): string {
+    const forms = this.#messages[key] as PluralMessage;
+    const form = forms[this.#plurals.select(count)] ?? forms.other;
+    return this.#fill(form, { count: this.number(count), ...params });
+  }
+
+  number(value: number, options?: Intl.NumberFormatOptions): string {
+    return options ? new Intl.NumberFormat(this.locale, options).format(value) : this.#numbers.format(value);
+  }
+
+  money(value: Money): string {
+    return formatMoney(value, this.locale);
+  }
+
+  /** A calendar date (YYYY-MM-DD, the operator's date) written out in full, e.g. 14 March 2025. */
+  date(calendarDate: string): string {
+    return this.#dates.format(calendarDateToUtc(calendarDate));
+  }
+
+  /** A span of calendar dates, e.g. 1–28 Feb 2025. */
+  dateRange(start: string, end: string): string {
+    return this.#shortDates.formatRange(calendarDateToUtc(start), calendarDateToUtc(end));
+  }
+
+  /** Hours and minutes of an instant in the kiosk's own time zone, e.g. 14:05. */
+  time(instant: string | Date): string {
+    return this.#times.format(typeof instant === 'string' ? new Date(instant) : instant);
+  }
+
+  /** A usage quantity: megabytes become GB from 1 GB up, minutes and texts keep their unit. */
+  quantity(value: number, unit: QuantityUnit): string {
+    switch (unit) {
+      case 'MB':
+        return value >= MB_PER_GB
+          ? this.number(value / MB_PER_GB, { style: 'unit', unit: 'gigabyte', unitDisplay: 'short', maximumFractionDigits: 1 })
+          : this.number(value, { style: 'unit', unit: 'megabyte', unitDisplay: 'short', maximumFractionDigits: 0 });
+      case 'min':
+        return this.number(value, { style: 'unit', unit: 'minute', unitDisplay: 'short', maximumFractionDigits: 0 });
+      case 'SMS':
+        return this.plural('usage.texts', value);
+    }
+  }
+
+  #fill(template: string, params?: Params): string {
+    if (!params) return template;
+    return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+      const value = params[name];
+      if (value === undefined) return whole;
+      // In right-to-left text, isolate inserted names, numbers and amounts so they keep their own direction.
+      return this.dir === 'rtl' ? FSI + String(value) + PDI : String(value);
+    });
+  }
+}
+
+function calendarDateToUtc(calendarDate: string): Date {
+  return new Date(`${calendarDate}T00:00:00Z`);
+}

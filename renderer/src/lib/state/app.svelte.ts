@@ -1,0 +1,209 @@
+import type { KioskApi } from '../../../../shared/contract/index.ts';
+import type { AccountOverview, KioskInfo, SessionInfo } from '../../../../shared/contract/schemas.ts';
+import { languages as allLanguages, type Language } from '../../../../shared/locales.ts';
+import { Translator } from '../../i18n/index.ts';
+import { BarcodeWedge } from './barcode.ts';
+import { IdleCountdown } from './idle.svelte.ts';
+import { SignInState } from './sign-in.svelte.ts';
+import { TouchThrottle } from './throttle.ts';
+
+export type Screen = 'attract' | 'signIn' | 'overview' | 'ending';
+export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
+
+export interface AppOptions {
+  /** Clears storage and reloads; the real one is lib/wipe.ts. */
+  wipe: () => Promise<void> | void;
+  now?: () => number;
+  /** Least time between two activity touches (default 5 s). */
+  touchIntervalMs?: number;
+  /** An untouched sign-in screen goes back to the attract screen after this long (default: the kiosk's idle timeout). */
+  signInTimeoutMs?: number;
+  barcode?: BarcodeWedge;
+}
+
+/**
+ * The whole kiosk screen flow: attract → sign-in → account overview → wipe and reload. Holds
+ * everything the screens show, takes the API as a parameter (tests pass a fake) and reacts to
+ * the core's session events.
+ */
+export class AppState {
+  screen = $state<Screen>('attract');
+  info = $state<KioskInfo | null>(null);
+  language = $state<Language>('en');
+  largeText = $state(false);
+  highContrast = $state(false);
+  session = $state<SessionInfo | null>(null);
+  overview = $state<AccountOverview | null>(null);
+  overviewLoad = $state<LoadState>('idle');
+  signIn = $state<SignInState | null>(null);
+
+  readonly tr: Translator = $derived(new Translator(this.language));
+  readonly idle: IdleCountdown;
+  readonly barcode: BarcodeWedge;
+  readonly api: KioskApi;
+
+  readonly #options: AppOptions;
+  readonly #throttle: TouchThrottle;
+  readonly #subscriptions: Array<() => void> = [];
+  #languageChosen = false;
+  #ending = false;
+  #signInTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(api: KioskApi, options: AppOptions) {
+    this.api = api;
+    this.#options = options;
+    const now = options.now ?? (() => Date.now());
+    this.idle = new IdleCountdown(now);
+    this.barcode = options.barcode ?? new BarcodeWedge();
+    this.#throttle = new TouchThrottle({ intervalMs: options.touchIntervalMs ?? 5000, now });
+  }
+
+  get signedIn(): boolean {
+    return this.session !== null;
+  }
+
+  /** Languages this kiosk offers, in the contract's order. */
+  get languages(): readonly Language[] {
+    const offered = this.info?.languages;
+    return offered && offered.length > 0 ? allLanguages.filter((l) => offered.includes(l)) : allLanguages;
+  }
+
+  /** Subscribes to the core's events and reads the kiosk's settings (default language). */
+  async init(): Promise<void> {
+    this.#subscriptions.push(
+      this.api.on('session.idleWarning', ({ secondsLeft }) => {
+        if (this.signedIn && !this.#ending) this.idle.show(secondsLeft);
+      }),
+      this.api.on('session.resumed', () => this.idle.hide()),
+      this.api.on('session.ended', () => void this.end()),
+    );
+    const result = await this.api.invoke('kiosk.info', {});
+    if (!result.ok) return; // keep English and every language; sign-in still works
+    this.info = result.value;
+    if (!this.#languageChosen && !this.signedIn) this.language = result.value.defaultLanguage;
+  }
+
+  /** The customer picked a language on the attract screen: it wins over their saved preference. */
+  chooseLanguage(language: Language): void {
+    this.language = language;
+    this.#languageChosen = true;
+  }
+
+  toggleLargeText(): void {
+    this.largeText = !this.largeText;
+  }
+
+  toggleHighContrast(): void {
+    this.highContrast = !this.highContrast;
+  }
+
+  /** Attract → sign-in, optionally with a scanned account number already filled in. */
+  start(prefill?: string): void {
+    if (this.#ending || this.screen !== 'attract') return;
+    this.barcode.reset();
+    this.signIn = new SignInState(this.api, { onSuccess: (session) => this.#signedIn(session), ...(prefill ? { prefill } : {}) });
+    this.screen = 'signIn';
+    this.#armSignInTimer();
+  }
+
+  /** Back to the attract screen, forgetting anything typed. */
+  cancelSignIn(): void {
+    if (this.screen !== 'signIn') return;
+    this.#clearSignInTimer();
+    this.signIn = null;
+    this.screen = 'attract';
+  }
+
+  async loadOverview(): Promise<void> {
+    if (!this.signedIn) return;
+    this.overviewLoad = 'loading';
+    const result = await this.api.invoke('account.overview', {});
+    if (!this.signedIn) return; // the session ended meanwhile
+    if (result.ok) {
+      this.overview = result.value;
+      this.overviewLoad = 'ready';
+    } else if (result.error.code === 'NOT_SIGNED_IN') {
+      await this.end();
+    } else {
+      this.overviewLoad = 'error';
+    }
+  }
+
+  async signOut(): Promise<void> {
+    if (this.#ending) return;
+    try {
+      await this.api.invoke('session.signOut', {});
+    } finally {
+      // Signed out or not, this screen must not keep the customer's data.
+      await this.end();
+    }
+  }
+
+  /** The session is over (signed out, timed out or ended by the core): drop everything, wipe, reload. */
+  async end(): Promise<void> {
+    if (this.#ending) return;
+    this.#ending = true;
+    this.#clearSignInTimer();
+    this.idle.hide();
+    this.session = null;
+    this.overview = null;
+    this.signIn = null;
+    this.overviewLoad = 'idle';
+    this.screen = 'ending';
+    await this.#options.wipe();
+  }
+
+  /** Any pointer or key anywhere. Signed in, it keeps the session alive; on sign-in it keeps the form open. */
+  activity(): void {
+    if (this.#ending) return;
+    if (this.screen === 'signIn') {
+      this.#armSignInTimer();
+      return;
+    }
+    if (!this.signedIn) return;
+    if (this.#throttle.hit(this.idle.visible)) void this.#touch();
+  }
+
+  /** "I'm still here" on the idle warning. */
+  stillHere(): void {
+    this.idle.hide();
+    if (this.#throttle.hit(true)) void this.#touch();
+  }
+
+  dispose(): void {
+    this.#clearSignInTimer();
+    this.idle.dispose();
+    for (const off of this.#subscriptions.splice(0)) off();
+  }
+
+  #signedIn(session: SessionInfo): void {
+    this.#clearSignInTimer();
+    this.session = session;
+    if (!this.#languageChosen) this.language = session.language;
+    this.signIn = null;
+    this.#throttle.reset();
+    this.#throttle.hit(); // signing in was the latest activity
+    this.screen = 'overview';
+    void this.loadOverview();
+  }
+
+  async #touch(): Promise<void> {
+    const result = await this.api.invoke('session.touch', {});
+    if (result.ok) {
+      this.idle.hide();
+    } else if (result.error.code === 'NOT_SIGNED_IN') {
+      await this.end();
+    }
+  }
+
+  #armSignInTimer(): void {
+    this.#clearSignInTimer();
+    const ms = this.#options.signInTimeoutMs ?? (this.info?.idle.timeoutSeconds ?? 60) * 1000;
+    this.#signInTimer = setTimeout(() => this.cancelSignIn(), ms);
+  }
+
+  #clearSignInTimer(): void {
+    if (this.#signInTimer !== undefined) clearTimeout(this.#signInTimer);
+    this.#signInTimer = undefined;
+  }
+}

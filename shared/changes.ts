@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { CalendarDate, Instant, ProductKind, ProductStatus, UsageType, UsageUnit } from './contract/schemas.ts';
+import { Language } from './locales.ts';
+
+/**
+ * Changes are how data reaches a kiosk's ledger: the demo-data generator on first start and
+ * the sync worker's pull both go through the one `applyChanges` path. Reference data is upserted;
+ * money facts (bills, payments) carry a journal entry with an idempotency key, so applying the
+ * same fact twice changes nothing.
+ */
+const Currency = z.string().regex(/^[A-Z]{3}$/);
+const Id = z.string().min(1).max(64);
+const MinorUnits = z.number().int().refine(Number.isSafeInteger);
+
+export const Posting = z.object({
+  ledgerAccount: z.string().min(1).max(100),
+  amountMinor: MinorUnits,
+});
+export type Posting = z.infer<typeof Posting>;
+
+export const JournalEntry = z
+  .object({
+    id: Id,
+    idempotencyKey: z.string().min(1).max(200),
+    entryType: z.enum(['bill', 'payment', 'adjustment']),
+    accountId: Id,
+    currency: Currency,
+    occurredAt: Instant,
+    origin: z.string().min(1).max(64),
+    postings: z.array(Posting).min(2),
+  })
+  .refine((e) => e.postings.reduce((sum, p) => sum + p.amountMinor, 0) === 0, {
+    message: 'postings of a journal entry must sum to zero',
+    path: ['postings'],
+  });
+export type JournalEntry = z.infer<typeof JournalEntry>;
+
+export const Allowance = z.object({ type: UsageType, unit: UsageUnit, quantity: z.number().int().nonnegative().nullable() });
+
+export const Change = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('offering.upsert'),
+    id: Id,
+    name: z.string().min(1),
+    kind: ProductKind,
+    currency: Currency,
+    recurringMinor: MinorUnits.nonnegative(),
+    allowances: z.array(Allowance),
+  }),
+  z.object({
+    type: z.literal('customer.upsert'),
+    id: Id,
+    branchId: z.string(),
+    name: z.string().min(1),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    language: Language,
+    pinHash: z.string().min(1),
+    createdAt: Instant,
+  }),
+  z.object({
+    type: z.literal('account.upsert'),
+    id: Id,
+    accountNo: z.string(),
+    customerId: Id,
+    currency: Currency,
+    billCycleDay: z.number().int().min(1).max(28),
+    creditLimitMinor: MinorUnits.nonnegative(),
+    openedOn: CalendarDate,
+  }),
+  z.object({
+    type: z.literal('product.upsert'),
+    id: Id,
+    accountId: Id,
+    offeringId: Id,
+    kind: ProductKind,
+    identifier: z.string().min(1),
+    status: ProductStatus,
+    startedOn: CalendarDate,
+  }),
+  z.object({
+    type: z.literal('usage.recorded'),
+    id: Id,
+    productId: Id,
+    usageType: UsageType,
+    unit: UsageUnit,
+    quantity: z.number().nonnegative(),
+    usageDate: CalendarDate,
+    ratedMinor: MinorUnits,
+  }),
+  z.object({
+    type: z.literal('bill.issued'),
+    id: Id,
+    billNo: z.string(),
+    accountId: Id,
+    billDate: CalendarDate,
+    periodStart: CalendarDate,
+    periodEnd: CalendarDate,
+    paymentDueDate: CalendarDate,
+    currency: Currency,
+    taxMinor: MinorUnits,
+    lines: z.array(
+      z.object({
+        id: Id,
+        productId: Id.nullable(),
+        lineType: z.enum(['recurring', 'usage', 'oneTime', 'discount']),
+        description: z.string(),
+        amountMinor: MinorUnits,
+      }),
+    ),
+    entry: JournalEntry,
+  }),
+  z.object({
+    type: z.literal('payment.recorded'),
+    id: Id,
+    accountId: Id,
+    currency: Currency,
+    amountMinor: MinorUnits.positive(),
+    paymentMethod: z.enum(['card', 'cash', 'directDebit', 'bankTransfer']),
+    channel: z.enum(['kiosk', 'store', 'online', 'bank']),
+    pointOfInteraction: z.string().nullable(),
+    authorizationCode: z.string().nullable(),
+    correlatorId: z.string().nullable(),
+    entry: JournalEntry,
+  }),
+]);
+export type Change = z.infer<typeof Change>;
+export type ChangeOf<T extends Change['type']> = Extract<Change, { type: T }>;
+
+/** Ledger account names, so the same strings are used by every writer and reader. */
+export const ledgerAccounts = {
+  receivable: (accountId: string) => `receivable:${accountId}`,
+  revenue: 'revenue:services',
+  taxPayable: 'tax:payable',
+  cash: (channel: string) => `cash:${channel}`,
+} as const;

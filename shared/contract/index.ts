@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { AccountOverview, Empty, KioskInfo, SessionInfo, SignInInput, Instant } from './schemas.ts';
+import { resultSchema, type Result } from '../errors.ts';
+
+/**
+ * The one contract between the kiosk screens and the core. Each channel maps to zod input and
+ * output schemas; the preload bridge, the browser host, the main-side registration and the
+ * renderer's KioskApi type are all derived from this object. Adding a channel is one edit here
+ * plus its handler.
+ */
+export const channels = {
+  'kiosk.info': { input: Empty, output: KioskInfo },
+  'session.signIn': { input: SignInInput, output: SessionInfo },
+  'session.signOut': { input: Empty, output: Empty },
+  /** The customer touched the screen: pushes the idle deadline back. */
+  'session.touch': { input: Empty, output: z.object({ idleDeadline: Instant }) },
+  'account.overview': { input: Empty, output: AccountOverview },
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+
+export const events = {
+  'session.idleWarning': z.object({ secondsLeft: z.number().int().nonnegative() }),
+  'session.resumed': Empty,
+  'session.ended': z.object({ reason: z.enum(['signedOut', 'idleTimeout']) }),
+} as const satisfies Record<string, z.ZodType>;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type ChannelInput<C extends ChannelName> = z.input<Channels[C]['input']>;
+export type ParsedInput<C extends ChannelName> = z.output<Channels[C]['input']>;
+export type ChannelOutput<C extends ChannelName> = z.output<Channels[C]['output']>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const channelNames = Object.keys(channels) as ChannelName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isChannelName(name: unknown): name is ChannelName {
+  return typeof name === 'string' && Object.hasOwn(channels, name);
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
+
+/** What a host puts in front of the renderer: untyped, restricted to the contract's names. */
+export interface KioskBridge {
+  invoke(channel: string, input: unknown): Promise<unknown>;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}
+
+/** The typed client the screens use. */
+export interface KioskApi {
+  invoke<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+const resultSchemas = Object.fromEntries(
+  channelNames.map((name) => [name, resultSchema(channels[name].output)]),
+) as unknown as { [C in ChannelName]: z.ZodType<Result<ChannelOutput<C>>> };
+
+/** Wraps a bridge into the typed API, checking every answer against the contract. */
+export function createKioskApi(bridge: KioskBridge): KioskApi {
+  return {
+    async invoke(channel, input) {
+      const raw = await bridge.invoke(channel, input);
+      const parsed = resultSchemas[channel].safeParse(raw);
+      if (parsed.success) return parsed.data;
+      return { ok: false, error: { code: 'INTERNAL', message: `Malformed answer on ${channel}` } };
+    },
+    on(event, listener) {
+      return bridge.on(event, (payload) => {
+        const parsed = events[event].safeParse(payload);
+        if (parsed.success) listener(parsed.data as EventPayload<typeof event>);
+      });
+    },
+  };
+}

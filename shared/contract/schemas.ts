@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { Money } from '../money.ts';
+import { Language } from '../locales.ts';
+
+/** Calendar date in the operator's time zone (billing periods, due dates). */
+export const CalendarDate = z.iso.date();
+/** Instant, stored and sent as UTC ISO-8601. */
+export const Instant = z.iso.datetime();
+
+export const Empty = z.object({}).strict();
+
+export const IdleSettings = z.object({
+  timeoutSeconds: z.number().int().min(5).max(3600),
+  warningSeconds: z.number().int().min(3).max(600),
+});
+export type IdleSettings = z.infer<typeof IdleSettings>;
+
+export const KioskInfo = z.object({
+  kioskId: z.string(),
+  branchId: z.string(),
+  branchName: z.string(),
+  defaultLanguage: Language,
+  languages: z.array(Language),
+  currency: z.string(),
+  idle: IdleSettings,
+});
+export type KioskInfo = z.infer<typeof KioskInfo>;
+
+export const SignInInput = z
+  .object({
+    identifier: z
+      .string()
+      .trim()
+      .min(1, 'Enter your account number or phone number')
+      .max(32)
+      .regex(/^\+?[\d\s\-().]+$/, 'Only digits are allowed in an account or phone number'),
+    pin: z.string().regex(/^\d{4}$/, 'The PIN is 4 digits'),
+  })
+  .strict();
+export type SignInInput = z.infer<typeof SignInInput>;
+
+export const SessionInfo = z.object({
+  customerName: z.string(),
+  language: Language,
+  idle: IdleSettings,
+});
+export type SessionInfo = z.infer<typeof SessionInfo>;
+
+export const ProductKind = z.enum(['mobile', 'broadband', 'tv', 'fixed']);
+export type ProductKind = z.infer<typeof ProductKind>;
+export const ProductStatus = z.enum(['active', 'suspended', 'pendingActive', 'pendingTerminate', 'terminated']);
+export type ProductStatus = z.infer<typeof ProductStatus>;
+export const UsageType = z.enum(['data', 'voice', 'sms']);
+export type UsageType = z.infer<typeof UsageType>;
+export const UsageUnit = z.enum(['MB', 'min', 'SMS']);
+
+export const UsageMeter = z.object({
+  type: UsageType,
+  unit: UsageUnit,
+  used: z.number().nonnegative(),
+  /** null means unlimited. */
+  allowance: z.number().nonnegative().nullable(),
+});
+export type UsageMeter = z.infer<typeof UsageMeter>;
+
+export const ServiceCard = z.object({
+  id: z.string(),
+  kind: ProductKind,
+  /** MSISDN in E.164 for mobile and fixed lines, the installation address otherwise. */
+  identifier: z.string(),
+  planName: z.string(),
+  status: ProductStatus,
+  recurringCharge: Money,
+  usage: z.array(UsageMeter),
+});
+export type ServiceCard = z.infer<typeof ServiceCard>;
+
+export const BillState = z.enum(['new', 'onHold', 'validated', 'sent', 'settled', 'partiallyPaid']);
+export type BillState = z.infer<typeof BillState>;
+
+export const BillSummary = z.object({
+  billNo: z.string(),
+  billDate: CalendarDate,
+  periodStart: CalendarDate,
+  periodEnd: CalendarDate,
+  paymentDueDate: CalendarDate,
+  amountDue: Money,
+  remainingAmount: Money,
+  state: BillState,
+});
+export type BillSummary = z.infer<typeof BillSummary>;
+
+export const PaymentStatus = z.enum(['paidUp', 'due', 'overdue', 'inCredit']);
+export type PaymentStatus = z.infer<typeof PaymentStatus>;
+
+export const AccountOverview = z.object({
+  asOf: CalendarDate,
+  customerName: z.string(),
+  accountNo: z.string(),
+  paymentStatus: PaymentStatus,
+  /** Derived from the journal: positive means the customer owes, negative means credit. */
+  balance: Money,
+  totalDue: Money,
+  overdueAmount: Money,
+  /** Due date of the oldest bill not yet paid in full; null when nothing is due. */
+  dueDate: CalendarDate.nullable(),
+  creditLimit: Money,
+  creditAvailable: Money,
+  cycle: z.object({ start: CalendarDate, end: CalendarDate }),
+  services: z.array(ServiceCard),
+  lastBill: BillSummary.nullable(),
+});
+export type AccountOverview = z.infer<typeof AccountOverview>;

@@ -1,0 +1,8 @@
+import { z } from 'zod';
+
+/** Languages the kiosk speaks; Arabic is the right-to-left one. */
+export const languages = ['en', 'es', 'ar'] as const;
+export const Language = z.enum(languages);
+export type Language = z.infer<typeof Language>;
+
+export const textDirection: Record<Language, 'ltr' | 'rtl'> = { en: 'ltr', es: 'ltr', ar: 'rtl' };

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateDemo, demoCustomer, type DemoOptions } from '../../electron/core/demo/generator.ts';
+import { openLedger } from '../../electron/core/ledger/db.ts';
+import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
+import { AccountOverviewQuery } from '../../electron/core/services/account-overview.ts';
+import type { Change } from '../../shared/changes.ts';
+
+const options: DemoOptions = { seed: 7, customers: 60, asOf: '2026-11-26', branchId: 'MAD-01', currency: 'EUR', countryCallingCode: '34' };
+const all = (o: DemoOptions) => [...generateDemo(o, () => 'scrypt$hash')].flat();
+
+async function loaded(o: DemoOptions) {
+  const db = await openLedger(path.join(mkdtempSync(path.join(os.tmpdir(), 'demo-')), 'ledger.sqlite'));
+  const applier = new ChangeApplier(db);
+  for (const batch of generateDemo(o, () => 'scrypt$hash')) applier.apply(batch);
+  return db;
+}
+
+describe('demo data', () => {
+  it('is deterministic for a seed and different for another', () => {
+    expect(JSON.stringify(all(options))).toBe(JSON.stringify(all(options)));
+    expect(JSON.stringify(all({ ...options, seed: 8 }))).not.toBe(JSON.stringify(all(options)));
+  });
+
+  it('gives every customer 1–4 services and 12 monthly bills, every entry balanced', () => {
+    const changes = all(options);
+    const byType = (t: Change['type']) => changes.filter((c) => c.type === t);
+    expect(byType('customer.upsert')).toHaveLength(60);
+    expect(byType('bill.issued')).toHaveLength(60 * 12);
+    const perAccount = new Map<string, number>();
+    for (const p of byType('product.upsert') as Extract<Change, { type: 'product.upsert' }>[]) perAccount.set(p.accountId, (perAccount.get(p.accountId) ?? 0) + 1);
+    expect([...perAccount.values()].every((n) => n >= 1 && n <= 4)).toBe(true);
+    for (const c of changes) {
+      if (c.type === 'bill.issued' || c.type === 'payment.recorded') expect(c.entry.postings.reduce((s, p) => s + p.amountMinor, 0)).toBe(0);
+    }
+  });
+
+  it('loads through apply-changes into a branch with overdue, in-credit and near-limit accounts', async () => {
+    const db = await loaded(options);
+    const query = new AccountOverviewQuery(db);
+    const ids = db.prepare('SELECT id FROM billing_accounts').pluck().all() as string[];
+    const views = ids.map((id) => query.get(id, options.asOf));
+    const statuses = new Set(views.map((v) => v.paymentStatus));
+    expect(statuses).toEqual(new Set(['paidUp', 'due', 'overdue', 'inCredit']));
+    expect(views.some((v) => v.creditAvailable.amountMinor < v.creditLimit.amountMinor * 0.15 && v.totalDue.amountMinor > 0)).toBe(true);
+    // Every balance is exactly the sum of its account's receivable postings.
+    const sums = db.prepare(`SELECT substr(ledger_account, 12) AS id, SUM(amount_minor) AS s FROM postings WHERE ledger_account LIKE 'receivable:%' GROUP BY 1`).all() as { id: string; s: number }[];
+    for (const { id, s } of sums) expect(views[ids.indexOf(id)]!.balance.amountMinor).toBe(s);
+    // And the whole journal sums to zero.
+    expect(db.prepare('SELECT SUM(amount_minor) FROM postings').pluck().get()).toBe(0);
+  });
+
+  it('names the showcase customers the README lists', () => {
+    expect([0, 1, 2, 3].map((i) => demoCustomer(20261126, i, '34'))).toMatchObject([
+      { accountNo: '4000000002', pin: '1234', profile: 'punctual', name: 'James Taylor' },
+      { accountNo: '4000000010', pin: '2468', profile: 'overdue', name: 'Elena Romero' },
+      { accountNo: '4000000028', pin: '1357', profile: 'inCredit', name: 'Salma Farouk' },
+      { accountNo: '4000000036', pin: '8642', profile: 'nearLimit', name: 'Chloe Wright' },
+    ]);
+  });
+});
+
+describe('account overview', () => {
+  it('leaves open exactly what oldest-first payment leaves unpaid, for any payments', async () => {
+    const db = await loaded({ ...options, customers: 1 });
+    const accountId = db.prepare('SELECT id FROM billing_accounts').pluck().get() as string;
+    const billTotals = (db.prepare('SELECT tax_included_minor FROM bills ORDER BY bill_date').pluck().all() as number[]);
+    const paid = db.prepare(`SELECT COALESCE(-SUM(amount_minor),0) FROM postings WHERE ledger_account = ? AND amount_minor < 0`).pluck().get(`receivable:${accountId}`) as number;
+    const applier = new ChangeApplier(db);
+    const query = new AccountOverviewQuery(db);
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 20_000 }), async (amount) => {
+        n++;
+        applier.apply([
+          {
+            type: 'payment.recorded', id: `p${n}`, accountId, currency: 'EUR', amountMinor: amount, paymentMethod: 'cash', channel: 'kiosk',
+            pointOfInteraction: null, authorizationCode: null, correlatorId: null,
+            entry: { id: `e${n}`, idempotencyKey: `payment:p${n}`, entryType: 'payment', accountId, currency: 'EUR', occurredAt: '2026-11-25T10:00:00.000Z', origin: 'test',
+              postings: [{ ledgerAccount: 'cash:kiosk', amountMinor: amount }, { ledgerAccount: `receivable:${accountId}`, amountMinor: -amount }] },
+          },
+        ]);
+        const view = query.get(accountId, options.asOf);
+        const totalPaid = paid + (db.prepare(`SELECT COALESCE(SUM(amount_minor),0) FROM postings WHERE ledger_account = 'cash:kiosk'`).pluck().get() as number);
+        // Simulate oldest-first allocation independently.
+        let left = totalPaid;
+        const remaining = billTotals.map((t) => { const settle = Math.min(left, t); left -= settle; return t - settle; });
+        expect(view.totalDue.amountMinor).toBe(remaining.reduce((s, r) => s + r, 0));
+        expect(view.lastBill!.remainingAmount.amountMinor).toBe(remaining.at(-1));
+        expect(view.balance.amountMinor).toBe(billTotals.reduce((s, t) => s + t, 0) - totalPaid);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});

@@ -1,0 +1,95 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { expect } from 'vitest';
+import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server.ts';
+import type { KioskCore } from '../../electron/core/kiosk-core.ts';
+import type { Settings } from '../../electron/core/settings/schema.ts';
+import { startTestCore } from '../helpers/demo-ledger.ts';
+import { CHROMIUM_ARGS, chromiumPath } from './chromium.ts';
+
+export const PORTRAIT = { width: 1080, height: 1920 };
+export const LANDSCAPE = { width: 1920, height: 1080 };
+export const SCREENSHOTS = path.resolve('test-results/screenshots');
+
+/** A demo customer of the seeded branch (see README). */
+export const customers = {
+  paidUp: { accountNo: '4000000002', phone: '600000000', pin: '1234', name: 'James Taylor' },
+  overdue: { accountNo: '4000000010', pin: '2468', name: 'Elena Romero' },
+  inCredit: { accountNo: '4000000028', pin: '1357', name: 'Salma Farouk' },
+  nearLimit: { accountNo: '4000000036', pin: '8642', name: 'Chloe Wright' },
+};
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+}
+
+export interface RunningKiosk {
+  core: KioskCore;
+  host: BrowserHost;
+  dataDir: string;
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** A fresh ledger copy, the real core, the browser host and a kiosk page signed in to nothing. */
+export async function openKiosk(
+  browser: Browser,
+  options: { settings?: Partial<Settings>; viewport?: { width: number; height: number }; dataDir?: string } = {},
+): Promise<RunningKiosk> {
+  const { core, dataDir } = await startTestCore(options.settings ?? {}, options.dataDir);
+  const host = await startBrowserHost({ core, rendererDir: path.resolve('dist/renderer') });
+  const context = await browser.newContext({ viewport: options.viewport ?? LANDSCAPE });
+  const page = await context.newPage();
+  await page.goto(host.launchUrl);
+  await page.getByTestId('attract').waitFor();
+  return {
+    core,
+    host,
+    dataDir,
+    context,
+    page,
+    async close() {
+      await context.close();
+      await host.close();
+      core.close();
+    },
+  };
+}
+
+export async function goToSignIn(page: Page): Promise<void> {
+  await page.getByTestId('start').click();
+  await page.getByTestId('identifier').waitFor();
+}
+
+/** Types with the on-screen keypad, as a customer at the kiosk would. */
+export async function tapDigits(page: Page, digits: string): Promise<void> {
+  for (const d of digits) await page.getByRole('button', { name: d, exact: true }).click();
+}
+
+export async function signIn(page: Page, who: { accountNo: string; pin: string }): Promise<void> {
+  await goToSignIn(page);
+  await page.getByTestId('identifier').click();
+  await tapDigits(page, who.accountNo);
+  await page.getByTestId('pin').click();
+  await tapDigits(page, who.pin);
+  await submitSignIn(page);
+}
+
+/** Presses "Sign in" and waits for the core's answer (the error region is always in the page). */
+export async function submitSignIn(page: Page): Promise<void> {
+  await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/session.signIn')), page.getByTestId('sign-in').click()]);
+}
+
+export async function expectNoAxeViolations(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  expect(summary, `axe violations on ${label}`).toEqual([]);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
