@@ -1,21 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { formatMoney } from '../../shared/money.ts';
 import type { AccountOverview } from '../../shared/contract/schemas.ts';
-import { customers, goToSignIn, launchBrowser, openKiosk, signIn, submitSignIn, tapDigits, type RunningKiosk } from './kiosk.ts';
+import { customers, goToSignIn, useKiosks, signIn, submitSignIn, tapDigits, type RunningKiosk } from './kiosk.ts';
 
-let browser: Browser;
-let kiosk: RunningKiosk | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterEach(async () => {
-  await kiosk?.close();
-  kiosk = undefined;
-});
-afterAll(async () => {
-  await browser.close();
-});
+const kiosks = useKiosks();
 
 /** What the core says about the signed-in account: the screen must show exactly this. */
 async function coreOverview(k: RunningKiosk): Promise<AccountOverview> {
@@ -26,7 +14,7 @@ async function coreOverview(k: RunningKiosk): Promise<AccountOverview> {
 
 describe('customer journey in Chromium against the browser host', () => {
   it('attract → sign in with the keypad → the one account → sign out leaves nothing behind', async () => {
-    kiosk = await openKiosk(browser);
+    const kiosk = await kiosks.open();
     const { page } = kiosk;
     expect(await page.getByRole('button', { name: 'Touch to start' }).count()).toBe(1);
     await signIn(page, customers.paidUp);
@@ -53,7 +41,7 @@ describe('customer journey in Chromium against the browser host', () => {
   });
 
   it('shows an overdue account with its amount and due date', async () => {
-    kiosk = await openKiosk(browser);
+    const kiosk = await kiosks.open();
     const { page } = kiosk;
     await signIn(page, customers.overdue);
     await page.getByTestId('overview').waitFor();
@@ -67,7 +55,7 @@ describe('customer journey in Chromium against the browser host', () => {
   });
 
   it('signs in with a barcode reader typing the account number and Enter on the attract screen', async () => {
-    kiosk = await openKiosk(browser);
+    const kiosk = await kiosks.open();
     const { page } = kiosk;
     await page.keyboard.type(customers.inCredit.accountNo, { delay: 5 });
     await page.keyboard.press('Enter');
@@ -80,7 +68,7 @@ describe('customer journey in Chromium against the browser host', () => {
   });
 
   it('a wrong PIN says how many tries are left, and an unknown number reads the same', async () => {
-    kiosk = await openKiosk(browser);
+    const kiosk = await kiosks.open();
     const { page } = kiosk;
     await signIn(page, { accountNo: customers.paidUp.accountNo, pin: '9999' });
     const error = page.getByTestId('sign-in-error');
@@ -100,8 +88,8 @@ describe('customer journey in Chromium against the browser host', () => {
   });
 
   it('locks the account after 5 wrong PINs, even for the right PIN, and after a restart', async () => {
-    kiosk = await openKiosk(browser);
-    let { page } = kiosk;
+    const kiosk = await kiosks.open();
+    const { page } = kiosk;
     await goToSignIn(page);
     await page.getByTestId('identifier').fill(customers.nearLimit.accountNo);
     for (let i = 0; i < 5; i++) {
@@ -114,16 +102,14 @@ describe('customer journey in Chromium against the browser host', () => {
     expect(await page.getByTestId('overview').count()).toBe(0);
     expect(await page.getByTestId('sign-in-error').textContent()).toMatch(/too many/i);
 
-    const dataDir = kiosk.dataDir;
     await kiosk.close();
-    kiosk = await openKiosk(browser, { dataDir });
-    ({ page } = kiosk);
-    await signIn(page, customers.nearLimit);
-    expect(await page.getByTestId('sign-in-error').textContent()).toMatch(/too many/i);
+    const restarted = await kiosks.open({ dataDir: kiosk.dataDir });
+    await signIn(restarted.page, customers.nearLimit);
+    expect(await restarted.page.getByTestId('sign-in-error').textContent()).toMatch(/too many/i);
   });
 
   it('idle timeout warns with a countdown, then wipes the DOM, storage, IndexedDB and caches', async () => {
-    kiosk = await openKiosk(browser, { settings: { idle: { timeoutSeconds: 5, warningSeconds: 4 } } });
+    const kiosk = await kiosks.open({ settings: { idle: { timeoutSeconds: 5, warningSeconds: 4 } } });
     const { page } = kiosk;
     await signIn(page, customers.paidUp);
     await page.getByTestId('overview').waitFor();
@@ -164,7 +150,7 @@ describe('customer journey in Chromium against the browser host', () => {
   });
 
   it('"I\'m still here" keeps the session going', async () => {
-    kiosk = await openKiosk(browser, { settings: { idle: { timeoutSeconds: 5, warningSeconds: 5 } } });
+    const kiosk = await kiosks.open({ settings: { idle: { timeoutSeconds: 5, warningSeconds: 5 } } });
     const { page } = kiosk;
     await signIn(page, customers.paidUp);
     await page.getByTestId('idle-warning').waitFor({ timeout: 10_000 });

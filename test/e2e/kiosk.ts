@@ -2,7 +2,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server.ts';
 import type { KioskCore } from '../../electron/core/kiosk-core.ts';
 import type { Settings } from '../../electron/core/settings/schema.ts';
@@ -45,6 +45,7 @@ export async function openKiosk(
   const page = await context.newPage();
   await page.goto(host.launchUrl);
   await page.getByTestId('attract').waitFor();
+  let closed = false;
   return {
     core,
     host,
@@ -52,9 +53,36 @@ export async function openKiosk(
     context,
     page,
     async close() {
+      if (closed) return;
+      closed = true;
       await context.close();
       await host.close();
       core.close();
+    },
+  };
+}
+
+type OpenOptions = Parameters<typeof openKiosk>[1];
+
+/** One Chromium per spec file; every kiosk a test opens is closed after it. */
+export function useKiosks(): { open(options?: OpenOptions): Promise<RunningKiosk> } {
+  let browser: Browser | undefined;
+  const opened: RunningKiosk[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    for (const kiosk of opened.splice(0)) await kiosk.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    async open(options) {
+      if (!browser) throw new Error('useKiosks() must be called at the top of a spec file');
+      const kiosk = await openKiosk(browser, options);
+      opened.push(kiosk);
+      return kiosk;
     },
   };
 }
@@ -87,6 +115,19 @@ export async function expectNoAxeViolations(page: Page, label: string): Promise<
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
   const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   expect(summary, `axe violations on ${label}`).toEqual([]);
+}
+
+/** Every visible control a finger can hit is at least 48×48 CSS px (DESIGN §5). */
+export async function expectTouchTargets(page: Page, label: string, min = 48): Promise<void> {
+  const small = await page.evaluate((minimum) => {
+    const controls = document.querySelectorAll<HTMLElement>('button, input, select, a[href], [role="button"]');
+    return [...controls]
+      .filter((el) => el.offsetParent !== null || getComputedStyle(el).position === 'fixed')
+      .map((el) => ({ el, box: el.getBoundingClientRect() }))
+      .filter(({ box }) => box.width > 0 && (box.width < minimum || box.height < minimum))
+      .map(({ el, box }) => `${el.tagName.toLowerCase()} "${(el.textContent ?? el.getAttribute('aria-label') ?? '').trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
+  }, min);
+  expect(small, `touch targets under ${min}px on ${label}`).toEqual([]);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

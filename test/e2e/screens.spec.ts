@@ -1,25 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { customers, expectNoAxeViolations, goToSignIn, LANDSCAPE, launchBrowser, openKiosk, PORTRAIT, screenshot, signIn, submitSignIn, type RunningKiosk } from './kiosk.ts';
+import { describe, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { customers, expectNoAxeViolations, expectTouchTargets, goToSignIn, LANDSCAPE, useKiosks, PORTRAIT, screenshot, signIn, submitSignIn } from './kiosk.ts';
 
-let browser: Browser;
-let kiosk: RunningKiosk | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterEach(async () => {
-  await kiosk?.close();
-  kiosk = undefined;
-});
-afterAll(async () => {
-  await browser.close();
-});
+const kiosks = useKiosks();
 
 /** Every screen, checked by axe (WCAG 2.2 AA) and saved as a PNG to look at. */
 async function check(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(150); // let transitions settle before the picture
   await screenshot(page, name);
   await expectNoAxeViolations(page, name);
+  await expectTouchTargets(page, name);
 }
 
 describe.each([
@@ -27,7 +17,7 @@ describe.each([
   ['portrait', PORTRAIT],
 ] as const)('every screen passes axe in %s', (orientation, viewport) => {
   it('attract, sign-in, wrong PIN, lock-out', async () => {
-    kiosk = await openKiosk(browser, { viewport });
+    const kiosk = await kiosks.open({ viewport });
     const { page } = kiosk;
     await check(page, `${orientation}-attract`);
     await goToSignIn(page);
@@ -42,7 +32,7 @@ describe.each([
   });
 
   it('overview and the idle warning', async () => {
-    kiosk = await openKiosk(browser, { viewport, settings: { idle: { timeoutSeconds: 8, warningSeconds: 30 } } });
+    const kiosk = await kiosks.open({ viewport, settings: { idle: { timeoutSeconds: 8, warningSeconds: 30 } } });
     const { page } = kiosk;
     await signIn(page, customers.nearLimit);
     await page.getByTestId('overview').waitFor();
@@ -54,7 +44,7 @@ describe.each([
 
 describe('languages and accessibility modes', () => {
   it('Arabic right-to-left, large text and high contrast pass axe', async () => {
-    kiosk = await openKiosk(browser, { viewport: PORTRAIT });
+    const kiosk = await kiosks.open({ viewport: PORTRAIT });
     const { page } = kiosk;
     await page.getByTestId('lang-ar').click();
     await page.waitForFunction(() => document.documentElement.dir === 'rtl');
@@ -67,7 +57,7 @@ describe('languages and accessibility modes', () => {
   });
 
   it('Spanish overview of an overdue account in large text', async () => {
-    kiosk = await openKiosk(browser, { viewport: LANDSCAPE });
+    const kiosk = await kiosks.open({ viewport: LANDSCAPE });
     const { page } = kiosk;
     await page.getByTestId('lang-es').click();
     await page.getByTestId('toggle-large-text').click();
