@@ -4,13 +4,13 @@ import path from 'node:path';
 import { openLedger } from '../electron/core/ledger/db.ts';
 import { ChangeApplier } from '../electron/core/ledger/apply-changes.ts';
 import { LocalFacts } from '../electron/core/ledger/local-facts.ts';
-import { demoOfferings } from '../electron/core/demo/generator.ts';
-import type { Change } from '../shared/changes.ts';
+import { demoCatalog } from '../electron/core/demo/generator.ts';
+import type { ChangeOf } from '../shared/changes.ts';
 import { compare, report, timePair } from './stats.ts';
 
 const WRITES = 2_000;
 
-function payment(i: number): Change {
+function payment(i: number): ChangeOf<'payment.recorded'> {
   const id = `bench-payment-${i}`;
   return {
     type: 'payment.recorded',
@@ -45,7 +45,7 @@ export async function ledgerWriteBench(): Promise<void> {
   const db = await openLedger(path.join(dir, 'ledger.sqlite'));
   const applier = new ChangeApplier(db);
   applier.apply([
-    ...demoOfferings('EUR'),
+    { type: 'catalog.published', catalog: demoCatalog('EUR').catalog },
     { type: 'customer.upsert', id: 'c1', branchId: 'MAD-01', name: 'Bench', email: null, phone: null, language: 'en', pinHash: 'x', createdAt: '2026-01-01T00:00:00.000Z' },
     { type: 'account.upsert', id: 'a1', accountNo: '4000000002', customerId: 'c1', currency: 'EUR', billCycleDay: 1, creditLimitMinor: 0, openedOn: '2026-01-01' },
   ]);

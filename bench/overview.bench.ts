@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { generateDemo, type DemoOptions } from '../electron/core/demo/generator.ts';
 import { openLedger } from '../electron/core/ledger/db.ts';
 import { ChangeApplier } from '../electron/core/ledger/apply-changes.ts';
+import { BillingReader } from '../electron/core/ledger/billing-reader.ts';
 import { AccountOverviewQuery } from '../electron/core/services/account-overview.ts';
 import { compare, report, timePair } from './stats.ts';
 
@@ -20,7 +21,7 @@ async function scaledLedger(): Promise<string> {
   const building = `${file}.building`;
   rmSync(building, { force: true });
   const db = await openLedger(building);
-  const options: DemoOptions = { seed: 1, customers: ACCOUNTS, asOf: AS_OF, branchId: 'MAD-01', currency: 'EUR', countryCallingCode: '34', usageDaysPerRecord: 7 };
+  const options: DemoOptions = { seed: 1, customers: ACCOUNTS, asOf: AS_OF, branchId: 'MAD-01', currency: 'EUR', countryCallingCode: '34', timeZone: 'Europe/Madrid', usageDaysPerRecord: 7 };
   const applier = new ChangeApplier(db);
   const started = Date.now();
   // PIN hashing is not what this measures: one precomputed hash stands in for all.
@@ -38,7 +39,7 @@ export async function overviewBench(): Promise<void> {
   const ids = db.prepare('SELECT id FROM billing_accounts').pluck().all() as string[];
   // Same pseudo-random accounts for figure and baseline.
   const picks = Array.from({ length: CALLS }, (_, i) => ids[(i * 7_919 + 13) % ids.length] as string);
-  const query = new AccountOverviewQuery(db);
+  const query = new AccountOverviewQuery(db, new BillingReader(db), 'Europe/Madrid');
   const raw = new BetterSqlite3(file, { readonly: true }).prepare('SELECT * FROM billing_accounts WHERE id = ?');
 
   timePair(picks.slice(0, 1000), (id) => query.get(id, AS_OF), (id) => raw.get(id)); // warm-up

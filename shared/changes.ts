@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { CalendarDate, Instant, ProductKind, ProductStatus, UsageType, UsageUnit } from './contract/schemas.ts';
+import { CalendarDate, Instant, ProductKind, ProductStatus } from './contract/schemas.ts';
+import { CustomerBill } from './billing/bill.ts';
+import { Catalog } from './billing/catalog.ts';
+import { ProductTerm } from './billing/product.ts';
+import { UsageRecord } from './billing/usage.ts';
 import { Language } from './locales.ts';
 
 /**
@@ -35,18 +39,9 @@ export const JournalEntry = z
   });
 export type JournalEntry = z.infer<typeof JournalEntry>;
 
-export const Allowance = z.object({ type: UsageType, unit: UsageUnit, quantity: z.number().int().nonnegative().nullable() });
-
 export const Change = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('offering.upsert'),
-    id: Id,
-    name: z.string().min(1),
-    kind: ProductKind,
-    currency: Currency,
-    recurringMinor: MinorUnits.nonnegative(),
-    allowances: z.array(Allowance),
-  }),
+  /** The operator's catalog, whole: prices, allowances, discounts and tax categories travel together. */
+  z.object({ type: z.literal('catalog.published'), catalog: Catalog }),
   z.object({
     type: z.literal('customer.upsert'),
     id: Id,
@@ -64,7 +59,7 @@ export const Change = z.discriminatedUnion('type', [
     accountNo: z.string(),
     customerId: Id,
     currency: Currency,
-    billCycleDay: z.number().int().min(1).max(28),
+    billCycleDay: z.number().int().min(1).max(31),
     creditLimitMinor: MinorUnits.nonnegative(),
     openedOn: CalendarDate,
   }),
@@ -72,42 +67,23 @@ export const Change = z.discriminatedUnion('type', [
     type: z.literal('product.upsert'),
     id: Id,
     accountId: Id,
-    offeringId: Id,
     kind: ProductKind,
     identifier: z.string().min(1),
+    parentId: Id.nullable(),
     status: ProductStatus,
-    startedOn: CalendarDate,
+    /** The offerings it has been on, oldest first: what billing prorates. */
+    terms: z.array(ProductTerm).min(1),
   }),
-  z.object({
+  /** A usage record (TMF635) as received, or already rated and billed by the hub. */
+  UsageRecord.extend({
     type: z.literal('usage.recorded'),
-    id: Id,
-    productId: Id,
-    usageType: UsageType,
-    unit: UsageUnit,
-    quantity: z.number().nonnegative(),
-    usageDate: CalendarDate,
-    ratedMinor: MinorUnits,
+    status: z.enum(['received', 'rated', 'billed']),
+    ratedMinor: MinorUnits.nullable(),
+    billId: Id.nullable(),
   }),
   z.object({
     type: z.literal('bill.issued'),
-    id: Id,
-    billNo: z.string(),
-    accountId: Id,
-    billDate: CalendarDate,
-    periodStart: CalendarDate,
-    periodEnd: CalendarDate,
-    paymentDueDate: CalendarDate,
-    currency: Currency,
-    taxMinor: MinorUnits,
-    lines: z.array(
-      z.object({
-        id: Id,
-        productId: Id.nullable(),
-        lineType: z.enum(['recurring', 'usage', 'oneTime', 'discount']),
-        description: z.string(),
-        amountMinor: MinorUnits,
-      }),
-    ),
+    bill: CustomerBill,
     entry: JournalEntry,
   }),
   z.object({

@@ -10,6 +10,7 @@ import { openLedger } from './ledger/db.ts';
 import { seedDemoIfEmpty } from './demo/seed.ts';
 import { SignInService } from './services/sign-in.ts';
 import { SessionManager } from './services/session.ts';
+import { BillingReader } from './ledger/billing-reader.ts';
 import { AccountOverviewQuery } from './services/account-overview.ts';
 
 export interface KioskCore {
@@ -49,6 +50,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       branchId: settings.branchId,
       currency: settings.currency,
       countryCallingCode: settings.countryCallingCode,
+      timeZone: settings.timeZone,
     });
     if (seeded) log.info({ customers: settings.demo.customers, ms: Date.now() - started }, 'demo branch loaded');
   }
@@ -56,7 +58,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const events = new EventBus();
   const session = new SessionManager(settings.idle, events, now);
   const signIn = new SignInService(db, settings.countryCallingCode, now);
-  const overview = new AccountOverviewQuery(db);
+  const overview = new AccountOverviewQuery(db, new BillingReader(db), settings.timeZone);
 
   const handlers: Handlers = {
     'kiosk.info': () => ({

@@ -71,6 +71,8 @@ export const ServiceCard = z.object({
   planName: z.string(),
   status: ProductStatus,
   recurringCharge: Money,
+  /** Extras riding on this service (TV packages, phone insurance), each with its monthly fee. */
+  addOns: z.array(z.object({ name: z.string(), recurringCharge: Money })),
   usage: z.array(UsageMeter),
 });
 export type ServiceCard = z.infer<typeof ServiceCard>;
@@ -107,6 +109,8 @@ export const AccountOverview = z.object({
   creditLimit: Money,
   creditAvailable: Money,
   cycle: z.object({ start: CalendarDate, end: CalendarDate }),
+  /** Usage charged so far this cycle (over allowance, roaming, priced calls), tax included, not yet on a bill. */
+  unbilledCharges: Money,
   services: z.array(ServiceCard),
   lastBill: BillSummary.nullable(),
 });

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { openLedger } from '../../electron/core/ledger/db.ts';
 import { migrate } from '../../electron/core/ledger/migrate.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
-import { demoOfferings } from '../../electron/core/demo/generator.ts';
-import type { Change } from '../../shared/changes.ts';
+import { demoCatalog } from '../../electron/core/demo/generator.ts';
+import type { Change, ChangeOf } from '../../shared/changes.ts';
 
 const tmpFile = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'ledger-')), 'ledger.sqlite');
 
@@ -14,14 +14,14 @@ async function ledgerWithAccount() {
   const db = await openLedger(tmpFile());
   const applier = new ChangeApplier(db);
   applier.apply([
-    ...demoOfferings('EUR'),
+    { type: 'catalog.published', catalog: demoCatalog('EUR').catalog },
     { type: 'customer.upsert', id: 'c1', branchId: 'MAD-01', name: 'Ana', email: null, phone: null, language: 'es', pinHash: 'x', createdAt: '2026-01-01T00:00:00.000Z' },
     { type: 'account.upsert', id: 'a1', accountNo: '4000000002', customerId: 'c1', currency: 'EUR', billCycleDay: 1, creditLimitMinor: 30000, openedOn: '2026-01-01' },
   ]);
   return { db, applier };
 }
 
-const payment = (id: string, amountMinor: number): Change => ({
+const payment = (id: string, amountMinor: number): ChangeOf<'payment.recorded'> => ({
   type: 'payment.recorded',
   id,
   accountId: 'a1',

@@ -34,6 +34,14 @@ describe('customer journey in Chromium against the browser host', () => {
     expect(await page.getByTestId('credit-limit').textContent()).toContain(formatMoney(view.creditLimit, 'en'));
     expect(await page.getByTestId('last-bill').textContent()).toContain(formatMoney(view.lastBill!.amountDue, 'en'));
     expect(await page.getByTestId('last-bill').textContent()).toContain(view.lastBill!.billNo);
+    // The billing engine's figures: this cycle's unbilled usage and the add-ons riding on a service.
+    const unbilled = (await page.getByTestId('unbilled').textContent())!;
+    if (view.unbilledCharges.amountMinor > 0) expect(unbilled).toContain(formatMoney(view.unbilledCharges, 'en'));
+    else expect(unbilled).toContain('No extra usage charges');
+    const addOns = view.services.flatMap((s) => s.addOns);
+    expect(await page.getByTestId('add-ons').locator('li').allTextContents()).toEqual(addOns.map((a) => `${a.name}: ${formatMoney(a.recurringCharge, 'en')} a month`));
+    await page.getByTestId('service-card').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/screenshots/landscape-overview-services.png' });
 
     await page.getByTestId('sign-out').click();
     await page.getByTestId('attract').waitFor();

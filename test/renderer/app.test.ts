@@ -224,6 +224,8 @@ describe('account overview', () => {
     expect(within(mobile).getByText('42 texts of 100 texts')).toBeTruthy();
     expect(within(mobile).getAllByText('Unlimited')).toHaveLength(1);
     expect(within(mobile).getByText('€20.00 a month')).toBeTruthy();
+    expect(within(within(mobile).getByTestId('add-ons')).getByText('Phone insurance: €6.00 a month')).toBeTruthy();
+    expect(within(broadband).queryByTestId('add-ons')).toBeNull();
 
     expect(within(broadband).getByText('12 Main Street, Dublin 2')).toBeTruthy();
     expect(within(broadband).getByText('250 GB used')).toBeTruthy();
@@ -244,6 +246,14 @@ describe('account overview', () => {
     expect(within(bill).getByText('21 March 2025')).toBeTruthy();
     expect(within(bill).getByText('Partly paid')).toBeTruthy();
     expect(within(bill).getByText('€42.50 left to pay')).toBeTruthy();
+  });
+
+  it('says what this cycle’s extra usage has cost so far, or that there is none', async () => {
+    const first = await toOverview();
+    expect(screen.getByTestId('unbilled').textContent?.trim()).toBe('Extra usage so far this cycle: €3.63, VAT included. It goes on your next bill.');
+    first.unmount();
+    await toOverview(new FakeKiosk({ ...emptyOverview, unbilledCharges: eur(0) }));
+    expect(screen.getByTestId('unbilled').textContent?.trim()).toBe('No extra usage charges so far this cycle.');
   });
 
   it('handles an account with no services and no bill yet', async () => {

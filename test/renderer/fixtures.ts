@@ -38,6 +38,7 @@ export const accountOverview: AccountOverview = {
   creditLimit: eur(50000),
   creditAvailable: eur(35075),
   cycle: { start: '2025-03-01', end: '2025-03-31' },
+  unbilledCharges: eur(363),
   services: [
     {
       id: 'svc-mobile-1',
@@ -46,6 +47,7 @@ export const accountOverview: AccountOverview = {
       planName: 'Mobile 20 GB',
       status: 'active',
       recurringCharge: eur(2000),
+      addOns: [{ name: 'Phone insurance', recurringCharge: eur(600) }],
       usage: [
         { type: 'data', unit: 'MB', used: 3277, allowance: 20480 },
         { type: 'voice', unit: 'min', used: 125, allowance: null },
@@ -59,6 +61,7 @@ export const accountOverview: AccountOverview = {
       planName: 'Fibre 500',
       status: 'active',
       recurringCharge: eur(4500),
+      addOns: [],
       usage: [{ type: 'data', unit: 'MB', used: 256000, allowance: null }],
     },
     {
@@ -68,6 +71,7 @@ export const accountOverview: AccountOverview = {
       planName: 'TV Essentials',
       status: 'suspended',
       recurringCharge: eur(1599),
+      addOns: [],
       usage: [],
     },
   ],

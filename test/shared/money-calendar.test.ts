@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { formatMoney, money } from '../../shared/money.ts';
-import { addDays, addMonths, daysBetween, dateInZone, lastCycleDate } from '../../shared/calendar.ts';
+import { addDays, addMonths, daysBetween, dateInZone, startOfDayInZone } from '../../shared/calendar.ts';
 
 describe('money', () => {
   it('formats minor units with Intl in the customer language', () => {
@@ -24,10 +24,12 @@ describe('calendar dates', () => {
     expect(addDays('2026-12-25', 10)).toBe('2027-01-04');
     fc.assert(fc.property(fc.integer({ min: -2000, max: 2000 }), (n) => daysBetween('2026-06-01', addDays('2026-06-01', n)) === n));
   });
-  it('finds the current cycle start', () => {
-    expect(lastCycleDate('2026-11-26', 2)).toBe('2026-11-02');
-    expect(lastCycleDate('2026-11-26', 28)).toBe('2026-10-28');
-    expect(lastCycleDate('2026-11-26', 26)).toBe('2026-11-26');
+  it('finds the instant a day starts in a time zone, across daylight-saving changes', () => {
+    expect(new Date(startOfDayInZone('2026-11-26', 'Europe/Madrid')).toISOString()).toBe('2026-11-25T23:00:00.000Z');
+    expect(new Date(startOfDayInZone('2026-07-01', 'Europe/Madrid')).toISOString()).toBe('2026-06-30T22:00:00.000Z');
+    expect(new Date(startOfDayInZone('2026-03-29', 'Europe/Madrid')).toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(new Date(startOfDayInZone('2026-03-30', 'Europe/Madrid')).toISOString()).toBe('2026-03-29T22:00:00.000Z');
+    expect(new Date(startOfDayInZone('2026-11-26', 'America/New_York')).toISOString()).toBe('2026-11-26T05:00:00.000Z');
   });
   it('takes the date in the operator time zone, not UTC', () => {
     expect(dateInZone(new Date('2026-11-26T23:30:00Z'), 'Europe/Madrid')).toBe('2026-11-27');

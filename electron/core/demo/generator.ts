@@ -1,13 +1,18 @@
-import { v7 as uuidv7 } from 'uuid';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { addDays, addMonths, lastCycleDate, type CalendarDate } from '../../../shared/calendar.ts';
-import { ledgerAccounts, type Change, type ChangeOf, type JournalEntry } from '../../../shared/changes.ts';
+import { addDays, addMonths, type CalendarDate } from '../../../shared/calendar.ts';
+import { allocate, lateFeeDue, type AccountEvent } from '../../../shared/billing/allocation.ts';
+import { CatalogIndex } from '../../../shared/billing/catalog.ts';
+import { composeBill, type BillAccount } from '../../../shared/billing/compose.ts';
+import { cycleAt, cycleContaining } from '../../../shared/billing/cycle.ts';
+import { demoCatalogData } from '../../../shared/billing/demo-catalog.ts';
+import type { RatedUsage, UsageRecord } from '../../../shared/billing/usage.ts';
+import { ledgerAccounts, type Change, type ChangeOf } from '../../../shared/changes.ts';
 import { makeAccountNumber } from '../../../shared/identifiers.ts';
 import type { Language } from '../../../shared/locales.ts';
 import type { ProductKind } from '../../../shared/contract/schemas.ts';
-import { DEMO_TAX_BPS, demoCatalog } from './catalog.ts';
+import { demoProducts } from './products.ts';
 import { familyNames, givenNames, streets } from './people.ts';
+import { at, Rng } from './rng.ts';
+import { cycleUsage, type UsageHabits } from './usage.ts';
 
 export type PaymentProfile = 'punctual' | 'due' | 'overdue' | 'inCredit' | 'nearLimit';
 
@@ -19,7 +24,8 @@ export interface DemoOptions {
   branchId: string;
   currency: string;
   countryCallingCode: string;
-  /** Days aggregated into one usage record (1 = daily records); larger makes big data sets lighter. */
+  timeZone: string;
+  /** Days folded into one usage record this cycle (1 = daily, for the usage chart); larger makes big data sets lighter. */
   usageDaysPerRecord?: number;
 }
 
@@ -33,40 +39,22 @@ export interface DemoCustomer {
 }
 
 /** The first customers are fixed so the README can name them; the rest are drawn from the seed. */
-const showcase: readonly { profile: PaymentProfile; pin: string; language: Language; kinds: ProductKind[] }[] = [
-  { profile: 'punctual', pin: '1234', language: 'en', kinds: ['mobile', 'mobile', 'broadband', 'tv'] },
-  { profile: 'overdue', pin: '2468', language: 'es', kinds: ['mobile', 'broadband', 'fixed'] },
-  { profile: 'inCredit', pin: '1357', language: 'ar', kinds: ['mobile', 'tv'] },
-  { profile: 'nearLimit', pin: '8642', language: 'en', kinds: ['mobile', 'mobile', 'broadband', 'fixed'] },
+const showcase: readonly { profile: PaymentProfile; pin: string; language: Language; kinds: ProductKind[]; cycleDay: number }[] = [
+  { profile: 'punctual', pin: '1234', language: 'en', kinds: ['mobile', 'mobile', 'broadband', 'tv'], cycleDay: 1 },
+  { profile: 'overdue', pin: '2468', language: 'es', kinds: ['mobile', 'broadband', 'fixed'], cycleDay: 10 },
+  { profile: 'inCredit', pin: '1357', language: 'ar', kinds: ['mobile', 'tv'], cycleDay: 31 },
+  { profile: 'nearLimit', pin: '8642', language: 'en', kinds: ['mobile', 'mobile', 'broadband', 'fixed'], cycleDay: 20 },
 ];
 
 const ACCOUNT_SERIAL_BASE = 400_000_000;
-const MONTHS_OF_HISTORY = 12;
+/** Bills of history per account; the usage of the newest few stays on the kiosk for the optimizer. */
+const BILLS_OF_HISTORY = 12;
+const BILLED_USAGE_KEPT = 3;
+/** Billed cycles' usage comes in coarser records, as mediation aggregates it, to keep the ledger light. */
+const HISTORY_DAYS_PER_RECORD = 3;
 const DUE_AFTER_DAYS = 14;
+const BILL_RUN_MINUTE = 90;
 const ORIGIN = 'hub';
-
-class Rng {
-  readonly #g;
-  constructor(seed: number) {
-    this.#g = xoroshiro128plus(seed);
-  }
-  int(from: number, to: number): number {
-    return uniformInt(this.#g, from, to);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(0, items.length - 1)] as T;
-  }
-  chance(percent: number): boolean {
-    return this.int(1, 100) <= percent;
-  }
-  bytes(n: number): Uint8Array {
-    return Uint8Array.from({ length: n }, () => this.int(0, 255));
-  }
-  /** UUIDv7 stamped with the fact's own time, random part from the seed: same seed, same ids. */
-  id(at: string): string {
-    return uuidv7({ msecs: Date.parse(at), random: this.bytes(16) });
-  }
-}
 
 function profileFor(rng: Rng): PaymentProfile {
   const roll = rng.int(1, 100);
@@ -75,15 +63,6 @@ function profileFor(rng: Rng): PaymentProfile {
   if (roll <= 82) return 'overdue';
   if (roll <= 91) return 'inCredit';
   return 'nearLimit';
-}
-
-function taxOf(netMinor: number): number {
-  // Half-up on a non-negative amount.
-  return Math.floor((netMinor * DEMO_TAX_BPS + 5_000) / 10_000);
-}
-
-function at(date: CalendarDate, minuteOfDay: number): string {
-  return `${date}T${String(Math.floor(minuteOfDay / 60)).padStart(2, '0')}:${String(minuteOfDay % 60).padStart(2, '0')}:00.000Z`;
 }
 
 export function demoCustomer(
@@ -120,20 +99,24 @@ export function demoCustomer(
   return { index, name, accountNo: makeAccountNumber(ACCOUNT_SERIAL_BASE + index), pin, profile, phones, numbers, language, kinds };
 }
 
-export function demoOfferings(currency: string): Change[] {
-  return demoCatalog.map((o) => ({ type: 'offering.upsert', currency, ...o }));
+export function demoCatalog(currency: string): CatalogIndex {
+  const catalog = CatalogIndex.parse(demoCatalogData);
+  if (catalog.catalog.currency !== currency) throw new RangeError(`the demo catalog is priced in ${catalog.catalog.currency}, not ${currency}`);
+  return catalog;
 }
 
 /**
- * Deterministic demo history for one branch: customers with 1–4 services, 12 months of bills
- * and payments, and this cycle's usage. Same options, same changes, byte for byte.
+ * Deterministic demo history for one branch: customers with 1–4 services (some changed plan,
+ * added or dropped a service on the way), a year of usage, and every bill composed by the billing
+ * engine from that usage, with payments by each customer's habits. Same options, same changes.
  * `pinHash` supplies each customer's stored PIN hash (hashing is slow, so the caller decides how).
  */
 export function* generateDemo(options: DemoOptions, pinHash: (customer: DemoCustomer) => string, batchSize = 50): Generator<Change[]> {
-  yield demoOfferings(options.currency);
+  const catalog = demoCatalog(options.currency);
+  yield [{ type: 'catalog.published', catalog: catalog.catalog }];
   let batch: Change[] = [];
   for (let index = 0; index < options.customers; index++) {
-    batch.push(...customerChanges(options, index, pinHash));
+    batch.push(...customerChanges(options, catalog, index, pinHash));
     if ((index + 1) % batchSize === 0) {
       yield batch;
       batch = [];
@@ -142,205 +125,189 @@ export function* generateDemo(options: DemoOptions, pinHash: (customer: DemoCust
   if (batch.length > 0) yield batch;
 }
 
-function customerChanges(options: DemoOptions, index: number, pinHash: (customer: DemoCustomer) => string): Change[] {
+function customerChanges(options: DemoOptions, catalog: CatalogIndex, index: number, pinHash: (customer: DemoCustomer) => string): Change[] {
   const { currency, asOf } = options;
   const person = demoCustomer(options.seed, index, options.countryCallingCode);
   const rng = new Rng(options.seed * 7_919 + index);
-  const changes: Change[] = [];
-  const cycleDay = rng.int(1, 28);
-  const latestBill = lastCycleDate(asOf, cycleDay);
-  const firstBill = addMonths(latestBill, -(MONTHS_OF_HISTORY - 1));
-  const openedOn = addMonths(firstBill, -rng.int(1, 48));
+  const cycleDay = showcase[index]?.cycleDay ?? rng.int(1, 31);
+  const firstUsagePeriod = cycleAt(asOf, cycleDay, -BILLS_OF_HISTORY);
+  const openedOn = addMonths(firstUsagePeriod.start, -rng.int(1, 60));
   const customerId = rng.id(at(openedOn, 540));
   const accountId = rng.id(at(openedOn, 541));
-
-  changes.push({
-    type: 'customer.upsert',
-    id: customerId,
-    branchId: options.branchId,
-    name: person.name,
-    email: `${person.name.toLowerCase().normalize('NFD').replace(/[^a-z]+/g, '.')}${index}@example.com`,
-    phone: person.phones[0] ?? null,
-    language: person.language,
-    pinHash: pinHash(person),
-    createdAt: at(openedOn, 540),
-  });
-
-  // One household address for the services installed at home (broadband, TV).
+  const account: BillAccount = { id: accountId, accountNo: person.accountNo, currency, billCycleDay: cycleDay, openedOn };
   const address = `${rng.pick(streets)} ${rng.int(1, 180)}, ${rng.int(1, 9)}º ${String.fromCharCode(65 + rng.int(0, 3))}, 280${String(rng.int(1, 55)).padStart(2, '0')} Madrid`;
-  const products = person.kinds.map((kind, slot) => {
-    const offering = rng.pick(demoCatalog.filter((o) => o.kind === kind));
-    const identifier = person.numbers[slot] ?? address;
-    return { id: rng.id(at(openedOn, 600 + slot)), kind, offering, identifier };
+  const products = demoProducts(rng, catalog, person, {
+    openedOn,
+    windowStart: firstUsagePeriod.start,
+    asOf,
+    address,
+    newId: (on, slot) => rng.id(at(on, 600 + slot)),
   });
+  const habits: UsageHabits = { intensity: rng.factor(30, 135), travelsPercent: rng.pick([0, 5, 10, 30]), callsAbroadPercent: rng.pick([0, 2, 5, 15]) };
+  const daysPerRecord = options.usageDaysPerRecord ?? 1;
+  const historyDaysPerRecord = Math.max(daysPerRecord, HISTORY_DAYS_PER_RECORD);
 
-  // Bills, oldest first.
-  const bills: { id: string; billNo: string; billDate: CalendarDate; due: CalendarDate; total: number }[] = [];
-  const billChanges: Change[] = [];
-  for (let m = 0; m < MONTHS_OF_HISTORY; m++) {
-    const billDate = addMonths(firstBill, m);
-    const billNo = `${person.accountNo}-${billDate.slice(0, 7).replace('-', '')}`;
-    const issuedAt = at(billDate, 120);
-    const lines: ChangeOf<'bill.issued'>['lines'] = products.map((p) => ({
-      id: rng.id(issuedAt),
-      productId: p.id,
-      lineType: 'recurring',
-      description: p.offering.name,
-      amountMinor: p.offering.recurringMinor,
-    }));
-    for (const p of products) {
-      if (p.kind === 'mobile' && p.offering.id === 'MOB-S' && rng.chance(25)) {
-        lines.push({ id: rng.id(issuedAt), productId: p.id, lineType: 'usage', description: 'Data top-up 1 GB', amountMinor: 300 });
-      }
-      if (p.kind === 'mobile' && rng.chance(6)) {
-        lines.push({ id: rng.id(issuedAt), productId: p.id, lineType: 'usage', description: 'Roaming outside the EU', amountMinor: rng.int(150, 1800) });
-      }
-    }
-    if (products.length >= 3) {
-      lines.push({ id: rng.id(issuedAt), productId: null, lineType: 'discount', description: 'Multi-service discount', amountMinor: -500 });
-    }
-    const net = lines.reduce((s, l) => s + l.amountMinor, 0);
-    const tax = taxOf(net);
-    const entry: JournalEntry = {
-      id: rng.id(issuedAt),
-      idempotencyKey: `bill:${billNo}`,
-      entryType: 'bill',
-      accountId,
-      currency,
-      occurredAt: issuedAt,
-      origin: ORIGIN,
-      postings: [
-        { ledgerAccount: ledgerAccounts.receivable(accountId), amountMinor: net + tax },
-        { ledgerAccount: ledgerAccounts.revenue, amountMinor: -net },
-        { ledgerAccount: ledgerAccounts.taxPayable, amountMinor: -tax },
-      ],
-    };
-    const id = rng.id(issuedAt);
-    const due = addDays(billDate, DUE_AFTER_DAYS);
-    bills.push({ id, billNo, billDate, due, total: net + tax });
-    billChanges.push({
-      type: 'bill.issued',
-      id,
-      billNo,
-      accountId,
-      billDate,
-      periodStart: addMonths(billDate, -1),
-      periodEnd: addDays(billDate, -1),
-      paymentDueDate: due,
-      currency,
-      taxMinor: tax,
-      lines,
-      entry,
-    });
-  }
+  const changes: Change[] = [
+    {
+      type: 'customer.upsert',
+      id: customerId,
+      branchId: options.branchId,
+      name: person.name,
+      email: `${person.name.toLowerCase().normalize('NFD').replace(/[^a-z]+/g, '.')}${index}@example.com`,
+      phone: person.phones[0] ?? null,
+      language: person.language,
+      pinHash: pinHash(person),
+      createdAt: at(openedOn, 540),
+    },
+  ];
 
-  // Which bills get paid, by profile. The latest bill may not be due yet.
+  const events: AccountEvent[] = [];
+  const moneyFacts: Change[] = [];
+  const keptUsage: Change[] = [];
   const unpaidFromEnd = { punctual: 0, due: 1, overdue: rng.int(2, 3), inCredit: 0, nearLimit: rng.int(2, 4) }[person.profile];
-  const paymentChanges: Change[] = [];
-  const pay = (amountMinor: number, date: CalendarDate, method: ChangeOf<'payment.recorded'>['paymentMethod']) => {
-    const occurredAt = at(date, rng.int(480, 1200));
-    const id = rng.id(occurredAt);
-    const channel = method === 'directDebit' || method === 'bankTransfer' ? 'bank' : method === 'cash' ? 'store' : 'online';
-    paymentChanges.push({
-      type: 'payment.recorded',
-      id,
-      accountId,
-      currency,
-      amountMinor,
-      paymentMethod: method,
-      channel,
-      pointOfInteraction: channel === 'store' ? options.branchId : null,
-      authorizationCode: method === 'card' ? String(rng.int(100000, 999999)) : null,
-      correlatorId: null,
+  const paysLate = person.profile === 'overdue' || (person.profile === 'due' && rng.chance(50));
+  const method = rng.pick(['directDebit', 'directDebit', 'card', 'bankTransfer', 'cash'] as const);
+  let previous: { billDate: CalendarDate; runAt: string; balanceAfter: number } | null = null;
+
+  for (let k = 0; k < BILLS_OF_HISTORY; k++) {
+    const usagePeriod = cycleAt(firstUsagePeriod.start, cycleDay, k);
+    const billDate = addDays(usagePeriod.end, 1);
+    const runAt = at(billDate, BILL_RUN_MINUTE);
+    const usage = cycleUsage(rng, catalog, products, usagePeriod, usagePeriod.end, habits, historyDaysPerRecord);
+    const paymentsReceived = previous
+      ? events.filter((e) => e.type === 'payment' && e.at >= (previous as { runAt: string }).runAt && e.at < runAt).reduce((s, e) => s + (e.type === 'payment' ? e.amountMinor : 0), 0)
+      : 0;
+    const lateFeeFor = previous ? lateFeeDue(events, { since: previous.billDate, until: billDate, graceDays: catalog.catalog.fees.latePayment.graceDays }) : [];
+    const run = composeBill({
+      catalog,
+      account,
+      products,
+      billDate,
+      timeZone: options.timeZone,
+      usage,
+      balance: { previousBalanceMinor: previous?.balanceAfter ?? 0, paymentsReceivedMinor: paymentsReceived, adjustmentsMinor: 0 },
+      lateFeeFor,
+      dueAfterDays: DUE_AFTER_DAYS,
+      id: rng.id(runAt),
+    });
+    const { bill } = run;
+    if (run.rejectedUsage.length > 0) throw new Error(`demo usage was rejected: ${run.rejectedUsage[0]?.reason}`);
+    moneyFacts.push({
+      type: 'bill.issued',
+      bill,
       entry: {
-        id: rng.id(occurredAt),
-        idempotencyKey: `payment:${id}`,
-        entryType: 'payment',
+        id: rng.id(runAt),
+        idempotencyKey: `bill:${bill.billNo}`,
+        entryType: 'bill',
         accountId,
         currency,
-        occurredAt,
+        occurredAt: runAt,
         origin: ORIGIN,
         postings: [
-          { ledgerAccount: ledgerAccounts.cash(channel), amountMinor },
-          { ledgerAccount: ledgerAccounts.receivable(accountId), amountMinor: -amountMinor },
+          { ledgerAccount: ledgerAccounts.receivable(accountId), amountMinor: bill.taxIncludedAmountMinor },
+          { ledgerAccount: ledgerAccounts.revenue, amountMinor: -bill.taxExcludedAmountMinor },
+          { ledgerAccount: ledgerAccounts.taxPayable, amountMinor: -bill.taxMinor },
         ],
       },
     });
-  };
-  const method = rng.pick(['directDebit', 'directDebit', 'card', 'bankTransfer', 'cash'] as const);
-  bills.forEach((bill, i) => {
-    if (i >= bills.length - unpaidFromEnd) return;
-    const paidOn = person.profile === 'punctual' || method === 'directDebit' ? addDays(bill.due, -rng.int(0, 10)) : addDays(bill.due, rng.int(-5, 9));
-    if (paidOn <= asOf) pay(bill.total, paidOn, method);
-    else if (person.profile === 'punctual') pay(bill.total, asOf, method);
-  });
-  if (person.profile === 'inCredit') pay(rng.int(20, 80) * 100, addDays(asOf, -rng.int(1, 20)), 'card');
+    events.push({ type: 'bill', billNo: bill.billNo, at: runAt, paymentDueDate: bill.paymentDueDate, amountMinor: bill.taxIncludedAmountMinor });
+    if (k >= BILLS_OF_HISTORY - BILLED_USAGE_KEPT) keptUsage.push(...usageChanges(usage, run.usage, bill.id));
+    previous = { billDate, runAt, balanceAfter: bill.balanceForwardMinor + bill.taxIncludedAmountMinor };
 
-  const exposure = bills.slice(bills.length - unpaidFromEnd).reduce((s, b) => s + b.total, 0);
+    // Pay what the bill asks for, by habit; the newest bills of a late payer stay open.
+    if (k >= BILLS_OF_HISTORY - unpaidFromEnd || bill.amountDueMinor === 0) continue;
+    const onTime = person.profile === 'punctual' || person.profile === 'inCredit' || method === 'directDebit' || !paysLate;
+    let paidOn = onTime ? addDays(bill.paymentDueDate, -rng.int(0, 10)) : addDays(bill.paymentDueDate, rng.int(-3, 9));
+    if (paidOn > asOf) {
+      if (person.profile !== 'punctual' && person.profile !== 'inCredit') continue;
+      paidOn = asOf;
+    }
+    const payment = paymentChange(rng, options, accountId, bill.amountDueMinor, paidOn, method);
+    moneyFacts.push(payment);
+    events.push({ type: 'payment', paymentId: payment.id, at: payment.entry.occurredAt, amountMinor: payment.amountMinor });
+  }
+  if (person.profile === 'inCredit') {
+    const latestBill = cycleContaining(asOf, cycleDay).start;
+    const payment = paymentChange(rng, options, accountId, rng.int(20, 80) * 100, addDays(asOf, -rng.int(0, Math.min(20, daysFrom(latestBill, asOf)))), 'card');
+    moneyFacts.push(payment);
+    events.push({ type: 'payment', paymentId: payment.id, at: payment.entry.occurredAt, amountMinor: payment.amountMinor });
+  }
+
+  const balance = allocate(events).balanceMinor;
   const creditLimitMinor =
-    person.profile === 'nearLimit' ? Math.max(5_000, Math.ceil((exposure * 1.06) / 1_000) * 1_000) : rng.pick([15_000, 30_000, 50_000]);
-
-  changes.push({
-    type: 'account.upsert',
-    id: accountId,
-    accountNo: person.accountNo,
-    customerId,
-    currency,
-    billCycleDay: cycleDay,
-    creditLimitMinor,
-    openedOn,
-  });
-  const suspendOne = person.profile === 'overdue' && unpaidFromEnd >= 3;
+    person.profile === 'nearLimit' ? Math.max(5_000, Math.ceil((Math.max(balance, 0) * 1.06) / 1_000) * 1_000) : rng.pick([15_000, 30_000, 50_000]);
+  changes.push({ type: 'account.upsert', ...account, customerId, creditLimitMinor });
+  const suspendFirst = person.profile === 'overdue' && unpaidFromEnd >= 3;
   products.forEach((p, slot) => {
+    const ended = p.terms.at(-1)?.to;
     changes.push({
       type: 'product.upsert',
       id: p.id,
       accountId,
-      offeringId: p.offering.id,
       kind: p.kind,
       identifier: p.identifier,
-      status: suspendOne && slot === 0 ? 'suspended' : 'active',
-      startedOn: openedOn,
+      parentId: p.parentId,
+      status: ended && ended < asOf ? 'terminated' : suspendFirst && slot === 0 ? 'suspended' : 'active',
+      terms: p.terms,
     });
   });
-  changes.push(...billChanges, ...paymentChanges);
-  changes.push(...usageChanges(rng, products, latestBill, asOf, options.usageDaysPerRecord ?? 1));
+  const current = cycleContaining(asOf, cycleDay);
+  const currentUsage = cycleUsage(rng, catalog, products, current, asOf, habits, daysPerRecord);
+  changes.push(...moneyFacts, ...keptUsage, ...usageChanges(currentUsage, null, null));
   return changes;
 }
 
-function usageChanges(
+function daysFrom(from: CalendarDate, to: CalendarDate): number {
+  return Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
+}
+
+/** Usage as the ledger keeps it: billed with its rated amount, or just received this cycle. */
+function usageChanges(records: readonly UsageRecord[], rated: readonly RatedUsage[] | null, billId: string | null): Change[] {
+  const amounts = new Map(rated?.map((r) => [r.id, r.amountMinor]));
+  return records.map((r) => ({
+    type: 'usage.recorded',
+    ...r,
+    status: billId ? 'billed' : 'received',
+    ratedMinor: billId ? (amounts.get(r.id) ?? null) : null,
+    billId,
+  }));
+}
+
+function paymentChange(
   rng: Rng,
-  products: { id: string; kind: ProductKind; offering: (typeof demoCatalog)[number] }[],
-  cycleStart: CalendarDate,
-  asOf: CalendarDate,
-  daysPerRecord: number,
-): Change[] {
-  const changes: Change[] = [];
-  const heavy = rng.int(30, 135) / 100; // how hard this customer uses their allowance
-  for (const p of products) {
-    if (p.kind !== 'mobile' && p.kind !== 'fixed') continue;
-    const perDay = {
-      data: p.kind === 'mobile' ? (p.offering.allowances.find((a) => a.type === 'data')?.quantity ?? 20_000) / 30 : 0,
-      voice: p.kind === 'mobile' ? 9 : 14,
-      sms: p.kind === 'mobile' ? 2 : 0,
-    };
-    for (let day = cycleStart; day <= asOf; day = addDays(day, daysPerRecord)) {
-      for (const type of ['data', 'voice', 'sms'] as const) {
-        if (perDay[type] === 0) continue;
-        const quantity = Math.round(perDay[type] * heavy * daysPerRecord * (rng.int(40, 160) / 100));
-        changes.push({
-          type: 'usage.recorded',
-          id: rng.id(at(day, 1_380)),
-          productId: p.id,
-          usageType: type,
-          unit: type === 'data' ? 'MB' : type === 'voice' ? 'min' : 'SMS',
-          quantity,
-          usageDate: day,
-          ratedMinor: 0,
-        });
-      }
-    }
-  }
-  return changes;
+  options: DemoOptions,
+  accountId: string,
+  amountMinor: number,
+  date: CalendarDate,
+  method: ChangeOf<'payment.recorded'>['paymentMethod'],
+): ChangeOf<'payment.recorded'> {
+  const occurredAt = at(date, rng.int(480, 1200));
+  const id = rng.id(occurredAt);
+  const channel = method === 'directDebit' || method === 'bankTransfer' ? 'bank' : method === 'cash' ? 'store' : 'online';
+  return {
+    type: 'payment.recorded',
+    id,
+    accountId,
+    currency: options.currency,
+    amountMinor,
+    paymentMethod: method,
+    channel,
+    pointOfInteraction: channel === 'store' ? options.branchId : null,
+    authorizationCode: method === 'card' ? String(rng.int(100000, 999999)) : null,
+    correlatorId: null,
+    entry: {
+      id: rng.id(occurredAt),
+      idempotencyKey: `payment:${id}`,
+      entryType: 'payment',
+      accountId,
+      currency: options.currency,
+      occurredAt,
+      origin: ORIGIN,
+      postings: [
+        { ledgerAccount: ledgerAccounts.cash(channel), amountMinor },
+        { ledgerAccount: ledgerAccounts.receivable(accountId), amountMinor: -amountMinor },
+      ],
+    },
+  };
 }
 

@@ -25,10 +25,7 @@ export class ChangeApplier {
     this.#db = db;
     const p = (sql: string) => db.prepare(sql);
     this.#stmts = {
-      offering: p(`INSERT INTO product_offerings (id, name, kind, currency, recurring_minor) VALUES (@id, @name, @kind, @currency, @recurringMinor)
-        ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, currency = excluded.currency, recurring_minor = excluded.recurring_minor`),
-      clearAllowances: p(`DELETE FROM offering_allowances WHERE offering_id = ?`),
-      allowance: p(`INSERT INTO offering_allowances (offering_id, usage_type, unit, quantity) VALUES (?, ?, ?, ?)`),
+      catalog: p(`INSERT INTO catalog_versions (catalog_id, document, applied_at) VALUES (?, ?, ?)`),
       customer: p(`INSERT INTO customers (id, branch_id, name, email, phone, language, pin_hash, created_at)
         VALUES (@id, @branchId, @name, @email, @phone, @language, @pinHash, @createdAt)
         ON CONFLICT(id) DO UPDATE SET branch_id = excluded.branch_id, name = excluded.name, email = excluded.email,
@@ -37,22 +34,26 @@ export class ChangeApplier {
         VALUES (@id, @accountNo, @customerId, @currency, @billCycleDay, @creditLimitMinor, @openedOn)
         ON CONFLICT(id) DO UPDATE SET account_no = excluded.account_no, customer_id = excluded.customer_id, currency = excluded.currency,
           bill_cycle_day = excluded.bill_cycle_day, credit_limit_minor = excluded.credit_limit_minor`),
-      product: p(`INSERT INTO products (id, account_id, offering_id, kind, identifier, status, started_on)
-        VALUES (@id, @accountId, @offeringId, @kind, @identifier, @status, @startedOn)
-        ON CONFLICT(id) DO UPDATE SET account_id = excluded.account_id, offering_id = excluded.offering_id, kind = excluded.kind,
-          identifier = excluded.identifier, status = excluded.status`),
-      usage: p(`INSERT INTO usage_records (id, product_id, usage_type, unit, quantity, usage_date, rated_minor)
-        VALUES (@id, @productId, @usageType, @unit, @quantity, @usageDate, @ratedMinor)
-        ON CONFLICT(id) DO NOTHING`),
+      product: p(`INSERT INTO products (id, account_id, parent_id, kind, identifier, status, offering_id, started_on)
+        VALUES (@id, @accountId, @parentId, @kind, @identifier, @status, @offeringId, @startedOn)
+        ON CONFLICT(id) DO UPDATE SET account_id = excluded.account_id, parent_id = excluded.parent_id, kind = excluded.kind,
+          identifier = excluded.identifier, status = excluded.status, offering_id = excluded.offering_id, started_on = excluded.started_on`),
+      clearTerms: p(`DELETE FROM product_terms WHERE product_id = ?`),
+      term: p(`INSERT INTO product_terms (product_id, seq, offering_id, from_date, to_date) VALUES (?, ?, ?, ?, ?)`),
+      // A record is received once; rating and billing move it forward, never back.
+      usage: p(`INSERT INTO usage_records (id, product_id, usage_type, usage_date, quantity, unit, zone, destination, service, status, rated_minor, bill_id)
+        VALUES (@id, @productId, @usageType, @usageDate, @quantity, @unit, @zone, @destination, @service, @status, @ratedMinor, @billId)
+        ON CONFLICT(id) DO UPDATE SET status = excluded.status, rated_minor = excluded.rated_minor, bill_id = excluded.bill_id
+        WHERE usage_records.status <> 'billed' AND excluded.status <> usage_records.status
+          AND (excluded.status = 'billed' OR usage_records.status = 'received')`),
       entryByKey: p(`SELECT payload_hash FROM journal_entries WHERE idempotency_key = ?`).pluck(),
       entry: p(`INSERT INTO journal_entries (id, idempotency_key, payload_hash, entry_type, account_id, currency, occurred_at, recorded_at, origin)
         VALUES (@id, @idempotencyKey, @payloadHash, @entryType, @accountId, @currency, @occurredAt, @recordedAt, @origin)`),
       posting: p(`INSERT INTO postings (entry_id, ledger_account, amount_minor, currency) VALUES (?, ?, ?, ?)`),
       bill: p(`INSERT INTO bills (id, bill_no, account_id, bill_date, period_start, period_end, payment_due_date, currency,
-          tax_excluded_minor, tax_minor, tax_included_minor, state, entry_id)
+          tax_excluded_minor, tax_minor, tax_included_minor, amount_due_minor, state, entry_id, document)
         VALUES (@id, @billNo, @accountId, @billDate, @periodStart, @periodEnd, @paymentDueDate, @currency,
-          @taxExcludedMinor, @taxMinor, @taxIncludedMinor, 'sent', @entryId)`),
-      billLine: p(`INSERT INTO bill_lines (id, bill_id, product_id, line_type, description, amount_minor) VALUES (?, ?, ?, ?, ?, ?)`),
+          @taxExcludedAmountMinor, @taxMinor, @taxIncludedAmountMinor, @amountDueMinor, 'sent', @entryId, @document)`),
       payment: p(`INSERT INTO payments (id, account_id, amount_minor, currency, payment_method, channel, point_of_interaction,
           authorization_code, correlator_id, status, entry_id, created_at, updated_at)
         VALUES (@id, @accountId, @amountMinor, @currency, @paymentMethod, @channel, @pointOfInteraction,
@@ -86,10 +87,8 @@ export class ChangeApplier {
   #applyOne(change: Change): Outcome {
     const s = this.#stmts;
     switch (change.type) {
-      case 'offering.upsert':
-        s.offering.run(change);
-        s.clearAllowances.run(change.id);
-        for (const a of change.allowances) s.allowance.run(change.id, a.type, a.unit, a.quantity);
+      case 'catalog.published':
+        s.catalog.run(change.catalog.id, JSON.stringify(change.catalog), new Date().toISOString());
         return 'applied';
       case 'customer.upsert':
         s.customer.run(change);
@@ -97,11 +96,18 @@ export class ChangeApplier {
       case 'account.upsert':
         s.account.run(change);
         return 'applied';
-      case 'product.upsert':
-        s.product.run(change);
+      case 'product.upsert': {
+        const latest = change.terms.at(-1) as (typeof change.terms)[number];
+        s.product.run({ ...change, offeringId: latest.offeringId, startedOn: change.terms[0]?.from });
+        s.clearTerms.run(change.id);
+        change.terms.forEach((t, seq) => s.term.run(change.id, seq, t.offeringId, t.from, t.to));
         return 'applied';
+      }
       case 'usage.recorded':
-        return s.usage.run(change).changes === 1 ? 'applied' : 'duplicate';
+        // Stored in one ISO form so that instants compare as strings.
+        return s.usage.run({ zone: null, destination: null, service: null, ...change, usageDate: new Date(change.usageDate).toISOString() }).changes === 1
+          ? 'applied'
+          : 'duplicate';
       case 'bill.issued':
         return this.#applyBill(change);
       case 'payment.recorded':
@@ -109,16 +115,20 @@ export class ChangeApplier {
     }
   }
 
-  #applyBill(bill: ChangeOf<'bill.issued'>): Outcome {
-    const taxExcluded = bill.lines.reduce((sum, l) => sum + l.amountMinor, 0);
-    const taxIncluded = taxExcluded + bill.taxMinor;
-    const receivable = sumFor(bill.entry, ledgerAccounts.receivable(bill.accountId));
-    if (bill.entry.accountId !== bill.accountId || receivable !== taxIncluded) {
+  #applyBill(change: ChangeOf<'bill.issued'>): Outcome {
+    const { bill, entry } = change;
+    const receivable = sumFor(entry, ledgerAccounts.receivable(bill.accountId));
+    if (entry.accountId !== bill.accountId || receivable !== bill.taxIncludedAmountMinor) {
       throw new KioskError('VALIDATION', `Bill ${bill.billNo}: its journal entry does not charge the bill's total to its account`);
     }
-    if (this.#insertEntry(bill.entry, bill) === 'duplicate') return 'duplicate';
-    this.#stmts.bill.run({ ...bill, taxExcludedMinor: taxExcluded, taxIncludedMinor: taxIncluded, entryId: bill.entry.id });
-    for (const l of bill.lines) this.#stmts.billLine.run(l.id, bill.id, l.productId, l.lineType, l.description, l.amountMinor);
+    if (this.#insertEntry(entry, change) === 'duplicate') return 'duplicate';
+    this.#stmts.bill.run({
+      ...bill,
+      periodStart: bill.billingPeriod.start,
+      periodEnd: bill.billingPeriod.end,
+      entryId: entry.id,
+      document: JSON.stringify(bill),
+    });
     return 'applied';
   }
 

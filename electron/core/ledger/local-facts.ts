@@ -1,4 +1,4 @@
-import type { Change } from '../../../shared/changes.ts';
+import type { ChangeOf } from '../../../shared/changes.ts';
 import type { Database } from './db.ts';
 import { ChangeApplier, type ApplyResult } from './apply-changes.ts';
 
@@ -7,6 +7,8 @@ import { ChangeApplier, type ApplyResult } from './apply-changes.ts';
  * its outbox row commit in one transaction, so the sync worker can never miss or invent one.
  * The outbox's device_seq numbers them without gaps.
  */
+export type LocalFact = ChangeOf<'payment.recorded'>;
+
 export class LocalFacts {
   readonly #applier: ChangeApplier;
   readonly #outbox;
@@ -15,7 +17,7 @@ export class LocalFacts {
   constructor(db: Database, applier = new ChangeApplier(db)) {
     this.#applier = applier;
     this.#outbox = db.prepare(`INSERT INTO outbox (event_id, event_type, payload, created_at) VALUES (?, ?, ?, ?)`);
-    this.#record = db.transaction((fact: Change, now: string): ApplyResult => {
+    this.#record = db.transaction((fact: LocalFact, now: string): ApplyResult => {
       const result = this.#applier.apply([fact]);
       if (result.applied === 1) this.#outbox.run(fact.id, fact.type, JSON.stringify(fact), now);
       return result;
@@ -23,7 +25,7 @@ export class LocalFacts {
   }
 
   /** Records the fact once; recording the same fact again changes nothing. */
-  record(fact: Change, now = new Date()): ApplyResult {
+  record(fact: LocalFact, now = new Date()): ApplyResult {
     return this.#record(fact, now.toISOString());
   }
 }

@@ -1,15 +1,18 @@
-import { addDays, addMonths, lastCycleDate, type CalendarDate } from '../../../shared/calendar.ts';
+import { addDays, startOfDayInZone, type CalendarDate } from '../../../shared/calendar.ts';
+import type { CatalogIndex } from '../../../shared/billing/catalog.ts';
+import { cycleContaining } from '../../../shared/billing/cycle.ts';
+import { termOn } from '../../../shared/billing/product.ts';
+import { unbilledCharges } from '../../../shared/billing/unbilled.ts';
+import { basePerBillingUnit, type RatedUsage } from '../../../shared/billing/usage.ts';
 import { ledgerAccounts } from '../../../shared/changes.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { money } from '../../../shared/money.ts';
 import type { AccountOverview, BillSummary, PaymentStatus, ServiceCard, UsageMeter } from '../../../shared/contract/schemas.ts';
 import type { Database } from '../ledger/db.ts';
+import type { BillingReader, LedgerProduct } from '../ledger/billing-reader.ts';
 
 interface AccountRow {
-  account_no: string;
-  currency: string;
   credit_limit_minor: number;
-  bill_cycle_day: number;
   name: string;
 }
 interface BillRow {
@@ -21,74 +24,40 @@ interface BillRow {
   tax_included_minor: number;
   state: BillSummary['state'];
 }
-interface ProductRow {
-  id: string;
-  kind: ServiceCard['kind'];
-  identifier: string;
-  status: ServiceCard['status'];
-  plan_name: string;
-  offering_id: string;
-  recurring_minor: number;
-  currency: string;
-}
-interface AllowanceRow {
-  offering_id: string;
-  usage_type: UsageMeter['type'];
-  unit: UsageMeter['unit'];
-  quantity: number | null;
-}
-interface UsageRow {
-  product_id: string;
-  usage_type: UsageMeter['type'];
-  used: number;
-}
 
-const usageOrder: Record<UsageMeter['type'], number> = { data: 0, voice: 1, sms: 2 };
+const meterUnits = { data: 'MB', voice: 'min', sms: 'SMS' } as const;
 
 /**
  * The customer's one convergent account, computed from the ledger: the balance is the sum of the
  * account's receivable postings; payments settle bills oldest first, so what is still open is the
- * newest bills that the balance covers.
+ * newest bills that the balance covers. This cycle's usage is rated by the billing engine, so the
+ * meters and the unbilled figure are what the next bill will say.
  */
 export class AccountOverviewQuery {
+  readonly #reader: BillingReader;
+  readonly #timeZone: string;
   readonly #account;
   readonly #balance;
   readonly #billsNewestFirst;
-  readonly #products;
-  readonly #allowances;
-  readonly #usage;
 
-  constructor(db: Database) {
+  constructor(db: Database, reader: BillingReader, timeZone: string) {
+    this.#reader = reader;
+    this.#timeZone = timeZone;
     this.#account = db.prepare(
-      `SELECT a.account_no, a.currency, a.credit_limit_minor, a.bill_cycle_day, c.name
-       FROM billing_accounts a JOIN customers c ON c.id = a.customer_id WHERE a.id = ?`,
+      `SELECT a.credit_limit_minor, c.name FROM billing_accounts a JOIN customers c ON c.id = a.customer_id WHERE a.id = ?`,
     );
     this.#balance = db.prepare(`SELECT COALESCE(SUM(amount_minor), 0) FROM postings WHERE ledger_account = ?`).pluck();
     this.#billsNewestFirst = db.prepare(
       `SELECT bill_no, bill_date, period_start, period_end, payment_due_date, tax_included_minor, state
        FROM bills WHERE account_id = ? ORDER BY bill_date DESC, bill_no DESC`,
     );
-    this.#products = db.prepare(
-      `SELECT p.id, p.kind, p.identifier, p.status, o.name AS plan_name, o.id AS offering_id, o.recurring_minor, o.currency
-       FROM products p JOIN product_offerings o ON o.id = p.offering_id
-       WHERE p.account_id = ? AND p.status <> 'terminated'
-       ORDER BY CASE p.kind WHEN 'mobile' THEN 0 WHEN 'broadband' THEN 1 WHEN 'tv' THEN 2 ELSE 3 END, p.identifier`,
-    );
-    this.#allowances = db.prepare(
-      `SELECT offering_id, usage_type, unit, quantity FROM offering_allowances
-       WHERE offering_id IN (SELECT offering_id FROM products WHERE account_id = ?)`,
-    );
-    this.#usage = db.prepare(
-      `SELECT u.product_id, u.usage_type, SUM(u.quantity) AS used
-       FROM products p JOIN usage_records u ON u.product_id = p.id
-       WHERE p.account_id = ? AND u.usage_date >= ? AND u.usage_date <= ?
-       GROUP BY u.product_id, u.usage_type`,
-    );
   }
 
   get(accountId: string, today: CalendarDate): AccountOverview {
-    const account = this.#account.get(accountId) as AccountRow | undefined;
-    if (!account) throw new KioskError('NOT_FOUND', 'This account is not on this kiosk.');
+    const row = this.#account.get(accountId) as AccountRow | undefined;
+    if (!row) throw new KioskError('NOT_FOUND', 'This account is not on this kiosk.');
+    const account = this.#reader.account(accountId);
+    const catalog = this.#reader.catalog();
     const cur = account.currency;
     const balance = this.#balance.get(ledgerAccounts.receivable(accountId)) as number;
 
@@ -98,7 +67,7 @@ export class AccountOverviewQuery {
     let dueDate: CalendarDate | null = null;
     let lastBill: BillSummary | null = null;
     for (const bill of this.#billsNewestFirst.iterate(accountId) as IterableIterator<BillRow>) {
-      const remaining = Math.min(owed, bill.tax_included_minor);
+      const remaining = Math.min(owed, Math.max(bill.tax_included_minor, 0));
       owed -= remaining;
       if (remaining > 0) {
         dueDate = bill.payment_due_date;
@@ -117,46 +86,80 @@ export class AccountOverviewQuery {
       if (owed === 0) break;
     }
 
-    const cycleStart = lastCycleDate(today, account.bill_cycle_day);
-    const cycleEnd = addDays(addMonths(cycleStart, 1), -1);
-    const allowances = this.#allowances.all(accountId) as AllowanceRow[];
-    const usage = this.#usage.all(accountId, cycleStart, cycleEnd) as UsageRow[];
-    const services = (this.#products.all(accountId) as ProductRow[]).map(
-      (p): ServiceCard => ({
-        id: p.id,
-        kind: p.kind,
-        identifier: p.identifier,
-        planName: p.plan_name,
-        status: p.status,
-        recurringCharge: money(p.recurring_minor, p.currency),
-        usage: allowances
-          .filter((a) => a.offering_id === p.offering_id)
-          .sort((a, b) => usageOrder[a.usage_type] - usageOrder[b.usage_type])
-          .map((a) => ({
-            type: a.usage_type,
-            unit: a.unit,
-            allowance: a.quantity,
-            used: usage.find((u) => u.product_id === p.id && u.usage_type === a.usage_type)?.used ?? 0,
-          })),
-      }),
-    );
+    const cycle = cycleContaining(today, account.billCycleDay);
+    const products = this.#reader.products(accountId);
+    const from = new Date(startOfDayInZone(cycle.start, this.#timeZone)).toISOString();
+    const to = new Date(startOfDayInZone(addDays(cycle.end, 1), this.#timeZone)).toISOString();
+    const unbilled = unbilledCharges({
+      catalog,
+      products,
+      period: cycle,
+      timeZone: this.#timeZone,
+      records: this.#reader.unbilledUsage(accountId, from, to),
+    });
+    const services = products
+      .filter((p) => p.parentId === null && p.status !== 'terminated' && termOn(p, today))
+      .map((p) => serviceCard(p, products, catalog, unbilled.rated, today, cur));
 
     const totalDue = Math.max(balance, 0);
     const status: PaymentStatus = balance < 0 ? 'inCredit' : balance === 0 ? 'paidUp' : overdue > 0 ? 'overdue' : 'due';
     return {
       asOf: today,
-      customerName: account.name,
-      accountNo: account.account_no,
+      customerName: row.name,
+      accountNo: account.accountNo,
       paymentStatus: status,
       balance: money(balance, cur),
       totalDue: money(totalDue, cur),
       overdueAmount: money(overdue, cur),
       dueDate,
-      creditLimit: money(account.credit_limit_minor, cur),
-      creditAvailable: money(Math.max(account.credit_limit_minor - totalDue, 0), cur),
-      cycle: { start: cycleStart, end: cycleEnd },
+      creditLimit: money(row.credit_limit_minor, cur),
+      creditAvailable: money(Math.max(row.credit_limit_minor - totalDue, 0), cur),
+      cycle: { start: cycle.start, end: cycle.end },
+      unbilledCharges: money(unbilled.taxIncludedMinor, cur),
       services,
       lastBill,
     };
   }
+}
+
+function serviceCard(
+  product: LedgerProduct,
+  all: readonly LedgerProduct[],
+  catalog: CatalogIndex,
+  rated: readonly RatedUsage[],
+  today: CalendarDate,
+  currency: string,
+): ServiceCard {
+  const offeringId = (termOn(product, today) as { offeringId: string }).offeringId;
+  const offering = catalog.requireOffering(offeringId);
+  const tariff = offering.usage;
+  const allowances: [UsageMeter['type'], number | null | undefined][] = [
+    ['data', tariff?.data?.allowanceMB],
+    ['voice', tariff?.voice?.allowanceMin],
+    ['sms', tariff?.sms?.allowance],
+  ];
+  const usage = allowances
+    .filter(([, allowance]) => allowance !== undefined)
+    .map(([type, allowance]): UsageMeter => {
+      // What counts against the allowance: included and over-allowance usage at home or roam-like-at-home.
+      let base = 0;
+      for (const r of rated) if (r.productId === product.id && r.usageType === type && (r.tag === 'included' || r.tag === 'overage')) base += r.ratedQuantity;
+      return { type, unit: meterUnits[type], used: Math.round((base / basePerBillingUnit[type]) * 10) / 10, allowance: allowance ?? null };
+    });
+  const addOns = all
+    .filter((a) => a.parentId === product.id && a.status !== 'terminated')
+    .flatMap((a) => {
+      const term = termOn(a, today);
+      return term ? [{ name: catalog.requireOffering(term.offeringId).name, recurringCharge: money(catalog.recurringPrice(term.offeringId, today), currency) }] : [];
+    });
+  return {
+    id: product.id,
+    kind: product.kind,
+    identifier: product.identifier,
+    planName: offering.name,
+    status: product.status,
+    recurringCharge: money(catalog.recurringPrice(offeringId, today), currency),
+    addOns,
+    usage,
+  };
 }

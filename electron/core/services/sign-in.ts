@@ -41,7 +41,7 @@ export class SignInService {
     const account = `SELECT a.id AS account_id, c.name, c.language, c.pin_hash FROM billing_accounts a JOIN customers c ON c.id = a.customer_id`;
     this.#byAccountNo = db.prepare(`${account} WHERE a.account_no = ?`);
     this.#byPhone = db.prepare(
-      `${account} JOIN products p ON p.account_id = a.id WHERE p.identifier = ? AND p.kind IN ('mobile','fixed') AND p.status <> 'terminated'`,
+      `${account} JOIN products p ON p.account_id = a.id WHERE p.identifier = ? AND p.kind IN ('mobile','fixed') AND p.status <> 'terminated' AND p.parent_id IS NULL`,
     );
     this.#attempts = db.prepare(`SELECT failures, locked_until FROM sign_in_attempts WHERE subject = ?`);
     this.#recordFailure = db.prepare(

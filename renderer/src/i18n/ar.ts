@@ -59,6 +59,8 @@ export const ar: Messages = {
   'due.creditAmount': 'لديك رصيد دائن بقيمة {amount}، وسيُخصم من فاتورتك القادمة.',
   'due.paidUp': 'تم السداد بالكامل',
   'due.cycle': 'دورة الفوترة الحالية: {period}',
+  'due.unbilled': 'الاستهلاك الإضافي في هذه الدورة حتى الآن: {amount} شاملًا الضريبة. سيُضاف إلى فاتورتك القادمة.',
+  'due.noUnbilled': 'لا توجد رسوم استهلاك إضافية في هذه الدورة حتى الآن.',
 
   'credit.title': 'الائتمان',
   'credit.limit': 'حد الائتمان',
@@ -87,6 +89,8 @@ export const ar: Messages = {
   'service.monthly': '{amount} شهريًا',
   'service.usage': 'الاستهلاك في هذه الدورة',
   'service.noUsage': 'لا يوجد استهلاك مسجّل في هذه الدورة.',
+  'service.addOn': '{name}: {amount} شهريًا',
+  'usage.perUse': '{used}، يُدفع حسب الاستخدام',
   'usage.data': 'البيانات',
   'usage.voice': 'المكالمات',
   'usage.sms': 'الرسائل',

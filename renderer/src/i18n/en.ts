@@ -58,6 +58,8 @@ export const en = {
   'due.creditAmount': "You're {amount} in credit. It comes off your next bill.",
   'due.paidUp': 'All paid up',
   'due.cycle': 'Current bill cycle: {period}',
+  'due.unbilled': 'Extra usage so far this cycle: {amount}, VAT included. It goes on your next bill.',
+  'due.noUnbilled': 'No extra usage charges so far this cycle.',
 
   'credit.title': 'Credit',
   'credit.limit': 'Credit limit',
@@ -79,6 +81,8 @@ export const en = {
   'service.monthly': '{amount} a month',
   'service.usage': 'Usage this cycle',
   'service.noUsage': 'No usage recorded this cycle.',
+  'service.addOn': '{name}: {amount} a month',
+  'usage.perUse': '{used}, paid per use',
   'usage.data': 'Data',
   'usage.voice': 'Calls',
   'usage.sms': 'Texts',

@@ -55,6 +55,8 @@ export const es: Messages = {
   'due.creditAmount': 'Tienes {amount} a tu favor. Se descontará de tu próxima factura.',
   'due.paidUp': 'Todo pagado',
   'due.cycle': 'Ciclo de facturación actual: {period}',
+  'due.unbilled': 'Consumo extra en este ciclo: {amount}, IVA incluido. Irá en tu próxima factura.',
+  'due.noUnbilled': 'Sin cargos extra de consumo en este ciclo.',
 
   'credit.title': 'Crédito',
   'credit.limit': 'Límite de crédito',
@@ -76,6 +78,8 @@ export const es: Messages = {
   'service.monthly': '{amount} al mes',
   'service.usage': 'Consumo de este ciclo',
   'service.noUsage': 'Sin consumo en este ciclo.',
+  'service.addOn': '{name}: {amount} al mes',
+  'usage.perUse': '{used}, se paga por uso',
   'usage.data': 'Datos',
   'usage.voice': 'Llamadas',
   'usage.sms': 'SMS',

@@ -19,52 +19,60 @@ export function up(db: Database): void {
       account_no          TEXT NOT NULL UNIQUE,
       customer_id         TEXT NOT NULL REFERENCES customers(id),
       currency            TEXT NOT NULL,
-      bill_cycle_day      INTEGER NOT NULL CHECK (bill_cycle_day BETWEEN 1 AND 28),
+      bill_cycle_day      INTEGER NOT NULL CHECK (bill_cycle_day BETWEEN 1 AND 31),
       credit_limit_minor  INTEGER NOT NULL CHECK (credit_limit_minor >= 0),
       opened_on           TEXT NOT NULL
     ) STRICT;
     CREATE INDEX billing_accounts_customer ON billing_accounts(customer_id);
 
-    CREATE TABLE product_offerings (
-      id              TEXT PRIMARY KEY,
-      name            TEXT NOT NULL,
-      kind            TEXT NOT NULL CHECK (kind IN ('mobile','broadband','tv','fixed')),
-      currency        TEXT NOT NULL,
-      recurring_minor INTEGER NOT NULL CHECK (recurring_minor >= 0)
-    ) STRICT;
-
-    -- A NULL quantity is an unlimited allowance.
-    CREATE TABLE offering_allowances (
-      offering_id TEXT NOT NULL REFERENCES product_offerings(id),
-      usage_type  TEXT NOT NULL CHECK (usage_type IN ('data','voice','sms')),
-      unit        TEXT NOT NULL,
-      quantity    INTEGER,
-      PRIMARY KEY (offering_id, usage_type)
+    -- The operator's catalog as published (the whole validated document); the newest row is in force.
+    CREATE TABLE catalog_versions (
+      seq          INTEGER PRIMARY KEY,
+      catalog_id   TEXT NOT NULL,
+      document     TEXT NOT NULL,
+      applied_at   TEXT NOT NULL
     ) STRICT;
 
     CREATE TABLE products (
       id          TEXT PRIMARY KEY,
       account_id  TEXT NOT NULL REFERENCES billing_accounts(id),
-      offering_id TEXT NOT NULL REFERENCES product_offerings(id),
+      parent_id   TEXT REFERENCES products(id),
       kind        TEXT NOT NULL CHECK (kind IN ('mobile','broadband','tv','fixed')),
       identifier  TEXT NOT NULL,
       status      TEXT NOT NULL CHECK (status IN ('active','suspended','pendingActive','pendingTerminate','terminated')),
+      -- Offering of the latest term, for lookups; the terms below are what billing reads.
+      offering_id TEXT NOT NULL,
       started_on  TEXT NOT NULL
     ) STRICT;
     CREATE INDEX products_account ON products(account_id);
-    -- A phone number belongs to one live line at a time; sign-in by phone relies on it.
-    CREATE UNIQUE INDEX products_live_number ON products(identifier)
-      WHERE kind IN ('mobile','fixed') AND status <> 'terminated';
 
+    -- Which offering a product was on from when to when (inclusive days; NULL to_date = ongoing).
+    CREATE TABLE product_terms (
+      product_id  TEXT NOT NULL REFERENCES products(id),
+      seq         INTEGER NOT NULL,
+      offering_id TEXT NOT NULL,
+      from_date   TEXT NOT NULL,
+      to_date     TEXT,
+      PRIMARY KEY (product_id, seq)
+    ) STRICT, WITHOUT ROWID;
+    -- A phone number belongs to one live line at a time (add-ons ride on it); sign-in by phone relies on it.
+    CREATE UNIQUE INDEX products_live_number ON products(identifier)
+      WHERE kind IN ('mobile','fixed') AND status <> 'terminated' AND parent_id IS NULL;
+
+    -- TMF635 usage: quantity in whole units of its unit; received → rated → billed.
     CREATE TABLE usage_records (
       id          TEXT PRIMARY KEY,
       product_id  TEXT NOT NULL REFERENCES products(id),
       usage_type  TEXT NOT NULL CHECK (usage_type IN ('data','voice','sms')),
-      unit        TEXT NOT NULL,
-      quantity    REAL NOT NULL CHECK (quantity >= 0),
       usage_date  TEXT NOT NULL,
-      rated_minor INTEGER NOT NULL,
-      is_billed   INTEGER NOT NULL DEFAULT 0
+      quantity    INTEGER NOT NULL CHECK (quantity >= 0),
+      unit        TEXT NOT NULL CHECK (unit IN ('KB','MB','s','min','SMS')),
+      zone        TEXT,
+      destination TEXT,
+      service     TEXT,
+      status      TEXT NOT NULL CHECK (status IN ('received','rated','billed')),
+      rated_minor INTEGER,
+      bill_id     TEXT
     ) STRICT;
     CREATE INDEX usage_product_date ON usage_records(product_id, usage_date);
 
@@ -114,20 +122,13 @@ export function up(db: Database): void {
       tax_excluded_minor INTEGER NOT NULL,
       tax_minor          INTEGER NOT NULL,
       tax_included_minor INTEGER NOT NULL,
+      amount_due_minor   INTEGER NOT NULL,
       state              TEXT NOT NULL CHECK (state IN ('new','onHold','validated','sent')),
-      entry_id           TEXT NOT NULL REFERENCES journal_entries(id)
+      entry_id           TEXT NOT NULL REFERENCES journal_entries(id),
+      -- The whole TMF678 CustomerBill as the billing engine composed it (lines, taxes, balance).
+      document           TEXT NOT NULL
     ) STRICT;
     CREATE INDEX bills_account_date ON bills(account_id, bill_date);
-
-    CREATE TABLE bill_lines (
-      id           TEXT PRIMARY KEY,
-      bill_id      TEXT NOT NULL REFERENCES bills(id),
-      product_id   TEXT REFERENCES products(id),
-      line_type    TEXT NOT NULL CHECK (line_type IN ('recurring','usage','oneTime','discount')),
-      description  TEXT NOT NULL,
-      amount_minor INTEGER NOT NULL
-    ) STRICT;
-    CREATE INDEX bill_lines_bill ON bill_lines(bill_id);
 
     CREATE TABLE payments (
       id                   TEXT PRIMARY KEY,

@@ -1,0 +1,94 @@
+import { CatalogIndex, Catalog } from '../../../shared/billing/catalog.ts';
+import type { BillAccount } from '../../../shared/billing/compose.ts';
+import type { BillableProduct, ProductTerm } from '../../../shared/billing/product.ts';
+import type { UsageRecord } from '../../../shared/billing/usage.ts';
+import type { ProductStatus } from '../../../shared/contract/schemas.ts';
+import { KioskError } from '../../../shared/errors.ts';
+import type { Database } from './db.ts';
+
+export interface LedgerProduct extends BillableProduct {
+  status: ProductStatus;
+}
+
+interface UsageRow {
+  id: string;
+  product_id: string;
+  usage_type: UsageRecord['usageType'];
+  usage_date: string;
+  quantity: number;
+  unit: UsageRecord['unit'];
+  zone: string | null;
+  destination: UsageRecord['destination'] | null;
+  service: string | null;
+}
+
+/** Reads what the billing engine needs from the ledger: the catalog in force, products with their terms, usage. */
+export class BillingReader {
+  readonly #catalogSeq;
+  readonly #catalogDoc;
+  readonly #account;
+  readonly #products;
+  readonly #terms;
+  readonly #usage;
+  #cached: { seq: number; index: CatalogIndex } | null = null;
+
+  constructor(db: Database) {
+    this.#catalogSeq = db.prepare('SELECT MAX(seq) FROM catalog_versions').pluck();
+    this.#catalogDoc = db.prepare('SELECT document FROM catalog_versions WHERE seq = ?').pluck();
+    this.#account = db.prepare(
+      `SELECT id, account_no AS accountNo, currency, bill_cycle_day AS billCycleDay, opened_on AS openedOn FROM billing_accounts WHERE id = ?`,
+    );
+    this.#products = db.prepare(
+      `SELECT id, kind, identifier, parent_id AS parentId, status FROM products WHERE account_id = ?
+       ORDER BY CASE kind WHEN 'mobile' THEN 0 WHEN 'broadband' THEN 1 WHEN 'tv' THEN 2 ELSE 3 END, identifier, parent_id IS NOT NULL, id`,
+    );
+    this.#terms = db.prepare(
+      `SELECT t.product_id AS productId, t.offering_id AS offeringId, t.from_date AS "from", t.to_date AS "to"
+       FROM product_terms t JOIN products p ON p.id = t.product_id WHERE p.account_id = ? ORDER BY t.product_id, t.seq`,
+    );
+    this.#usage = db.prepare(
+      `SELECT u.id, u.product_id, u.usage_type, u.usage_date, u.quantity, u.unit, u.zone, u.destination, u.service
+       FROM products p JOIN usage_records u ON u.product_id = p.id
+       WHERE p.account_id = ? AND u.usage_date >= ? AND u.usage_date < ? AND u.status <> 'billed'`,
+    );
+  }
+
+  /** The catalog in force, parsed once per published version. */
+  catalog(): CatalogIndex {
+    const seq = this.#catalogSeq.get() as number | null;
+    if (seq === null) throw new KioskError('NOT_FOUND', 'No catalog has been published to this kiosk yet.');
+    if (this.#cached?.seq !== seq) this.#cached = { seq, index: new CatalogIndex(Catalog.parse(JSON.parse(this.#catalogDoc.get(seq) as string))) };
+    return this.#cached.index;
+  }
+
+  account(accountId: string): BillAccount {
+    const row = this.#account.get(accountId) as BillAccount | undefined;
+    if (!row) throw new KioskError('NOT_FOUND', 'This account is not on this kiosk.');
+    return row;
+  }
+
+  products(accountId: string): LedgerProduct[] {
+    const terms = new Map<string, ProductTerm[]>();
+    for (const t of this.#terms.all(accountId) as (ProductTerm & { productId: string })[]) {
+      const list = terms.get(t.productId) ?? [];
+      list.push({ offeringId: t.offeringId, from: t.from, to: t.to });
+      terms.set(t.productId, list);
+    }
+    return (this.#products.all(accountId) as Omit<LedgerProduct, 'terms'>[]).map((p) => ({ ...p, terms: terms.get(p.id) ?? [] }));
+  }
+
+  /** Usage not yet billed, used in [fromInstant, toInstant) (ISO instants, as stored). */
+  unbilledUsage(accountId: string, fromInstant: string, toInstant: string): UsageRecord[] {
+    return (this.#usage.all(accountId, fromInstant, toInstant) as UsageRow[]).map((r) => ({
+      id: r.id,
+      productId: r.product_id,
+      usageType: r.usage_type,
+      usageDate: r.usage_date,
+      quantity: r.quantity,
+      unit: r.unit,
+      ...(r.zone === null ? {} : { zone: r.zone }),
+      ...(r.destination === null ? {} : { destination: r.destination }),
+      ...(r.service === null ? {} : { service: r.service }),
+    }));
+  }
+}
