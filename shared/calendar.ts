@@ -21,8 +21,8 @@ export function assertCalendarDate(value: unknown, what: string): asserts value 
 }
 
 function toUtc(date: CalendarDate): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d);
+  // Hot in bill runs: slicing the fixed-width fields is cheaper than split + map.
+  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
 }
 function fromUtc(ms: number): CalendarDate {
   return new Date(ms).toISOString().slice(0, 10);

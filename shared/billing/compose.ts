@@ -139,7 +139,8 @@ export function composeBill(input: BillRunInput): BillRun {
     remainingAmountMinor: remaining,
     state: remaining === 0 ? 'settled' : remaining < taxIncluded ? 'partiallyPaid' : 'new',
   };
-  return { bill, usage: rated.map((r) => ({ ...r, status: 'billed' })), rejectedUsage: rejected };
+  for (const r of rated) r.status = 'billed';
+  return { bill, usage: rated, rejectedUsage: rejected };
 }
 
 /** Numbers lines in the order they are made, so a bill's line ids are stable. */

@@ -23,8 +23,23 @@ function assertCycleDay(cycleDay: number): void {
   if (!Number.isInteger(cycleDay) || cycleDay < 1 || cycleDay > 31) throw new RangeError(`bill cycle day must be 1–31: ${cycleDay}`);
 }
 
+/** Bill runs ask for the same few cycles again and again; a small cache of frozen answers. */
+const cache = new Map<string, Readonly<Cycle>>();
+const CACHE_LIMIT = 20_000;
+
 /** The cycle that contains `date`. */
-export function cycleContaining(date: CalendarDate, cycleDay: number): Cycle {
+export function cycleContaining(date: CalendarDate, cycleDay: number): Readonly<Cycle> {
+  const key = `${date}|${cycleDay}`;
+  let cycle = cache.get(key);
+  if (!cycle) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cycle = Object.freeze(computeCycle(date, cycleDay));
+    cache.set(key, cycle);
+  }
+  return cycle;
+}
+
+function computeCycle(date: CalendarDate, cycleDay: number): Cycle {
   assertCycleDay(cycleDay);
   const [y, m] = date.split('-').map(Number) as [number, number];
   let start = startIn(y, m - 1, cycleDay);
@@ -38,7 +53,7 @@ export function cycleContaining(date: CalendarDate, cycleDay: number): Cycle {
 }
 
 /** The cycle `offset` cycles after (or before, when negative) the one containing `date`. */
-export function cycleAt(date: CalendarDate, cycleDay: number, offset: number): Cycle {
+export function cycleAt(date: CalendarDate, cycleDay: number, offset: number): Readonly<Cycle> {
   let cycle = cycleContaining(date, cycleDay);
   for (let i = 0; i < Math.abs(offset); i++) {
     cycle = cycleContaining(offset > 0 ? addDays(cycle.end, 1) : addDays(cycle.start, -1), cycleDay);

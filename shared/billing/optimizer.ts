@@ -588,6 +588,9 @@ function toOffer(p: Prepared, candidate: Candidate, a: Assessment): Offer | null
   const held = a.held as Held;
   const from = catalog.requireOffering(held.term.offeringId);
   const { gives, losses } = compareOfferings(from, offering);
+  // A flat-fee service (broadband, TV) is never pushed down a tier: that "saving" comes from getting
+  // less, not from how the customer actually uses it, which is what re-rating is for.
+  if (!from.usage && losses > 0) return null;
   let reasons: OfferReason[];
   if (saving > 0) reasons = ['SAVES_MONEY'];
   // "More for the same price": exactly the same monthly cost, strictly more of something, less of nothing.

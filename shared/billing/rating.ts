@@ -41,7 +41,14 @@ interface TermSpan {
   overage: Record<'data' | 'voice' | 'sms', number>;
 }
 
-type Valid = { record: UsageRecord; ms: number; span: TermSpan; base: number };
+/** One record on its way through rating; `time` is Infinity for an unparseable date. */
+interface Item {
+  record: UsageRecord;
+  time: number;
+  span: TermSpan | null;
+  base: number;
+}
+type Valid = Item & { span: TermSpan };
 
 /**
  * Rates one account's usage for one period. Records are taken in time order (then by id), so the
@@ -58,52 +65,50 @@ export function rateUsage(input: RatingInput): RatingResult {
   for (const product of input.products) {
     spans.set(
       product.id,
-      product.terms
-        .filter((t) => overlapDays(period, t.from, t.to) > 0)
-        .map((term) => {
-          const tariff = catalog.requireOffering(term.offeringId).usage;
-          const share = overlapDays(period, term.from, term.to);
-          const allowance = (quantity: number | null | undefined, perUnit: number) =>
-            quantity === null ? Infinity : Math.floor(((quantity ?? 0) * perUnit * share) / period.days);
-          return {
-            term,
-            fromMs: dayStart(term.from),
-            toMs: term.to === null ? Infinity : dayStart(addDays(term.to, 1)),
-            tariff,
-            remaining: {
-              data: allowance(tariff?.data?.allowanceMB, 1024),
-              voice: allowance(tariff?.voice?.allowanceMin, 60),
-              sms: allowance(tariff?.sms?.allowance, 1),
-            },
-            overage: { data: 0, voice: 0, sms: 0 },
-          };
-        }),
+      product.terms.flatMap((term) => {
+        const share = overlapDays(period, term.from, term.to);
+        if (share === 0) return [];
+        const tariff = catalog.requireOffering(term.offeringId).usage;
+        const allowance = (quantity: number | null | undefined, perUnit: number) =>
+          quantity === null ? Infinity : Math.floor(((quantity ?? 0) * perUnit * share) / period.days);
+        return {
+          term,
+          fromMs: dayStart(term.from),
+          toMs: term.to === null ? Infinity : dayStart(addDays(term.to, 1)),
+          tariff,
+          remaining: {
+            data: allowance(tariff?.data?.allowanceMB, 1024),
+            voice: allowance(tariff?.voice?.allowanceMin, 60),
+            sms: allowance(tariff?.sms?.allowance, 1),
+          },
+          overage: { data: 0, voice: 0, sms: 0 },
+        };
+      }),
     );
   }
 
   const rejected: RejectedUsage[] = [];
   const reject = (record: UsageRecord, code: RejectionCode, reason: string) => rejected.push({ record, code, reason });
 
-  const timed = input.records.map((record) => ({ record, ms: Date.parse(record.usageDate) }));
-  // Fix: `a.ms - b.ms` is NaN for an unparseable date, which made the comparator inconsistent, so
-  // valid records could be taken out of time order (and allowances given to the wrong record)
-  // depending on arrival order. Such records now sort last; they are rejected as OUTSIDE_PERIOD.
-  const sortKey = (ms: number) => (Number.isNaN(ms) ? Infinity : ms);
-  timed.sort(
-    (a, b) =>
-      compareNumbers(sortKey(a.ms), sortKey(b.ms)) || (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : canonicalOrder(a.record, b.record)),
-  );
+  // An unparseable date sorts last (it is rejected as OUTSIDE_PERIOD): a NaN in the comparator
+  // would make the sort inconsistent and hand allowances out in arrival order.
+  const items: Item[] = input.records.map((record) => {
+    const ms = Date.parse(record.usageDate);
+    return { record, time: Number.isNaN(ms) ? Infinity : ms, span: null, base: 0 };
+  });
+  items.sort((a, b) => a.time - b.time || (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : canonicalOrder(a.record, b.record)));
 
   const seen = new Set<string>();
   const valid: Valid[] = [];
-  for (const { record, ms } of timed) {
+  for (const item of items) {
+    const { record, time: ms } = item;
     if (seen.has(record.id) || input.alreadyRated?.has(record.id)) {
       reject(record, 'DUPLICATE_ID', `Usage record ${record.id} was already received`);
       continue;
     }
     seen.add(record.id);
     const productSpans = spans.get(record.productId);
-    if (!input.products.some((p) => p.id === record.productId)) {
+    if (productSpans === undefined) {
       reject(record, 'UNKNOWN_PRODUCT', `No product ${record.productId} on this account`);
       continue;
     }
@@ -123,13 +128,12 @@ export function rateUsage(input: RatingInput): RatingResult {
       reject(record, 'UNIT_MISMATCH', `${record.usageType} is not measured in ${record.unit}`);
       continue;
     }
-    // Fix: a quantity this large made pricing leave the safe-integer range, and roundHalfUp threw,
-    // aborting the whole bill run over one bad record. It is a mediation fault: reject it.
+    // Beyond this, pricing would leave the safe-integer range: a mediation fault, not usage.
     if (record.quantity * baseUnitsPer[record.unit] > MAX_BASE_UNITS) {
       reject(record, 'INVALID_QUANTITY', `Quantity ${record.quantity} ${record.unit} is implausibly large for one record`);
       continue;
     }
-    if (Number.isNaN(ms) || ms < periodFrom || ms >= periodTo) {
+    if (ms < periodFrom || ms >= periodTo) {
       reject(record, 'OUTSIDE_PERIOD', `Used at ${record.usageDate}, outside the period ${period.start} to ${period.end}`);
       continue;
     }
@@ -153,7 +157,9 @@ export function rateUsage(input: RatingInput): RatingResult {
         continue;
       }
     }
-    valid.push({ record, ms, span, base: record.quantity * baseUnitsPer[record.unit] });
+    item.span = span;
+    item.base = record.quantity * baseUnitsPer[record.unit];
+    valid.push(item as Valid);
   }
 
   const rated = valid.map((v) => rateOne(v, catalog));
@@ -229,10 +235,6 @@ function tierNumerator(tiers: readonly Tier[], before: number, quantity: number,
  * Keeps quantity × rate a safe integer for any rate below 2^21 minor units per billing unit.
  */
 const MAX_BASE_UNITS = 2 ** 31;
-
-function compareNumbers(a: number, b: number): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function canonicalOrder(a: UsageRecord, b: UsageRecord): number {
   const x = JSON.stringify(a);

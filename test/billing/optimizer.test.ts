@@ -161,6 +161,17 @@ describe('findOffers: re-rating the customer’s own usage', () => {
     expect(eligibility(f, change('F1', 'BB-1G'))).toEqual({ eligible: true, reasons: [] });
   });
 
+  it('never pushes a flat-fee service down a tier: the only saving would be getting less', () => {
+    // TV Plus (2500, 140 channels) → TV Essentials (1500, 80) would "save" 1000 but gives less;
+    // Fibre 1 Gb past its commitment → 300 Mb likewise. Both are eligible, neither is offered.
+    const tv = product('T1', 'TV-PLUS', '2024-01-01');
+    const fibre = product('F1', 'BB-1G', '2024-01-01');
+    const c = ctx([tv, fibre], []);
+    expect(eligibility(c, change('T1', 'TV-ESS'))).toEqual({ eligible: true, reasons: [] });
+    expect(eligibility(c, change('F1', 'BB-300'))).toEqual({ eligible: true, reasons: [] });
+    expect(plans(findOffers(c))).toEqual([]);
+  });
+
   // Roaming-heavy user on MOB-M (2000): each cycle 1000 MB and 100 minutes in zone 2 plus 5 GB at home.
   //   MOB-M roaming Z2: 1000 MB × 20 + 100 min × 60 = 26000 → 28000 a month.
   //   MOB-UNL Z2 rates: 1000 × 5 + 100 × 25 = 7500 → 3500 + 7500 = 11000: saving 17000.
