@@ -1,10 +1,12 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { generateDemo, type DemoOptions } from '../electron/core/demo/generator.ts';
 import { openLedger } from '../electron/core/ledger/db.ts';
 import { ChangeApplier } from '../electron/core/ledger/apply-changes.ts';
 import { BillingReader } from '../electron/core/ledger/billing-reader.ts';
+import { CycleUsage } from '../electron/core/services/cycle-usage.ts';
 import { AccountOverviewQuery } from '../electron/core/services/account-overview.ts';
 import { compare, report, timePair } from './stats.ts';
 
@@ -12,10 +14,19 @@ const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 50_000);
 const CALLS = 10_000;
 const AS_OF = '2026-11-26';
 
+/** What the cached ledger was built from: a change to the schema, the demo or the engine rebuilds it. */
+function sourceFingerprint(): string {
+  const hash = createHash('sha256');
+  for (const dir of ['electron/core/ledger/migrations', 'electron/core/demo', 'shared/billing']) {
+    for (const name of readdirSync(dir).sort()) hash.update(name).update(readFileSync(path.join(dir, name)));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
 /** The demo branch scaled up, built once and kept in bench/.cache (a fixed seed and date make it reusable). */
 async function scaledLedger(): Promise<string> {
   const dir = path.resolve('bench/.cache');
-  const file = path.join(dir, `overview-${ACCOUNTS}.sqlite`);
+  const file = path.join(dir, `overview-${ACCOUNTS}-${sourceFingerprint()}.sqlite`);
   if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });
   const building = `${file}.building`;
@@ -39,7 +50,7 @@ export async function overviewBench(): Promise<void> {
   const ids = db.prepare('SELECT id FROM billing_accounts').pluck().all() as string[];
   // Same pseudo-random accounts for figure and baseline.
   const picks = Array.from({ length: CALLS }, (_, i) => ids[(i * 7_919 + 13) % ids.length] as string);
-  const query = new AccountOverviewQuery(db, new BillingReader(db), 'Europe/Madrid');
+  const query = new AccountOverviewQuery(db, new BillingReader(db), new CycleUsage(new BillingReader(db), 'Europe/Madrid'));
   const raw = new BetterSqlite3(file, { readonly: true }).prepare('SELECT * FROM billing_accounts WHERE id = ?');
 
   timePair(picks.slice(0, 1000), (id) => query.get(id, AS_OF), (id) => raw.get(id)); // warm-up

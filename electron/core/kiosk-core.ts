@@ -12,6 +12,12 @@ import { SignInService } from './services/sign-in.ts';
 import { SessionManager } from './services/session.ts';
 import { BillingReader } from './ledger/billing-reader.ts';
 import { AccountOverviewQuery } from './services/account-overview.ts';
+import { AccountHistory } from './ledger/account-history.ts';
+import { BillQuery } from './services/bills.ts';
+import { CreditDesk } from './services/credit.ts';
+import { CycleUsage } from './services/cycle-usage.ts';
+import { HelpDesk } from './services/help.ts';
+import { UsageDailyQuery } from './services/usage-daily.ts';
 
 export interface KioskCore {
   readonly settings: Settings;
@@ -58,7 +64,15 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const events = new EventBus();
   const session = new SessionManager(settings.idle, events, now);
   const signIn = new SignInService(db, settings.countryCallingCode, now);
-  const overview = new AccountOverviewQuery(db, new BillingReader(db), settings.timeZone);
+  const reader = new BillingReader(db);
+  const cycleUsage = new CycleUsage(reader, settings.timeZone);
+  const history = new AccountHistory(db);
+  const overview = new AccountOverviewQuery(db, reader, cycleUsage);
+  const bills = new BillQuery(history);
+  const usageDaily = new UsageDailyQuery(cycleUsage, settings.timeZone);
+  const credit = new CreditDesk(db, history, cycleUsage, { timeZone: settings.timeZone, offlineAllowanceMinor: settings.credit.offlineAllowanceMinor });
+  const help = new HelpDesk(db);
+  const customer = () => session.require().accountId;
 
   const handlers: Handlers = {
     'kiosk.info': () => ({
@@ -81,7 +95,21 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       return {};
     },
     'session.touch': () => ({ idleDeadline: session.touch().toISOString() }),
-    'account.overview': () => overview.get(session.require().accountId, today()),
+    'account.overview': () => overview.get(customer(), today()),
+    'bill.get': ({ billNo }) => bills.get(customer(), billNo),
+    'bill.history': () => bills.list(customer()),
+    'usage.daily': ({ productId }) => usageDaily.get(customer(), productId, today()),
+    'credit.status': () => credit.status(customer(), today()),
+    'credit.request': (input) => {
+      const decision = credit.request(customer(), input, today(), now());
+      log.info({ event: 'creditRequest', decision: decision.decision }, 'credit limit request decided');
+      return decision;
+    },
+    'help.call': ({ screen }) => {
+      const called = help.call(session.active ? customer() : null, screen, now());
+      log.info({ event: 'helpCall', screen }, 'customer called for staff');
+      return called;
+    },
   };
 
   return {

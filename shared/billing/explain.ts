@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { UsageType } from '../contract/schemas.ts';
 import { formatMoney, money } from '../money.ts';
 import { allLines, type BillLine, type CustomerBill, type ServiceSection } from './bill.ts';
@@ -35,41 +36,46 @@ import { sum } from './rounding.ts';
  * `destination` (a destination class); `usageType` (`data`, `voice`, `sms`) when `quantity` does
  * not tell it already. Empty strings count as absent.
  */
-export type ChangeCause =
-  | 'newService'
-  | 'removedService'
-  | 'planChange'
-  | 'proration'
-  | 'priceChange'
-  | 'usageOverAllowance'
-  | 'roaming'
-  | 'destination'
-  | 'discountStarted'
-  | 'discountEnded'
-  | 'discountChanged'
-  | 'oneTimeFee'
-  | 'lateFee'
-  | 'tax';
+export const ChangeCause = z.enum([
+  'newService',
+  'removedService',
+  'planChange',
+  'proration',
+  'priceChange',
+  'usageOverAllowance',
+  'roaming',
+  'destination',
+  'discountStarted',
+  'discountEnded',
+  'discountChanged',
+  'oneTimeFee',
+  'lateFee',
+  'tax',
+]);
+export type ChangeCause = z.infer<typeof ChangeCause>;
 
-export interface ExplanationItem {
-  productId: string | null;
+/** Schemas, not just types: explanations cross the contract to the screens. */
+export const ExplanationItem = z.object({
+  productId: z.string().nullable(),
   /** e.g. 'Mobile +34 600 000 000', or the offering name for broadband and TV; null for the account. */
-  serviceLabel: string | null;
-  cause: ChangeCause;
+  serviceLabel: z.string().nullable(),
+  cause: ChangeCause,
   /** Positive: this bill costs more; negative: it costs less. */
-  amountMinor: number;
+  amountMinor: z.number().int(),
   /** English, amounts formatted in 'en'. */
-  sentence: string;
+  sentence: z.string(),
   /** What the sentence says, unformatted, so a screen can say it in another language. */
-  params: Record<string, string | number>;
-}
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+export type ExplanationItem = z.infer<typeof ExplanationItem>;
 
-export interface BillExplanation {
-  previousTotalMinor: number;
-  currentTotalMinor: number;
-  differenceMinor: number;
-  items: ExplanationItem[];
-}
+export const BillExplanation = z.object({
+  previousTotalMinor: z.number().int(),
+  currentTotalMinor: z.number().int(),
+  differenceMinor: z.number().int(),
+  items: z.array(ExplanationItem),
+});
+export type BillExplanation = z.infer<typeof BillExplanation>;
 
 /** What a sentence template may say. `amount` is already formatted and never negative. */
 export interface SentenceParams {

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { AccountOverview, Empty, KioskInfo, SessionInfo, SignInInput, Instant } from './schemas.ts';
+import { BillHistory, BillQuery, BillView, UsageDaily, UsageQuery } from './bills.ts';
+import { CreditDecisionView, CreditLimitRequest, CreditStatus } from './credit.ts';
+import { HelpCall, HelpCalled } from './help.ts';
 import { resultSchema, type Result } from '../errors.ts';
 
 /**
@@ -15,6 +18,15 @@ export const channels = {
   /** The customer touched the screen: pushes the idle deadline back. */
   'session.touch': { input: Empty, output: z.object({ idleDeadline: Instant }) },
   'account.overview': { input: Empty, output: AccountOverview },
+  /** The newest bill, or the one named. */
+  'bill.get': { input: BillQuery, output: BillView },
+  /** The last 12 bills, newest first. */
+  'bill.history': { input: Empty, output: BillHistory },
+  'usage.daily': { input: UsageQuery, output: UsageDaily },
+  'credit.status': { input: Empty, output: CreditStatus },
+  'credit.request': { input: CreditLimitRequest, output: CreditDecisionView },
+  /** "Call staff", from any screen, signed in or not. */
+  'help.call': { input: HelpCall, output: HelpCalled },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const events = {

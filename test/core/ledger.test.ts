@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openLedger } from '../../electron/core/ledger/db.ts';
 import { migrate } from '../../electron/core/ledger/migrate.ts';
+import { migrations } from '../../electron/core/ledger/migrations/index.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
 import { demoCatalog } from '../../electron/core/demo/generator.ts';
 import type { Change, ChangeOf } from '../../shared/changes.ts';
@@ -61,16 +62,16 @@ describe('ledger', () => {
   it('applies migrations once and records them', async () => {
     const file = tmpFile();
     const db = await openLedger(file);
-    expect(db.prepare('SELECT name FROM schema_migrations').pluck().all()).toEqual(['0001-initial']);
+    expect(db.prepare('SELECT name FROM schema_migrations').pluck().all()).toEqual(['0001-initial', '0002-requests']);
     expect(await migrate(db)).toEqual([]);
   });
 
   it('a migration that fails leaves nothing behind', async () => {
     const db = await openLedger(tmpFile());
-    const broken = { name: '0002-broken', up: (d: typeof db) => d.exec('CREATE TABLE half_done (x); SELECT * FROM no_such_table;') };
-    await expect(migrate(db, [{ name: '0001-initial', up: () => undefined }, broken])).rejects.toThrow(/no_such_table/);
+    const broken = { name: '0099-broken', up: (d: typeof db) => d.exec('CREATE TABLE half_done (x); SELECT * FROM no_such_table;') };
+    await expect(migrate(db, [...migrations, broken])).rejects.toThrow(/no_such_table/);
     expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'half_done'`).pluck().get()).toBe(0);
-    expect(db.prepare('SELECT name FROM schema_migrations').pluck().all()).toEqual(['0001-initial']);
+    expect(db.prepare('SELECT name FROM schema_migrations').pluck().all()).toEqual(migrations.map((m) => m.name));
   });
 
   it('derives the balance from postings and ignores a repeated fact', async () => {

@@ -1,6 +1,7 @@
 import type { ChangeOf } from '../../../shared/changes.ts';
 import type { Database } from './db.ts';
 import { ChangeApplier, type ApplyResult } from './apply-changes.ts';
+import { Outbox } from './outbox.ts';
 
 /**
  * Facts that happen at this kiosk (a payment taken, cash received): the fact, its postings and
@@ -11,21 +12,20 @@ export type LocalFact = ChangeOf<'payment.recorded'>;
 
 export class LocalFacts {
   readonly #applier: ChangeApplier;
-  readonly #outbox;
   readonly #record;
 
   constructor(db: Database, applier = new ChangeApplier(db)) {
     this.#applier = applier;
-    this.#outbox = db.prepare(`INSERT INTO outbox (event_id, event_type, payload, created_at) VALUES (?, ?, ?, ?)`);
-    this.#record = db.transaction((fact: LocalFact, now: string): ApplyResult => {
+    const outbox = new Outbox(db);
+    this.#record = db.transaction((fact: LocalFact, now: Date): ApplyResult => {
       const result = this.#applier.apply([fact]);
-      if (result.applied === 1) this.#outbox.run(fact.id, fact.type, JSON.stringify(fact), now);
+      if (result.applied === 1) outbox.append(fact.id, fact.type, fact, now);
       return result;
     });
   }
 
   /** Records the fact once; recording the same fact again changes nothing. */
   record(fact: LocalFact, now = new Date()): ApplyResult {
-    return this.#record(fact, now.toISOString());
+    return this.#record(fact, now);
   }
 }

@@ -1,8 +1,6 @@
-import { addDays, startOfDayInZone, type CalendarDate } from '../../../shared/calendar.ts';
+import type { CalendarDate } from '../../../shared/calendar.ts';
 import type { CatalogIndex } from '../../../shared/billing/catalog.ts';
-import { cycleContaining } from '../../../shared/billing/cycle.ts';
 import { termOn } from '../../../shared/billing/product.ts';
-import { unbilledCharges } from '../../../shared/billing/unbilled.ts';
 import { basePerBillingUnit, type RatedUsage } from '../../../shared/billing/usage.ts';
 import { ledgerAccounts } from '../../../shared/changes.ts';
 import { KioskError } from '../../../shared/errors.ts';
@@ -10,6 +8,7 @@ import { money } from '../../../shared/money.ts';
 import type { AccountOverview, BillSummary, PaymentStatus, ServiceCard, UsageMeter } from '../../../shared/contract/schemas.ts';
 import type { Database } from '../ledger/db.ts';
 import type { BillingReader, LedgerProduct } from '../ledger/billing-reader.ts';
+import { allowancesOf, countsAgainstAllowance, meterUnits, type CycleUsage } from './cycle-usage.ts';
 
 interface AccountRow {
   credit_limit_minor: number;
@@ -25,8 +24,6 @@ interface BillRow {
   state: BillSummary['state'];
 }
 
-const meterUnits = { data: 'MB', voice: 'min', sms: 'SMS' } as const;
-
 /**
  * The customer's one convergent account, computed from the ledger: the balance is the sum of the
  * account's receivable postings; payments settle bills oldest first, so what is still open is the
@@ -35,14 +32,14 @@ const meterUnits = { data: 'MB', voice: 'min', sms: 'SMS' } as const;
  */
 export class AccountOverviewQuery {
   readonly #reader: BillingReader;
-  readonly #timeZone: string;
+  readonly #usage: CycleUsage;
   readonly #account;
   readonly #balance;
   readonly #billsNewestFirst;
 
-  constructor(db: Database, reader: BillingReader, timeZone: string) {
+  constructor(db: Database, reader: BillingReader, usage: CycleUsage) {
     this.#reader = reader;
-    this.#timeZone = timeZone;
+    this.#usage = usage;
     this.#account = db.prepare(
       `SELECT a.credit_limit_minor, c.name FROM billing_accounts a JOIN customers c ON c.id = a.customer_id WHERE a.id = ?`,
     );
@@ -57,7 +54,7 @@ export class AccountOverviewQuery {
     const row = this.#account.get(accountId) as AccountRow | undefined;
     if (!row) throw new KioskError('NOT_FOUND', 'This account is not on this kiosk.');
     const account = this.#reader.account(accountId);
-    const catalog = this.#reader.catalog();
+    const { catalog, cycle, products, unbilled } = this.#usage.forAccount(accountId, today);
     const cur = account.currency;
     const balance = this.#balance.get(ledgerAccounts.receivable(accountId)) as number;
 
@@ -86,17 +83,6 @@ export class AccountOverviewQuery {
       if (owed === 0) break;
     }
 
-    const cycle = cycleContaining(today, account.billCycleDay);
-    const products = this.#reader.products(accountId);
-    const from = new Date(startOfDayInZone(cycle.start, this.#timeZone)).toISOString();
-    const to = new Date(startOfDayInZone(addDays(cycle.end, 1), this.#timeZone)).toISOString();
-    const unbilled = unbilledCharges({
-      catalog,
-      products,
-      period: cycle,
-      timeZone: this.#timeZone,
-      records: this.#reader.unbilledUsage(accountId, from, to),
-    });
     const services = products
       .filter((p) => p.parentId === null && p.status !== 'terminated' && termOn(p, today))
       .map((p) => serviceCard(p, products, catalog, unbilled.rated, today, cur));
@@ -132,20 +118,11 @@ function serviceCard(
 ): ServiceCard {
   const offeringId = (termOn(product, today) as { offeringId: string }).offeringId;
   const offering = catalog.requireOffering(offeringId);
-  const tariff = offering.usage;
-  const allowances: [UsageMeter['type'], number | null | undefined][] = [
-    ['data', tariff?.data?.allowanceMB],
-    ['voice', tariff?.voice?.allowanceMin],
-    ['sms', tariff?.sms?.allowance],
-  ];
-  const usage = allowances
-    .filter(([, allowance]) => allowance !== undefined)
-    .map(([type, allowance]): UsageMeter => {
-      // What counts against the allowance: included and over-allowance usage at home or roam-like-at-home.
-      let base = 0;
-      for (const r of rated) if (r.productId === product.id && r.usageType === type && (r.tag === 'included' || r.tag === 'overage')) base += r.ratedQuantity;
-      return { type, unit: meterUnits[type], used: Math.round((base / basePerBillingUnit[type]) * 10) / 10, allowance: allowance ?? null };
-    });
+  const usage = allowancesOf(offering).map(({ type, allowance }): UsageMeter => {
+    let base = 0;
+    for (const r of rated) if (r.productId === product.id && r.usageType === type && countsAgainstAllowance(r)) base += r.ratedQuantity;
+    return { type, unit: meterUnits[type], used: Math.round((base / basePerBillingUnit[type]) * 10) / 10, allowance };
+  });
   const addOns = all
     .filter((a) => a.parentId === product.id && a.status !== 'terminated')
     .flatMap((a) => {

@@ -24,6 +24,13 @@ export const Settings = z
       .default('Europe/Madrid'),
     idle: IdleSettings.default({ timeoutSeconds: 60, warningSeconds: 15 }),
     hubUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
+    credit: z
+      .object({
+        /** How far this kiosk may raise a credit limit on its own while headquarters cannot decide (minor units). */
+        offlineAllowanceMinor: z.number().int().min(0).max(1_000_000).default(10_000),
+      })
+      .strict()
+      .default({ offlineAllowanceMinor: 10_000 }),
     demo: z
       .object({
         enabled: z.boolean().default(true),

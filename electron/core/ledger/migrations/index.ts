@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import * as initial from './0001-initial.ts';
+import * as requests from './0002-requests.ts';
 
 export interface Migration {
   name: string;
@@ -7,4 +8,7 @@ export interface Migration {
 }
 
 /** In order; append new migrations, never edit applied ones. */
-export const migrations: Migration[] = [{ name: '0001-initial', up: initial.up }];
+export const migrations: Migration[] = [
+  { name: '0001-initial', up: initial.up },
+  { name: '0002-requests', up: requests.up },
+];

@@ -1,0 +1,67 @@
+import { allocate, type AccountEvent, type AllocationState } from '../../../shared/billing/allocation.ts';
+import { CustomerBill } from '../../../shared/billing/bill.ts';
+import type { Database } from './db.ts';
+
+interface BillRow {
+  bill_no: string;
+  occurred_at: string;
+  payment_due_date: string;
+  tax_included_minor: number;
+}
+interface PaymentRow {
+  id: string;
+  occurred_at: string;
+  amount_minor: number;
+}
+
+/**
+ * An account's money over time, read from the journal: its bills and payments as allocation
+ * events, and the bills as the engine composed them. What each bill still owes is worked out by
+ * the billing engine's allocation (named bill, then oldest first), never stored.
+ */
+export class AccountHistory {
+  readonly #bills;
+  readonly #payments;
+  readonly #document;
+  readonly #billNosNewestFirst;
+
+  constructor(db: Database) {
+    this.#bills = db.prepare(
+      `SELECT b.bill_no, e.occurred_at, b.payment_due_date, b.tax_included_minor
+       FROM bills b JOIN journal_entries e ON e.id = b.entry_id WHERE b.account_id = ?`,
+    );
+    this.#payments = db.prepare(
+      `SELECT p.id, e.occurred_at, p.amount_minor FROM payments p JOIN journal_entries e ON e.id = p.entry_id
+       WHERE p.account_id = ? AND p.status = 'done'`,
+    );
+    this.#document = db.prepare(`SELECT document FROM bills WHERE account_id = ? AND bill_no = ?`).pluck();
+    this.#billNosNewestFirst = db.prepare(`SELECT bill_no FROM bills WHERE account_id = ? ORDER BY bill_date DESC, bill_no DESC`).pluck();
+  }
+
+  events(accountId: string): AccountEvent[] {
+    const events: AccountEvent[] = [
+      ...(this.#bills.all(accountId) as BillRow[]).map(
+        (b): AccountEvent => ({ type: 'bill', billNo: b.bill_no, at: b.occurred_at, paymentDueDate: b.payment_due_date, amountMinor: b.tax_included_minor }),
+      ),
+      ...(this.#payments.all(accountId) as PaymentRow[]).map(
+        (p): AccountEvent => ({ type: 'payment', paymentId: p.id, at: p.occurred_at, amountMinor: p.amount_minor }),
+      ),
+    ];
+    // Allocation replays in time order; a bill and a payment at the same instant: the bill first.
+    return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.type === 'bill' ? -1 : b.type === 'bill' ? 1 : 0));
+  }
+
+  allocation(accountId: string): AllocationState {
+    return allocate(this.events(accountId));
+  }
+
+  /** Bill numbers, newest first. */
+  billNos(accountId: string): string[] {
+    return this.#billNosNewestFirst.all(accountId) as string[];
+  }
+
+  bill(accountId: string, billNo: string): CustomerBill | undefined {
+    const document = this.#document.get(accountId, billNo) as string | undefined;
+    return document === undefined ? undefined : CustomerBill.parse(JSON.parse(document));
+  }
+}

@@ -1,0 +1,201 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { startTestCore } from '../helpers/demo-ledger.ts';
+import { LEDGER_FILE, type KioskCore } from '../../electron/core/kiosk-core.ts';
+import { channels, type ChannelName, type ChannelOutput } from '../../shared/contract/index.ts';
+import type { Result } from '../../shared/errors.ts';
+
+const JAMES = { identifier: '4000000002', pin: '1234' };
+const ELENA = { identifier: '4000000010', pin: '2468' };
+
+let running: KioskCore[] = [];
+afterEach(() => {
+  running.forEach((c) => c.close());
+  running = [];
+});
+
+async function signedIn(who = JAMES) {
+  const { core, dataDir } = await startTestCore();
+  running.push(core);
+  expect((await core.dispatch('session.signIn', who)).ok).toBe(true);
+  const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+  return { core, db };
+}
+
+async function ok<C extends ChannelName>(core: KioskCore, channel: C, input: unknown): Promise<ChannelOutput<C>> {
+  const result = (await core.dispatch(channel, input)) as Result<ChannelOutput<C>>;
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+  return result.value;
+}
+
+const count = (db: BetterSqlite3.Database, table: string) => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+
+describe('bills', () => {
+  it('shows the newest bill whole, what it still owes, and what changed since the one before, adding up exactly', async () => {
+    const { core } = await signedIn();
+    const view = await ok(core, 'bill.get', {});
+    const history = await ok(core, 'bill.history', {});
+    expect(history.bills).toHaveLength(12);
+    expect(history.bills[0]?.billNo).toBe(view.bill.billNo);
+    expect(history.bills.map((b) => b.billDate)).toEqual([...history.bills.map((b) => b.billDate)].sort().reverse());
+    expect(view.previousBillNo).toBe(history.bills[1]?.billNo);
+    const previous = await ok(core, 'bill.get', { billNo: view.previousBillNo });
+    const explanation = view.explanation!;
+    expect(explanation.differenceMinor).toBe(view.bill.taxIncludedAmountMinor - previous.bill.taxIncludedAmountMinor);
+    expect(explanation.items.reduce((s, i) => s + i.amountMinor, 0)).toBe(explanation.differenceMinor);
+    // James is paid up: every bill settled, and the overview agrees about the newest one.
+    expect(history.bills.every((b) => b.state === 'settled' && b.remainingAmount.amountMinor === 0)).toBe(true);
+    const overview = await ok(core, 'account.overview', {});
+    expect(overview.lastBill?.billNo).toBe(view.bill.billNo);
+    expect(overview.lastBill?.remainingAmount).toEqual(view.remainingAmount);
+  });
+
+  it('the oldest bill of the history has nothing to compare with; an unknown bill is not found', async () => {
+    const { core } = await signedIn(ELENA);
+    const history = await ok(core, 'bill.history', {});
+    const oldest = await ok(core, 'bill.get', { billNo: history.bills.at(-1)!.billNo });
+    expect(oldest.previousBillNo).toBeNull();
+    expect(oldest.explanation).toBeNull();
+    // Elena owes her newest bills: they read as not paid, and their remaining adds up to what she owes.
+    const overview = await ok(core, 'account.overview', {});
+    expect(history.bills.reduce((s, b) => s + b.remainingAmount.amountMinor, 0)).toBe(overview.totalDue.amountMinor);
+    expect(history.bills[0]?.state).toBe('sent');
+    expect(await core.dispatch('bill.get', { billNo: '4000000002-202611' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('usage', () => {
+  it('gives each service’s usage day by day, adding up to the overview’s meters', async () => {
+    const { core } = await signedIn();
+    const overview = await ok(core, 'account.overview', {});
+    for (const service of overview.services.filter((s) => s.usage.length > 0)) {
+      const daily = await ok(core, 'usage.daily', { productId: service.id });
+      expect(daily.cycle).toEqual(overview.cycle);
+      expect(daily.meters.map((m) => m.type)).toEqual(service.usage.map((m) => m.type));
+      for (const meter of daily.meters) {
+        const shown = service.usage.find((m) => m.type === meter.type)!;
+        expect(meter.days.at(-1)?.date).toBe(overview.asOf);
+        expect(meter.days[0]?.date).toBe(overview.cycle.start);
+        // Each day is rounded to a tenth, so the days add up to the meter within a tenth a day.
+        const total = meter.days.reduce((s, d) => s + d.used, 0);
+        expect(Math.abs(total - shown.used)).toBeLessThanOrEqual(0.05 * meter.days.length + 0.05);
+        expect(meter.allowance).toBe(shown.allowance);
+      }
+    }
+  });
+
+  it('will not show a service that is not on the signed-in account', async () => {
+    const { core, db } = await signedIn();
+    const someoneElses = db.prepare(`SELECT p.id FROM products p JOIN billing_accounts a ON a.id = p.account_id WHERE a.account_no <> ? LIMIT 1`).pluck().get(JAMES.identifier);
+    expect(await core.dispatch('usage.daily', { productId: someoneElses })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('credit limit', () => {
+  it('counts what is owed and this cycle’s unbilled usage against the limit', async () => {
+    const { core } = await signedIn(ELENA);
+    const overview = await ok(core, 'account.overview', {});
+    const status = await ok(core, 'credit.status', {});
+    expect(status.creditLimit).toEqual(overview.creditLimit);
+    expect(status.exposure.amountMinor).toBe(overview.totalDue.amountMinor + overview.unbilledCharges.amountMinor);
+    expect(status.available.amountMinor).toBe(Math.max(status.creditLimit.amountMinor - status.exposure.amountMinor, 0));
+    expect(status.offlineAllowance.amountMinor).toBe(10_000);
+  });
+
+  it('grants a good payer up to the offline allowance at once, refers the rest, and files it once however often it is sent', async () => {
+    const { core, db } = await signedIn();
+    const before = await ok(core, 'credit.status', {});
+    const limit = before.creditLimit.amountMinor;
+    const small = { requestId: '0193d2a0-0000-7000-8000-000000000001', requestedLimitMinor: limit + 5_000 };
+    const granted = await ok(core, 'credit.request', small);
+    expect(granted).toMatchObject({ decision: 'approve', creditLimit: { amountMinor: limit + 5_000 }, referred: null });
+    expect(granted.reasons.map((r) => r.code)).toContain('WITHIN_BAND_LIMIT');
+    expect(await ok(core, 'credit.request', small)).toEqual(granted);
+    expect(db.prepare(`SELECT COUNT(*) FROM outbox WHERE event_type = 'credit.requested'`).pluck().get()).toBe(1);
+    expect((await ok(core, 'credit.status', {})).creditLimit.amountMinor).toBe(limit + 5_000);
+
+    const big = { requestId: '0193d2a0-0000-7000-8000-000000000002', requestedLimitMinor: limit + 5_000 + 25_000 };
+    const partly = await ok(core, 'credit.request', big);
+    expect(partly.decision).toBe('approve');
+    expect(partly.creditLimit.amountMinor).toBe(limit + 5_000 + 10_000);
+    expect(partly.referred?.amountMinor).toBe(15_000);
+    expect(partly.reasons.map((r) => r.code)).toContain('OFFLINE_ALLOWANCE');
+    expect((await ok(core, 'credit.status', {})).pendingRequest?.requestedLimit.amountMinor).toBe(big.requestedLimitMinor);
+    expect(await core.dispatch('credit.request', { ...big, requestedLimitMinor: big.requestedLimitMinor + 1 })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+  });
+
+  it('declines an account with bills long overdue, and refuses a request that is not an increase', async () => {
+    const { core, db } = await signedIn(ELENA);
+    const { creditLimit } = await ok(core, 'credit.status', {});
+    const declined = await ok(core, 'credit.request', { requestId: '0193d2a0-0000-7000-8000-000000000003', requestedLimitMinor: creditLimit.amountMinor + 5_000 });
+    expect(declined).toMatchObject({ decision: 'decline', creditLimit, referred: null });
+    expect(declined.reasons.map((r) => r.code)).toContain('OVERDUE_OVER_30_DAYS');
+    const rows = count(db, 'credit_requests');
+    expect(await core.dispatch('credit.request', { requestId: '0193d2a0-0000-7000-8000-000000000004', requestedLimitMinor: creditLimit.amountMinor })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
+    expect(count(db, 'credit_requests')).toBe(rows);
+  });
+});
+
+describe('call staff', () => {
+  it('works signed in or not, and queues each call with its outbox row', async () => {
+    const { core, db } = await signedIn();
+    const first = await ok(core, 'help.call', { screen: 'overview' });
+    await core.dispatch('session.signOut', {});
+    const second = await ok(core, 'help.call', { screen: 'signIn' });
+    expect([first.position, second.position]).toEqual([1, 2]);
+    expect(db.prepare(`SELECT screen, account_id IS NOT NULL AS known FROM assist_requests ORDER BY created_at, id`).all()).toEqual([
+      { screen: 'overview', known: 1 },
+      { screen: 'signIn', known: 0 },
+    ]);
+    expect(db.prepare(`SELECT COUNT(*) FROM outbox WHERE event_type = 'assist.requested'`).pluck().get()).toBe(2);
+  });
+});
+
+describe('every channel added for the self-service journeys', () => {
+  const added = ['bill.get', 'bill.history', 'usage.daily', 'credit.status', 'credit.request', 'help.call'] as const satisfies readonly ChannelName[];
+
+  it('needs a signed-in customer, except calling staff', async () => {
+    const { core } = await startTestCore();
+    running.push(core);
+    const valid: Record<(typeof added)[number], unknown> = {
+      'bill.get': {},
+      'bill.history': {},
+      'usage.daily': { productId: 'x' },
+      'credit.status': {},
+      'credit.request': { requestId: '0193d2a0-0000-7000-8000-000000000009', requestedLimitMinor: 100 },
+      'help.call': { screen: 'attract' },
+    };
+    for (const channel of added) {
+      const result = await core.dispatch(channel, valid[channel]);
+      if (channel === 'help.call') expect(result.ok).toBe(true);
+      else expect(result).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
+    }
+  });
+
+  it('rejects malformed input with VALIDATION and changes nothing', async () => {
+    const { core, db } = await signedIn();
+    const tables = ['credit_requests', 'assist_requests', 'outbox', 'postings', 'billing_accounts'];
+    const snapshot = () => tables.map((t) => db.prepare(`SELECT * FROM ${t}`).all());
+    const before = JSON.stringify(snapshot());
+    for (const channel of added) {
+      const schema = channels[channel].input;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(fc.anything(), fc.dictionary(fc.constantFrom('billNo', 'productId', 'requestId', 'requestedLimitMinor', 'screen', 'extra'), fc.anything())),
+          async (payload) => {
+            fc.pre(!schema.safeParse(payload ?? {}).success);
+            const result = await core.dispatch(channel, payload);
+            expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+          },
+        ),
+        { numRuns: 150 },
+      );
+    }
+    expect(JSON.stringify(snapshot())).toBe(before);
+  });
+});
