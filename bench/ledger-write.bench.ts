@@ -23,6 +23,7 @@ function payment(i: number): ChangeOf<'payment.recorded'> {
     pointOfInteraction: 'KIOSK-001',
     authorizationCode: '123456',
     correlatorId: id,
+    targetBillNo: null,
     entry: {
       id: `bench-entry-${i}`,
       idempotencyKey: `payment:${id}`,

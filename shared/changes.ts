@@ -97,6 +97,8 @@ export const Change = z.discriminatedUnion('type', [
     pointOfInteraction: z.string().nullable(),
     authorizationCode: z.string().nullable(),
     correlatorId: z.string().nullable(),
+    /** The bill the customer chose to pay; allocation pays it first, then the oldest. */
+    targetBillNo: z.string().min(1).max(40).nullable().default(null),
     entry: JournalEntry,
   }),
 ]);

@@ -18,6 +18,9 @@ import { CreditDesk } from './services/credit.ts';
 import { CycleUsage } from './services/cycle-usage.ts';
 import { HelpDesk } from './services/help.ts';
 import { UsageDailyQuery } from './services/usage-daily.ts';
+import { PaymentDesk, type PaymentDevices } from './services/payments.ts';
+import { LocalFacts } from './ledger/local-facts.ts';
+import { simulatedDevices } from './devices/simulated-devices.ts';
 
 export interface KioskCore {
   readonly settings: Settings;
@@ -34,6 +37,8 @@ export interface CoreOptions {
   settings: Settings;
   logger?: Logger;
   now?: () => Date;
+  /** The card terminal, cash acceptor and receipt printer; simulators under dataDir by default. */
+  devices?: PaymentDevices;
 }
 
 export const LEDGER_FILE = 'ledger.sqlite';
@@ -72,6 +77,25 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const usageDaily = new UsageDailyQuery(cycleUsage, settings.timeZone);
   const credit = new CreditDesk(db, history, cycleUsage, { timeZone: settings.timeZone, offlineAllowanceMinor: settings.credit.offlineAllowanceMinor });
   const help = new HelpDesk(db);
+  const payments = new PaymentDesk(db, {
+    history,
+    facts: new LocalFacts(db),
+    devices: options.devices ?? simulatedDevices(options.dataDir),
+    events,
+    settings: {
+      kioskId: settings.kioskId,
+      branchId: settings.branchId,
+      branchName: settings.branchName,
+      timeZone: settings.timeZone,
+      currency: settings.currency,
+      maxAmountMinor: settings.payments.maxAmountMinor,
+    },
+    log,
+    now,
+  });
+  // Payments a crash left between the device and the ledger are settled before anyone is served.
+  const reconciled = await payments.reconcileAll();
+  if (reconciled.settled + reconciled.stillPending > 0) log.warn(reconciled, 'open payment intents reconciled with their devices');
   const customer = () => session.require().accountId;
 
   const handlers: Handlers = {
@@ -105,6 +129,21 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       log.info({ event: 'creditRequest', decision: decision.decision }, 'credit limit request decided');
       return decision;
     },
+    'payment.quote': () => payments.quote(customer()),
+    'payment.start': async ({ language, ...input }) => {
+      const accountId = customer();
+      // The device may take a minute: the customer is busy with it, not idle.
+      const keepAlive = setInterval(() => session.active && session.touch(), 5_000);
+      try {
+        return await payments.start(accountId, language, input);
+      } finally {
+        clearInterval(keepAlive);
+      }
+    },
+    'payment.cancel': async ({ intentId }) => {
+      await payments.cancel(customer(), intentId);
+      return {};
+    },
     'help.call': ({ screen }) => {
       const called = help.call(session.active ? customer() : null, screen, now());
       log.info({ event: 'helpCall', screen }, 'customer called for staff');
@@ -118,6 +157,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
     events,
     close() {
       session.end('signedOut');
+      payments.close();
       db.close();
     },
   };

@@ -3,6 +3,7 @@ import { AccountOverview, Empty, KioskInfo, SessionInfo, SignInInput, Instant } 
 import { BillHistory, BillQuery, BillView, UsageDaily, UsageQuery } from './bills.ts';
 import { CreditDecisionView, CreditLimitRequest, CreditStatus } from './credit.ts';
 import { HelpCall, HelpCalled } from './help.ts';
+import { PaymentCancel, PaymentProgress, PaymentQuote, PaymentResult, PaymentStart } from './payments.ts';
 import { resultSchema, type Result } from '../errors.ts';
 
 /**
@@ -25,6 +26,10 @@ export const channels = {
   'usage.daily': { input: UsageQuery, output: UsageDaily },
   'credit.status': { input: Empty, output: CreditStatus },
   'credit.request': { input: CreditLimitRequest, output: CreditDecisionView },
+  'payment.quote': { input: Empty, output: PaymentQuote },
+  /** Takes the payment on the card terminal or the cash acceptor and answers when it is settled. */
+  'payment.start': { input: PaymentStart, output: PaymentResult },
+  'payment.cancel': { input: PaymentCancel, output: Empty },
   /** "Call staff", from any screen, signed in or not. */
   'help.call': { input: HelpCall, output: HelpCalled },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
@@ -33,6 +38,8 @@ export const events = {
   'session.idleWarning': z.object({ secondsLeft: z.number().int().nonnegative() }),
   'session.resumed': Empty,
   'session.ended': z.object({ reason: z.enum(['signedOut', 'idleTimeout']) }),
+  /** Where a payment is on the device: present the card, processing, take the card, cash inserted so far. */
+  'payment.progress': PaymentProgress,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Channels = typeof channels;

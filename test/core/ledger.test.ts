@@ -33,6 +33,7 @@ const payment = (id: string, amountMinor: number): ChangeOf<'payment.recorded'> 
   pointOfInteraction: 'KIOSK-001',
   authorizationCode: '123456',
   correlatorId: null,
+  targetBillNo: null,
   entry: {
     id: `e-${id}`,
     idempotencyKey: `payment:${id}`,
@@ -62,7 +63,7 @@ describe('ledger', () => {
   it('applies migrations once and records them', async () => {
     const file = tmpFile();
     const db = await openLedger(file);
-    expect(db.prepare('SELECT name FROM schema_migrations').pluck().all()).toEqual(['0001-initial', '0002-requests']);
+    expect(db.prepare('SELECT name FROM schema_migrations').pluck().all()).toEqual(migrations.map((m) => m.name));
     expect(await migrate(db)).toEqual([]);
   });
 

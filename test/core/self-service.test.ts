@@ -1,34 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { startTestCore } from '../helpers/demo-ledger.ts';
-import { LEDGER_FILE, type KioskCore } from '../../electron/core/kiosk-core.ts';
-import { channels, type ChannelName, type ChannelOutput } from '../../shared/contract/index.ts';
-import type { Result } from '../../shared/errors.ts';
+import type BetterSqlite3 from 'better-sqlite3';
+import { ELENA, JAMES, ok, useCores } from '../helpers/signed-in.ts';
+import { channels, type ChannelName } from '../../shared/contract/index.ts';
 
-const JAMES = { identifier: '4000000002', pin: '1234' };
-const ELENA = { identifier: '4000000010', pin: '2468' };
-
-let running: KioskCore[] = [];
-afterEach(() => {
-  running.forEach((c) => c.close());
-  running = [];
-});
-
-async function signedIn(who = JAMES) {
-  const { core, dataDir } = await startTestCore();
-  running.push(core);
-  expect((await core.dispatch('session.signIn', who)).ok).toBe(true);
-  const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
-  return { core, db };
-}
-
-async function ok<C extends ChannelName>(core: KioskCore, channel: C, input: unknown): Promise<ChannelOutput<C>> {
-  const result = (await core.dispatch(channel, input)) as Result<ChannelOutput<C>>;
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
-  return result.value;
-}
+const { signedIn, anonymous } = useCores();
 
 const count = (db: BetterSqlite3.Database, table: string) => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
 
@@ -157,17 +133,29 @@ describe('call staff', () => {
 });
 
 describe('every channel added for the self-service journeys', () => {
-  const added = ['bill.get', 'bill.history', 'usage.daily', 'credit.status', 'credit.request', 'help.call'] as const satisfies readonly ChannelName[];
+  const added = [
+    'bill.get',
+    'bill.history',
+    'usage.daily',
+    'credit.status',
+    'credit.request',
+    'payment.quote',
+    'payment.start',
+    'payment.cancel',
+    'help.call',
+  ] as const satisfies readonly ChannelName[];
 
   it('needs a signed-in customer, except calling staff', async () => {
-    const { core } = await startTestCore();
-    running.push(core);
+    const core = await anonymous();
     const valid: Record<(typeof added)[number], unknown> = {
       'bill.get': {},
       'bill.history': {},
       'usage.daily': { productId: 'x' },
       'credit.status': {},
       'credit.request': { requestId: '0193d2a0-0000-7000-8000-000000000009', requestedLimitMinor: 100 },
+      'payment.quote': {},
+      'payment.start': { requestId: '0193d2a0-0000-7000-8000-00000000000a', amountMinor: 100, billNo: null, method: 'card', language: 'en' },
+      'payment.cancel': { intentId: 'x' },
       'help.call': { screen: 'attract' },
     };
     for (const channel of added) {
@@ -179,14 +167,14 @@ describe('every channel added for the self-service journeys', () => {
 
   it('rejects malformed input with VALIDATION and changes nothing', async () => {
     const { core, db } = await signedIn();
-    const tables = ['credit_requests', 'assist_requests', 'outbox', 'postings', 'billing_accounts'];
+    const tables = ['credit_requests', 'assist_requests', 'outbox', 'postings', 'billing_accounts', 'payment_intents', 'payments', 'receipts'];
     const snapshot = () => tables.map((t) => db.prepare(`SELECT * FROM ${t}`).all());
     const before = JSON.stringify(snapshot());
     for (const channel of added) {
       const schema = channels[channel].input;
       await fc.assert(
         fc.asyncProperty(
-          fc.oneof(fc.anything(), fc.dictionary(fc.constantFrom('billNo', 'productId', 'requestId', 'requestedLimitMinor', 'screen', 'extra'), fc.anything())),
+          fc.oneof(fc.anything(), fc.dictionary(fc.constantFrom('billNo', 'productId', 'requestId', 'requestedLimitMinor', 'screen', 'amountMinor', 'method', 'language', 'intentId', 'extra'), fc.anything())),
           async (payload) => {
             fc.pre(!schema.safeParse(payload ?? {}).success);
             const result = await core.dispatch(channel, payload);

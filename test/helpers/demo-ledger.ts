@@ -5,6 +5,8 @@ import { startCore, type KioskCore } from '../../electron/core/kiosk-core.ts';
 import { parseSettings, type Settings } from '../../electron/core/settings/schema.ts';
 import { createLogger } from '../../electron/core/log.ts';
 import { Writable } from 'node:stream';
+import { simulatedDevices } from '../../electron/core/devices/simulated-devices.ts';
+import type { PaymentDevices } from '../../electron/core/services/payments.ts';
 
 /** Small demo branch for tests: the showcase customers plus a few more. */
 export const TEST_DEMO = { enabled: true, seed: 20261126, customers: 12 };
@@ -42,8 +44,20 @@ export async function freshDataDir(): Promise<string> {
   return dir;
 }
 
-export async function startTestCore(overrides: Partial<Settings> = {}, dataDir?: string, now?: () => Date): Promise<{ core: KioskCore; dataDir: string }> {
+/** Tests pay on simulators without the human delays; pass `devices` to script or replace them. */
+export async function startTestCore(
+  overrides: Partial<Settings> = {},
+  dataDir?: string,
+  now?: () => Date,
+  devices?: (dataDir: string) => PaymentDevices,
+): Promise<{ core: KioskCore; dataDir: string }> {
   const dir = dataDir ?? (await freshDataDir());
-  const core = await startCore({ dataDir: dir, settings: testSettings(overrides), logger: silentLogger(), ...(now ? { now } : {}) });
+  const core = await startCore({
+    dataDir: dir,
+    settings: testSettings(overrides),
+    logger: silentLogger(),
+    devices: devices ? devices(dir) : simulatedDevices(dir, 'instant'),
+    ...(now ? { now } : {}),
+  });
   return { core, dataDir: dir };
 }

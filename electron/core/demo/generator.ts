@@ -295,6 +295,7 @@ function paymentChange(
     pointOfInteraction: channel === 'store' ? options.branchId : null,
     authorizationCode: method === 'card' ? String(rng.int(100000, 999999)) : null,
     correlatorId: null,
+    targetBillNo: null,
     entry: {
       id: rng.id(occurredAt),
       idempotencyKey: `payment:${id}`,

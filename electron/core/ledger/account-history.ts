@@ -12,6 +12,7 @@ interface PaymentRow {
   id: string;
   occurred_at: string;
   amount_minor: number;
+  target_bill_no: string | null;
 }
 
 /**
@@ -31,7 +32,7 @@ export class AccountHistory {
        FROM bills b JOIN journal_entries e ON e.id = b.entry_id WHERE b.account_id = ?`,
     );
     this.#payments = db.prepare(
-      `SELECT p.id, e.occurred_at, p.amount_minor FROM payments p JOIN journal_entries e ON e.id = p.entry_id
+      `SELECT p.id, e.occurred_at, p.amount_minor, p.target_bill_no FROM payments p JOIN journal_entries e ON e.id = p.entry_id
        WHERE p.account_id = ? AND p.status = 'done'`,
     );
     this.#document = db.prepare(`SELECT document FROM bills WHERE account_id = ? AND bill_no = ?`).pluck();
@@ -44,7 +45,13 @@ export class AccountHistory {
         (b): AccountEvent => ({ type: 'bill', billNo: b.bill_no, at: b.occurred_at, paymentDueDate: b.payment_due_date, amountMinor: b.tax_included_minor }),
       ),
       ...(this.#payments.all(accountId) as PaymentRow[]).map(
-        (p): AccountEvent => ({ type: 'payment', paymentId: p.id, at: p.occurred_at, amountMinor: p.amount_minor }),
+        (p): AccountEvent => ({
+          type: 'payment',
+          paymentId: p.id,
+          at: p.occurred_at,
+          amountMinor: p.amount_minor,
+          ...(p.target_bill_no === null ? {} : { targetBillNo: p.target_bill_no }),
+        }),
       ),
     ];
     // Allocation replays in time order; a bill and a payment at the same instant: the bill first.

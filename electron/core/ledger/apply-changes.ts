@@ -55,9 +55,9 @@ export class ChangeApplier {
         VALUES (@id, @billNo, @accountId, @billDate, @periodStart, @periodEnd, @paymentDueDate, @currency,
           @taxExcludedAmountMinor, @taxMinor, @taxIncludedAmountMinor, @amountDueMinor, 'sent', @entryId, @document)`),
       payment: p(`INSERT INTO payments (id, account_id, amount_minor, currency, payment_method, channel, point_of_interaction,
-          authorization_code, correlator_id, status, entry_id, created_at, updated_at)
+          authorization_code, correlator_id, target_bill_no, status, entry_id, created_at, updated_at)
         VALUES (@id, @accountId, @amountMinor, @currency, @paymentMethod, @channel, @pointOfInteraction,
-          @authorizationCode, @correlatorId, 'done', @entryId, @occurredAt, @occurredAt)`),
+          @authorizationCode, @correlatorId, @targetBillNo, 'done', @entryId, @occurredAt, @occurredAt)`),
     };
     this.#applyBatch = db.transaction((changes: readonly Change[]) => {
       const result: ApplyResult = { applied: 0, duplicates: 0 };

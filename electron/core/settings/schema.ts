@@ -24,6 +24,13 @@ export const Settings = z
       .default('Europe/Madrid'),
     idle: IdleSettings.default({ timeoutSeconds: 60, warningSeconds: 15 }),
     hubUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
+    payments: z
+      .object({
+        /** The most one payment at this kiosk may be (minor units): a typing slip cannot take a fortune. */
+        maxAmountMinor: z.number().int().min(100).max(10_000_000).default(200_000),
+      })
+      .strict()
+      .default({ maxAmountMinor: 200_000 }),
     credit: z
       .object({
         /** How far this kiosk may raise a credit limit on its own while headquarters cannot decide (minor units). */

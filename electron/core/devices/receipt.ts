@@ -1,0 +1,341 @@
+import { z } from 'zod';
+import { Language } from '../../../shared/locales.ts';
+import { formatMoney, type Money } from '../../../shared/money.ts';
+import { AuthorizationCode, CardBrand, CardLast4 } from './payment-terminal.ts';
+
+/**
+ * A payment receipt: the facts (pure data, zod-checked) and a pure formatter to fixed-width text
+ * lines, used for the paper receipt and its text rendering. The screen shows the same facts and
+ * the same QR payload.
+ */
+
+const Minor = z.number().int().refine(Number.isSafeInteger, 'a safe integer');
+const PositiveMinor = Minor.refine((n) => n > 0, 'more than zero');
+const NonNegativeMinor = Minor.refine((n) => n >= 0, 'zero or more');
+
+const TimeZone = z.string().refine((timeZone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone such as Europe/Madrid');
+
+export const ReceiptMethod = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('card'), cardBrand: CardBrand, cardLast4: CardLast4, authorizationCode: AuthorizationCode }).strict(),
+  /** `changeMinor` is what was handed back; an overpayment kept as credit shows in `paid.creditOnAccountMinor` instead. */
+  z.object({ kind: z.literal('cash'), insertedMinor: PositiveMinor, changeMinor: NonNegativeMinor }).strict(),
+]);
+export type ReceiptMethod = z.infer<typeof ReceiptMethod>;
+
+export const Receipt = z
+  .object({
+    kioskId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$/),
+    /** The branch's time zone is the one the date and time are printed in, wherever the receipt is shown again. */
+    branch: z.object({ id: z.string().regex(/^[A-Z0-9-]{2,20}$/), name: z.string().min(1).max(80).regex(/^[^\p{Cc}]*\S[^\p{Cc}]*$/u, 'printable text'), timeZone: TimeZone }).strict(),
+    issuedAt: z.iso.datetime({ offset: true }),
+    /** Unique per payment (e.g. the payment's UUIDv7); ASCII so a printer and a QR code carry it unchanged. */
+    transactionNo: z.string().regex(/^[A-Za-z0-9-]{6,36}$/),
+    /** The full account number; only its last four digits are ever printed. */
+    accountNo: z.string().regex(/^\d{5,20}$/),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    /** What the customer paid, in minor units of `currency`. */
+    amountMinor: PositiveMinor,
+    method: ReceiptMethod,
+    /** What the payment paid: bills (oldest first, as allocated) and any surplus credited to the account. */
+    paid: z
+      .object({
+        bills: z.array(z.object({ billNo: z.string().regex(/^[A-Za-z0-9-]{1,24}$/), amountMinor: PositiveMinor }).strict()),
+        creditOnAccountMinor: NonNegativeMinor,
+      })
+      .strict(),
+    /** The account balance after this payment: positive means still owed, negative means in credit. */
+    balanceAfterMinor: Minor,
+    /** The staff member who assisted, in assist mode. */
+    staffId: z.string().regex(/^[A-Za-z0-9_-]{1,24}$/).optional(),
+    /** The language the customer was using; the receipt is printed and shown in it. */
+    language: Language,
+  })
+  .strict()
+  .superRefine((receipt, ctx) => {
+    const allocated = receipt.paid.bills.reduce((sum, bill) => sum + bill.amountMinor, 0) + receipt.paid.creditOnAccountMinor;
+    if (allocated !== receipt.amountMinor) ctx.addIssue({ code: 'custom', path: ['paid'], message: `bills and credit add up to ${allocated}, not the amount ${receipt.amountMinor}` });
+    if (receipt.method.kind === 'cash' && receipt.method.insertedMinor - receipt.method.changeMinor !== receipt.amountMinor) {
+      ctx.addIssue({ code: 'custom', path: ['method'], message: 'cash inserted less change must be the amount paid' });
+    }
+  });
+export type Receipt = z.infer<typeof Receipt>;
+
+/** Same locales as the screens (renderer/src/i18n formatLocales), so paper and screen agree. */
+export const receiptLocales: Readonly<Record<Language, string>> = { en: 'en-GB', es: 'es-ES', ar: 'ar' };
+
+interface Labels {
+  title: string;
+  branch: string;
+  kiosk: string;
+  date: string;
+  time: string;
+  transaction: string;
+  account: string;
+  bill: (billNo: string) => string;
+  creditOnAccount: string;
+  total: string;
+  card: string;
+  authorization: string;
+  cashInserted: string;
+  change: string;
+  balanceDue: string;
+  creditBalance: string;
+  assistedBy: string;
+  thanks: string;
+}
+
+const labels: Readonly<Record<Language, Labels>> = {
+  en: {
+    title: 'PAYMENT RECEIPT',
+    branch: 'Branch',
+    kiosk: 'Kiosk',
+    date: 'Date',
+    time: 'Time',
+    transaction: 'Transaction',
+    account: 'Account',
+    bill: (billNo) => `Bill ${billNo}`,
+    creditOnAccount: 'Credit on account',
+    total: 'TOTAL PAID',
+    card: 'Card',
+    authorization: 'Authorisation',
+    cashInserted: 'Cash inserted',
+    change: 'Change',
+    balanceDue: 'Balance due',
+    creditBalance: 'Credit balance',
+    assistedBy: 'Assisted by',
+    thanks: 'Thank you',
+  },
+  es: {
+    title: 'RECIBO DE PAGO',
+    branch: 'Tienda',
+    kiosk: 'Quiosco',
+    date: 'Fecha',
+    time: 'Hora',
+    transaction: 'Transacción',
+    account: 'Cuenta',
+    bill: (billNo) => `Factura ${billNo}`,
+    creditOnAccount: 'Saldo a favor en cuenta',
+    total: 'TOTAL PAGADO',
+    card: 'Tarjeta',
+    authorization: 'Autorización',
+    cashInserted: 'Efectivo entregado',
+    change: 'Cambio',
+    balanceDue: 'Saldo pendiente',
+    creditBalance: 'Saldo a favor',
+    assistedBy: 'Atendido por',
+    thanks: 'Gracias',
+  },
+  ar: {
+    title: 'إيصال دفع',
+    branch: 'الفرع',
+    kiosk: 'الكشك',
+    date: 'التاريخ',
+    time: 'الوقت',
+    transaction: 'رقم العملية',
+    account: 'الحساب',
+    bill: (billNo) => `فاتورة ${billNo}`,
+    creditOnAccount: 'رصيد دائن في الحساب',
+    total: 'إجمالي المدفوع',
+    card: 'بطاقة',
+    authorization: 'رمز التفويض',
+    cashInserted: 'النقد المدخل',
+    change: 'الباقي',
+    balanceDue: 'الرصيد المستحق',
+    creditBalance: 'الرصيد الدائن',
+    assistedBy: 'بمساعدة الموظف',
+    thanks: 'شكرا لك',
+  },
+};
+
+export type ReceiptLineStyle = 'normal' | 'title' | 'total';
+export interface ReceiptLine {
+  text: string;
+  /** `title` prints bold, `total` bold and double height; both keep the column width. */
+  style: ReceiptLineStyle;
+}
+
+export interface FormattedReceipt {
+  language: Language;
+  width: number;
+  lines: ReceiptLine[];
+  qrPayload: string;
+}
+
+export interface ReceiptFormatOptions {
+  /** Columns of the paper (42 on 80 mm paper in the printer's font B, 48 in font A, 32 on 58 mm). */
+  width: number;
+  /** Defaults to the receipt's own language. */
+  language?: Language;
+}
+
+export const MIN_RECEIPT_WIDTH = 24;
+
+/**
+ * Lays a receipt out in `width` columns. Arabic is laid out in logical order (label first, value
+ * last), which a right-to-left paragraph on screen shows with the label on the right; numbers
+ * are as Intl gives them for the locale.
+ */
+export function formatReceipt(input: Receipt, options: ReceiptFormatOptions): FormattedReceipt {
+  const receipt = Receipt.parse(input);
+  const { width } = options;
+  if (!Number.isInteger(width) || width < MIN_RECEIPT_WIDTH) throw new RangeError(`a receipt needs at least ${MIN_RECEIPT_WIDTH} columns, not ${width}`);
+  const language = options.language ?? receipt.language;
+  const locale = receiptLocales[language];
+  const l = labels[language];
+  const money = (amountMinor: number): string => formatMoney({ amountMinor, currency: receipt.currency } satisfies Money, locale);
+  const issuedAt = new Date(receipt.issuedAt);
+  const zone = receipt.branch.timeZone;
+
+  const lines: ReceiptLine[] = [];
+  const add = (texts: string[], style: ReceiptLineStyle = 'normal'): void => {
+    for (const text of texts) lines.push({ text, style });
+  };
+  const rule = (char: string): void => add([char.repeat(width)]);
+
+  add(center(l.title, width), 'title');
+  add(center(receipt.branch.name, width));
+  add(['']);
+  add(row(l.branch, receipt.branch.id, width));
+  add(row(l.kiosk, receipt.kioskId, width));
+  add(row(l.date, new Intl.DateTimeFormat(locale, { timeZone: zone, day: '2-digit', month: '2-digit', year: 'numeric' }).format(issuedAt), width));
+  add(row(l.time, new Intl.DateTimeFormat(locale, { timeZone: zone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(issuedAt), width));
+  add(row(l.transaction, receipt.transactionNo, width));
+  add(row(l.account, maskAccountNo(receipt.accountNo), width));
+  rule('-');
+  for (const bill of receipt.paid.bills) add(row(l.bill(bill.billNo), money(bill.amountMinor), width));
+  if (receipt.paid.creditOnAccountMinor > 0) add(row(l.creditOnAccount, money(receipt.paid.creditOnAccountMinor), width));
+  rule('=');
+  add(row(l.total, money(receipt.amountMinor), width), 'total');
+  rule('-');
+  if (receipt.method.kind === 'card') {
+    add(row(l.card, `${receipt.method.cardBrand} ****${receipt.method.cardLast4}`, width));
+    add(row(l.authorization, receipt.method.authorizationCode, width));
+  } else {
+    add(row(l.cashInserted, money(receipt.method.insertedMinor), width));
+    add(row(l.change, money(receipt.method.changeMinor), width));
+  }
+  rule('-');
+  const balance = receipt.balanceAfterMinor;
+  add(row(balance < 0 ? l.creditBalance : l.balanceDue, money(Math.abs(balance)), width));
+  if (receipt.staffId) add(row(l.assistedBy, receipt.staffId, width));
+  add(['']);
+  add(center(l.thanks, width));
+  return { language, width, lines, qrPayload: qrPayload(receipt) };
+}
+
+/** The text of the receipt, one string per printed line (the QR code is not text). */
+export function receiptText(receipt: Receipt, options: ReceiptFormatOptions): string[] {
+  return formatReceipt(receipt, options).lines.map((line) => line.text);
+}
+
+/** Only the last four digits: enough for the customer to recognise the account, useless to anyone who finds the receipt. */
+export function maskAccountNo(accountNo: string): string {
+  return '*'.repeat(Math.max(0, accountNo.length - 4)) + accountNo.slice(-4);
+}
+
+const QR_SCHEME = 'onebill:receipt?';
+
+/**
+ * What the receipt's QR code carries: a short, URL-safe, ASCII string naming the transaction, the
+ * kiosk, the amount and the instant, enough for staff or the hub to find the payment. No account
+ * number or personal data: the receipt may be left behind.
+ */
+export function qrPayload(receipt: Receipt): string {
+  const params = new URLSearchParams({
+    v: '1',
+    tx: receipt.transactionNo,
+    k: receipt.kioskId,
+    a: String(receipt.amountMinor),
+    c: receipt.currency,
+    t: compactUtc(receipt.issuedAt),
+  });
+  return QR_SCHEME + params.toString();
+}
+
+export interface QrReceiptReference {
+  transactionNo: string;
+  kioskId: string;
+  amount: Money;
+  issuedAt: string;
+}
+
+/** Reads a receipt QR payload back; null when it is not one of ours. */
+export function parseQrPayload(payload: string): QrReceiptReference | null {
+  if (!payload.startsWith(QR_SCHEME)) return null;
+  const params = new URLSearchParams(payload.slice(QR_SCHEME.length));
+  const [tx, k, a, c, t] = ['tx', 'k', 'a', 'c', 't'].map((key) => params.get(key));
+  if (params.get('v') !== '1' || !tx || !k || !a || !c || !t) return null;
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(t);
+  if (!m || !/^\d+$/.test(a)) return null;
+  return { transactionNo: tx, kioskId: k, amount: { amountMinor: Number(a), currency: c }, issuedAt: `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` };
+}
+
+/** ISO 8601 basic format in UTC (20261120T100509Z): no characters a URL or a QR byte stream would escape. */
+function compactUtc(iso: string): string {
+  return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+// ---- fixed-width layout ----
+
+const ZERO_WIDTH = /[\p{Mn}\p{Me}\p{Cf}]/u;
+
+/**
+ * Columns a string takes on a monospaced receipt: one per character, none for combining marks
+ * and format characters (the bidi marks Intl puts in Arabic numbers and dates).
+ */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) if (!ZERO_WIDTH.test(char)) width++;
+  return width;
+}
+
+/** A label on the left and a value on the right; when they do not fit on one line, the value goes right-aligned on the next. */
+function row(label: string, value: string, width: number): string[] {
+  const gap = width - displayWidth(label) - displayWidth(value);
+  if (gap >= 1) return [label + ' '.repeat(gap) + value];
+  return [...wrap(label, width), ...wrap(value, width).map((part) => ' '.repeat(width - displayWidth(part)) + part)];
+}
+
+function center(text: string, width: number): string[] {
+  return wrap(text, width).map((part) => ' '.repeat(Math.floor((width - displayWidth(part)) / 2)) + part);
+}
+
+/** Word wrap; a word longer than the width is cut. */
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (const word of text.split(/ +/).filter(Boolean)) {
+    for (const piece of cut(word, width)) {
+      const candidate = current ? `${current} ${piece}` : piece;
+      if (displayWidth(candidate) <= width) current = candidate;
+      else {
+        out.push(current);
+        current = piece;
+      }
+    }
+  }
+  if (current || out.length === 0) out.push(current);
+  return out;
+}
+
+function cut(word: string, width: number): string[] {
+  if (displayWidth(word) <= width) return [word];
+  const pieces: string[] = [];
+  let piece = '';
+  for (const char of word) {
+    if (displayWidth(piece + char) > width) {
+      pieces.push(piece);
+      piece = '';
+    }
+    piece += char;
+  }
+  if (piece) pieces.push(piece);
+  return pieces;
+}

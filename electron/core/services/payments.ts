@@ -1,0 +1,363 @@
+import type { CalendarDate } from '../../../shared/calendar.ts';
+import { ledgerAccounts } from '../../../shared/changes.ts';
+import type { PaymentMethod, PaymentQuote, PaymentResult, ReceiptView } from '../../../shared/contract/payments.ts';
+import { KioskError } from '../../../shared/errors.ts';
+import type { Language } from '../../../shared/locales.ts';
+import { money } from '../../../shared/money.ts';
+import type { CashAcceptor, CashLookup } from '../devices/cash-acceptor.ts';
+import { isDeviceError } from '../devices/errors.ts';
+import type { PaymentTerminal, TerminalLookup } from '../devices/payment-terminal.ts';
+import { maskAccountNo, qrPayload, type Receipt } from '../devices/receipt.ts';
+import type { ReceiptPrinter } from '../devices/receipt-printer.ts';
+import type { EventBus } from '../events.ts';
+import type { AccountHistory } from '../ledger/account-history.ts';
+import type { Database } from '../ledger/db.ts';
+import type { LocalFact, LocalFacts } from '../ledger/local-facts.ts';
+import type { Logger } from '../log.ts';
+
+export interface PaymentDevices {
+  terminal: PaymentTerminal;
+  cash: CashAcceptor;
+  printer: ReceiptPrinter;
+}
+
+export interface PaymentSettings {
+  kioskId: string;
+  branchId: string;
+  branchName: string;
+  timeZone: string;
+  currency: string;
+  maxAmountMinor: number;
+}
+
+type IntentStatus = PaymentResult['status'];
+
+interface IntentRow {
+  id: string;
+  request_id: string;
+  account_id: string;
+  amount_minor: number;
+  currency: string;
+  method: PaymentMethod;
+  bill_no: string | null;
+  language: Language;
+  status: IntentStatus;
+  outcome: string | null;
+  payment_id: string | null;
+}
+
+/** What the device did, reduced to what the books need. */
+interface Settlement {
+  status: Exclude<IntentStatus, 'pending'>;
+  takenMinor: number;
+  reason: string | null;
+  method: Receipt['method'] | null;
+  authorizationCode: string | null;
+}
+
+/**
+ * Payments at the kiosk, two-phase (DESIGN §3): the intent is committed before the device is
+ * asked, under the id the device keeps; the device's answer (or, after a lost link or a crash,
+ * what the device says it did with that id) settles it. Money taken becomes one payment fact
+ * with its postings and outbox row, and a receipt, in one transaction; the payment's id is the
+ * intent's id, so settling twice records it once.
+ */
+export class PaymentDesk {
+  readonly #db: Database;
+  readonly #stmts;
+  readonly #inFlight = new Map<string, { controller: AbortController; done: Promise<PaymentResult> }>();
+
+  constructor(
+    db: Database,
+    private readonly deps: {
+      history: AccountHistory;
+      facts: LocalFacts;
+      devices: PaymentDevices;
+      events: EventBus;
+      settings: PaymentSettings;
+      log: Logger;
+      now: () => Date;
+    },
+  ) {
+    this.#db = db;
+    this.#stmts = {
+      byRequest: db.prepare(`SELECT * FROM payment_intents WHERE request_id = ?`),
+      byId: db.prepare(`SELECT * FROM payment_intents WHERE id = ?`),
+      pending: db.prepare(`SELECT * FROM payment_intents WHERE status = 'pending' ORDER BY created_at`),
+      insert: db.prepare(
+        `INSERT INTO payment_intents (id, request_id, account_id, amount_minor, currency, method, bill_no, language, status, created_at, updated_at)
+         VALUES (@id, @requestId, @accountId, @amountMinor, @currency, @method, @billNo, @language, 'pending', @at, @at)`,
+      ),
+      settle: db.prepare(`UPDATE payment_intents SET status = ?, outcome = ?, payment_id = ?, updated_at = ? WHERE id = ? AND status = 'pending'`),
+      accountNo: db.prepare(`SELECT account_no FROM billing_accounts WHERE id = ?`).pluck(),
+      receipt: db.prepare(`SELECT document, printed FROM receipts WHERE payment_id = ?`),
+      insertReceipt: db.prepare(`INSERT OR IGNORE INTO receipts (payment_id, transaction_no, document, printed, created_at) VALUES (?, ?, ?, 0, ?)`),
+      printed: db.prepare(`UPDATE receipts SET printed = 1 WHERE payment_id = ?`),
+    };
+    const off = [
+      deps.devices.terminal.onProgress((p) => deps.events.emit('payment.progress', { intentId: p.intentId, stage: p.stage })),
+      deps.devices.cash.onProgress((p) => {
+        if (p.type !== 'inserted') return;
+        const cur = deps.settings.currency;
+        deps.events.emit('payment.progress', { intentId: p.intentId, stage: 'insertCash', inserted: money(p.insertedMinor, cur), remaining: money(p.remainingMinor, cur) });
+      }),
+    ];
+    this.close = () => off.forEach((f) => f());
+  }
+
+  readonly close: () => void;
+
+  quote(accountId: string): PaymentQuote {
+    const cur = this.deps.settings.currency;
+    const allocation = this.deps.history.allocation(accountId);
+    const openBills = allocation.bills
+      .filter((b) => b.remainingMinor > 0)
+      .map((b) => {
+        const bill = this.deps.history.bill(accountId, b.billNo);
+        return { billNo: b.billNo, billDate: (bill?.billDate ?? b.at.slice(0, 10)) as CalendarDate, paymentDueDate: b.paymentDueDate, remaining: money(b.remainingMinor, cur) };
+      });
+    return {
+      balance: money(allocation.balanceMinor, cur),
+      totalDue: money(Math.max(allocation.balanceMinor, 0), cur),
+      openBills,
+      maxAmount: money(this.deps.settings.maxAmountMinor, cur),
+      cashDenominations: [...this.deps.devices.cash.acceptedDenominations(cur)],
+    };
+  }
+
+  /** Takes a payment and answers once it is settled (or known to be still with the device). */
+  async start(accountId: string, language: Language, input: { requestId: string; amountMinor: number; billNo: string | null; method: PaymentMethod }): Promise<PaymentResult> {
+    const existing = this.#stmts.byRequest.get(input.requestId) as IntentRow | undefined;
+    if (existing) {
+      if (existing.account_id !== accountId || existing.amount_minor !== input.amountMinor || existing.method !== input.method) {
+        throw new KioskError('CONFLICT', 'That payment was already started with different details.');
+      }
+      const running = this.#inFlight.get(existing.id);
+      if (running) return running.done;
+      return existing.status === 'pending' ? this.#reconcile(existing) : this.#result(existing);
+    }
+    const quote = this.quote(accountId);
+    if (input.amountMinor > this.deps.settings.maxAmountMinor) {
+      throw new KioskError('VALIDATION', 'That is more than this kiosk can take in one payment.', { maxAmountMinor: this.deps.settings.maxAmountMinor });
+    }
+    if (input.billNo !== null && !quote.openBills.some((b) => b.billNo === input.billNo)) {
+      throw new KioskError('VALIDATION', `Bill ${input.billNo} has nothing left to pay.`);
+    }
+    if (input.method === 'cash' && quote.cashDenominations.length === 0) throw new KioskError('DEVICE', 'This kiosk cannot take cash right now.');
+
+    const intent: IntentRow = {
+      id: input.requestId,
+      request_id: input.requestId,
+      account_id: accountId,
+      amount_minor: input.amountMinor,
+      currency: this.deps.settings.currency,
+      method: input.method,
+      bill_no: input.billNo,
+      language,
+      status: 'pending',
+      outcome: null,
+      payment_id: null,
+    };
+    // Phase one: the intent is on disk before any device hears of it.
+    this.#stmts.insert.run({ id: intent.id, requestId: intent.request_id, accountId, amountMinor: intent.amount_minor, currency: intent.currency, method: intent.method, billNo: intent.bill_no, language, at: this.deps.now().toISOString() });
+    const controller = new AbortController();
+    const done = this.#run(intent, controller.signal).finally(() => this.#inFlight.delete(intent.id));
+    this.#inFlight.set(intent.id, { controller, done });
+    return done;
+  }
+
+  /** The customer cancelled on the screen: the device stops waiting (a card already read still stands). */
+  async cancel(accountId: string, intentId: string): Promise<void> {
+    const row = this.#stmts.byId.get(intentId) as IntentRow | undefined;
+    if (!row || row.account_id !== accountId) throw new KioskError('NOT_FOUND', 'There is no such payment in progress.');
+    this.#inFlight.get(intentId)?.controller.abort();
+  }
+
+  /** On start: every intent a crash left open is settled with its device by id. */
+  async reconcileAll(): Promise<{ settled: number; stillPending: number }> {
+    let settled = 0;
+    let stillPending = 0;
+    for (const row of this.#stmts.pending.all() as IntentRow[]) {
+      const result = await this.#reconcile(row);
+      if (result.status === 'pending') stillPending++;
+      else settled++;
+    }
+    return { settled, stillPending };
+  }
+
+  async #run(intent: IntentRow, signal: AbortSignal): Promise<PaymentResult> {
+    const { terminal, cash } = this.deps.devices;
+    try {
+      if (intent.method === 'card') {
+        const outcome = await terminal.authorize({ intentId: intent.id, amountMinor: intent.amount_minor, currency: intent.currency, signal });
+        return this.#settle(intent, fromTerminal(outcome, intent.amount_minor));
+      }
+      const outcome = await cash.collect({ intentId: intent.id, amountDueMinor: intent.amount_minor, currency: intent.currency, signal });
+      return this.#settle(intent, fromCash(outcome));
+    } catch (err) {
+      if (!isDeviceError(err)) throw err;
+      this.deps.log.warn({ intentId: intent.id, device: err.device, kind: err.kind }, 'payment device failed; asking it what happened');
+      if (err.kind !== 'disconnected') return this.#settle(intent, { status: 'failed', takenMinor: 0, reason: err.kind, method: null, authorizationCode: null });
+      return this.#reconcile(intent);
+    }
+  }
+
+  /** Asks the device what it did with the intent; settles it when the device knows. */
+  async #reconcile(intent: IntentRow): Promise<PaymentResult> {
+    let lookup: TerminalLookup | CashLookup;
+    try {
+      lookup = intent.method === 'card' ? await this.deps.devices.terminal.lookup(intent.id) : await this.deps.devices.cash.lookup(intent.id);
+    } catch (err) {
+      if (!isDeviceError(err)) throw err;
+      return this.#result(intent);
+    }
+    if (lookup.status === 'pending') return this.#result(intent);
+    if (lookup.status === 'unknown') return this.#settle(intent, { status: 'failed', takenMinor: 0, reason: 'notReceived', method: null, authorizationCode: null });
+    if (intent.method === 'card') return this.#settle(intent, fromTerminal(lookup as Exclude<TerminalLookup, { status: 'pending' | 'unknown' }>, intent.amount_minor));
+    return this.#settle(intent, fromCash(lookup as Exclude<CashLookup, { status: 'pending' | 'unknown' }>));
+  }
+
+  async #settle(intent: IntentRow, s: Settlement): Promise<PaymentResult> {
+    const at = this.deps.now();
+    const paymentId = s.takenMinor > 0 ? intent.id : null;
+    this.#db.transaction(() => {
+      if (paymentId) this.deps.facts.record(this.#paymentFact(intent, s, at), at);
+      this.#stmts.settle.run(s.status, JSON.stringify({ reason: s.reason, method: s.method }), paymentId, at.toISOString(), intent.id);
+      if (paymentId) {
+        const receipt = this.#receipt(intent, s, at);
+        this.#stmts.insertReceipt.run(paymentId, receipt.transactionNo, JSON.stringify(receipt), at.toISOString());
+      }
+    })();
+    const settled = this.#stmts.byId.get(intent.id) as IntentRow;
+    this.deps.log.info({ event: 'payment', status: settled.status, method: settled.method, amountMinor: s.takenMinor }, 'payment settled');
+    if (settled.payment_id) await this.#print(settled.payment_id);
+    return this.#result(settled);
+  }
+
+  async #print(paymentId: string): Promise<void> {
+    const row = this.#stmts.receipt.get(paymentId) as { document: string; printed: number } | undefined;
+    if (!row || row.printed) return;
+    try {
+      await this.deps.devices.printer.print(JSON.parse(row.document) as Receipt);
+      this.#stmts.printed.run(paymentId);
+    } catch (err) {
+      if (!isDeviceError(err)) throw err;
+      this.deps.log.warn({ paymentId, kind: err.kind }, 'receipt not printed; it is on screen');
+    }
+  }
+
+  #paymentFact(intent: IntentRow, s: Settlement, at: Date): LocalFact {
+    const occurredAt = at.toISOString();
+    return {
+      type: 'payment.recorded',
+      id: intent.id,
+      accountId: intent.account_id,
+      currency: intent.currency,
+      amountMinor: s.takenMinor,
+      paymentMethod: intent.method,
+      channel: 'kiosk',
+      pointOfInteraction: this.deps.settings.kioskId,
+      authorizationCode: s.authorizationCode,
+      correlatorId: intent.request_id,
+      targetBillNo: intent.bill_no,
+      entry: {
+        id: `entry-${intent.id}`,
+        idempotencyKey: `payment:${intent.id}`,
+        entryType: 'payment',
+        accountId: intent.account_id,
+        currency: intent.currency,
+        occurredAt,
+        origin: this.deps.settings.kioskId,
+        postings: [
+          { ledgerAccount: ledgerAccounts.cash(intent.method === 'card' ? 'kiosk-card' : 'kiosk-cash'), amountMinor: s.takenMinor },
+          { ledgerAccount: ledgerAccounts.receivable(intent.account_id), amountMinor: -s.takenMinor },
+        ],
+      },
+    };
+  }
+
+  /** Written inside the settling transaction: what the payment paid is the engine's allocation, read after posting it. */
+  #receipt(intent: IntentRow, s: Settlement, at: Date): Receipt {
+    const allocation = this.deps.history.allocation(intent.account_id);
+    const allocated = allocation.payments.find((p) => p.paymentId === intent.id)?.allocations ?? [];
+    const bills = allocated.filter((a) => a.billNo !== null).map((a) => ({ billNo: a.billNo as string, amountMinor: a.amountMinor }));
+    const { kioskId, branchId, branchName, timeZone } = this.deps.settings;
+    return {
+      kioskId,
+      branch: { id: branchId, name: branchName, timeZone },
+      issuedAt: at.toISOString(),
+      transactionNo: intent.id,
+      accountNo: this.#stmts.accountNo.get(intent.account_id) as string,
+      currency: intent.currency,
+      amountMinor: s.takenMinor,
+      method: s.method as Receipt['method'],
+      paid: { bills, creditOnAccountMinor: s.takenMinor - bills.reduce((sum, b) => sum + b.amountMinor, 0) },
+      balanceAfterMinor: allocation.balanceMinor,
+      language: intent.language,
+    };
+  }
+
+  #result(intent: IntentRow): PaymentResult {
+    const cur = intent.currency;
+    const outcome = intent.outcome ? (JSON.parse(intent.outcome) as { reason: string | null }) : { reason: null };
+    const receiptRow = intent.payment_id ? (this.#stmts.receipt.get(intent.payment_id) as { document: string; printed: number }) : undefined;
+    const receipt = receiptRow ? receiptView(JSON.parse(receiptRow.document) as Receipt, receiptRow.printed === 1) : null;
+    return {
+      intentId: intent.id,
+      status: intent.status,
+      method: intent.method,
+      amountAsked: money(intent.amount_minor, cur),
+      amountTaken: money(receipt?.amount.amountMinor ?? 0, cur),
+      reason: outcome.reason,
+      receipt,
+    };
+  }
+}
+
+function fromTerminal(outcome: Exclude<TerminalLookup, { status: 'pending' | 'unknown' }>, amountMinor: number): Settlement {
+  if (outcome.status === 'approved') {
+    return {
+      status: 'approved',
+      takenMinor: amountMinor,
+      reason: null,
+      method: { kind: 'card', cardBrand: outcome.cardBrand, cardLast4: outcome.cardLast4, authorizationCode: outcome.authorizationCode },
+      authorizationCode: outcome.authorizationCode,
+    };
+  }
+  return { status: outcome.status, takenMinor: 0, reason: outcome.status === 'declined' ? outcome.reason : null, method: null, authorizationCode: null };
+}
+
+/**
+ * Cash in the machine is never lost from the books: whatever was kept (all of it when collected,
+ * the escrow on a timeout or a lost link, anything not handed back on a cancel) is posted; this
+ * kiosk gives no change, so an overpayment becomes credit on the account.
+ */
+function fromCash(outcome: Exclude<CashLookup, { status: 'pending' | 'unknown' }>): Settlement {
+  const kept = outcome.status === 'cancelled' ? outcome.insertedMinor - outcome.returnedMinor : outcome.insertedMinor;
+  const status: Settlement['status'] = outcome.status === 'collected' ? 'approved' : outcome.status === 'interrupted' ? 'failed' : outcome.status;
+  return {
+    status,
+    takenMinor: kept,
+    reason: outcome.status === 'collected' ? null : outcome.status,
+    method: kept > 0 ? { kind: 'cash', insertedMinor: kept, changeMinor: 0 } : null,
+    authorizationCode: null,
+  };
+}
+
+function receiptView(r: Receipt, printed: boolean): ReceiptView {
+  const m = (minor: number) => money(minor, r.currency);
+  return {
+    transactionNo: r.transactionNo,
+    kioskId: r.kioskId,
+    branchName: r.branch.name,
+    issuedAt: r.issuedAt,
+    accountNoLast4: maskAccountNo(r.accountNo).slice(-4),
+    amount: m(r.amountMinor),
+    method: r.method.kind === 'card' ? { ...r.method } : { kind: 'cash', inserted: m(r.method.insertedMinor), change: m(r.method.changeMinor) },
+    paidBills: r.paid.bills.map((b) => ({ billNo: b.billNo, amount: m(b.amountMinor) })),
+    creditOnAccount: m(r.paid.creditOnAccountMinor),
+    balanceAfter: m(r.balanceAfterMinor),
+    qrPayload: qrPayload(r),
+    printed,
+  };
+}

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, expect } from 'vitest';
+import { LEDGER_FILE, type KioskCore } from '../../electron/core/kiosk-core.ts';
+import { simulatedDevices, type SimulatedDevices } from '../../electron/core/devices/simulated-devices.ts';
+import type { ChannelName, ChannelOutput } from '../../shared/contract/index.ts';
+import type { Result } from '../../shared/errors.ts';
+import { startTestCore } from './demo-ledger.ts';
+
+export const JAMES = { identifier: '4000000002', pin: '1234' };
+export const ELENA = { identifier: '4000000010', pin: '2468' };
+
+/** Cores started by a test file, closed after each test. */
+export function useCores() {
+  const running: KioskCore[] = [];
+  afterEach(() => {
+    running.splice(0).forEach((c) => c.close());
+  });
+  return {
+    /** A fresh demo ledger with a customer signed in, a read-only view of its database, and the simulated devices. */
+    async signedIn(who = JAMES) {
+      let devices: SimulatedDevices | undefined;
+      const { core, dataDir } = await startTestCore({}, undefined, undefined, (dir) => (devices = simulatedDevices(dir, 'instant')));
+      running.push(core);
+      expect((await core.dispatch('session.signIn', who)).ok).toBe(true);
+      const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+      return { core, db, dataDir, devices: devices as SimulatedDevices };
+    },
+    async anonymous() {
+      const { core } = await startTestCore();
+      running.push(core);
+      return core;
+    },
+  };
+}
+
+/** A call that must succeed; its value. */
+export async function ok<C extends ChannelName>(core: KioskCore, channel: C, input: unknown): Promise<ChannelOutput<C>> {
+  const result = (await core.dispatch(channel, input)) as Result<ChannelOutput<C>>;
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+  return result.value;
+}
