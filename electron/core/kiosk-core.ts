@@ -20,6 +20,8 @@ import { HelpDesk } from './services/help.ts';
 import { UsageDailyQuery } from './services/usage-daily.ts';
 import { PaymentDesk, type PaymentDevices } from './services/payments.ts';
 import { LocalFacts } from './ledger/local-facts.ts';
+import { OrderDesk } from './services/orders.ts';
+import { OfferDesk } from './services/offers.ts';
 import { simulatedDevices } from './devices/simulated-devices.ts';
 
 export interface KioskCore {
@@ -77,6 +79,8 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const usageDaily = new UsageDailyQuery(cycleUsage, settings.timeZone);
   const credit = new CreditDesk(db, history, cycleUsage, { timeZone: settings.timeZone, offlineAllowanceMinor: settings.credit.offlineAllowanceMinor });
   const help = new HelpDesk(db);
+  const orders = new OrderDesk(db, cycleUsage, credit, settings.timeZone);
+  const offers = new OfferDesk(reader, cycleUsage, credit, orders, settings.timeZone);
   const payments = new PaymentDesk(db, {
     history,
     facts: new LocalFacts(db),
@@ -144,6 +148,15 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       await payments.cancel(customer(), intentId);
       return {};
     },
+    'services.catalog': () => ({ offerings: orders.catalog(customer(), today()) }),
+    'order.preview': (order) => orders.preview(customer(), order, today()),
+    'order.submit': ({ requestId, order }) => {
+      const placed = orders.submit(customer(), requestId, order, today(), now());
+      log.info({ event: 'order', action: order.action, state: placed.state }, 'product order placed');
+      return placed;
+    },
+    'offers.list': () => ({ offers: offers.list(customer(), today()) }),
+    'offers.accept': ({ requestId, offerId }) => offers.accept(customer(), requestId, offerId, today(), now()),
     'help.call': ({ screen }) => {
       const called = help.call(session.active ? customer() : null, screen, now());
       log.info({ event: 'helpCall', screen }, 'customer called for staff');

@@ -3,6 +3,7 @@ import { AccountOverview, Empty, KioskInfo, SessionInfo, SignInInput, Instant } 
 import { BillHistory, BillQuery, BillView, UsageDaily, UsageQuery } from './bills.ts';
 import { CreditDecisionView, CreditLimitRequest, CreditStatus } from './credit.ts';
 import { HelpCall, HelpCalled } from './help.ts';
+import { OfferAccept, OfferList, OrderAction, OrderPreview, OrderSubmit, ProductOrderView, ServicesCatalog } from './orders.ts';
 import { PaymentCancel, PaymentProgress, PaymentQuote, PaymentResult, PaymentStart } from './payments.ts';
 import { resultSchema, type Result } from '../errors.ts';
 
@@ -30,6 +31,13 @@ export const channels = {
   /** Takes the payment on the card terminal or the cash acceptor and answers when it is settled. */
   'payment.start': { input: PaymentStart, output: PaymentResult },
   'payment.cancel': { input: PaymentCancel, output: Empty },
+  /** What can be added: plans, and extras for the services held. */
+  'services.catalog': { input: Empty, output: ServicesCatalog },
+  /** Add, change, remove or suspend a service: allowed or not, and what it does to the bills. */
+  'order.preview': { input: OrderAction, output: OrderPreview },
+  'order.submit': { input: OrderSubmit, output: ProductOrderView },
+  'offers.list': { input: Empty, output: OfferList },
+  'offers.accept': { input: OfferAccept, output: ProductOrderView },
   /** "Call staff", from any screen, signed in or not. */
   'help.call': { input: HelpCall, output: HelpCalled },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;

@@ -142,6 +142,11 @@ describe('every channel added for the self-service journeys', () => {
     'payment.quote',
     'payment.start',
     'payment.cancel',
+    'services.catalog',
+    'order.preview',
+    'order.submit',
+    'offers.list',
+    'offers.accept',
     'help.call',
   ] as const satisfies readonly ChannelName[];
 
@@ -156,6 +161,11 @@ describe('every channel added for the self-service journeys', () => {
       'payment.quote': {},
       'payment.start': { requestId: '0193d2a0-0000-7000-8000-00000000000a', amountMinor: 100, billNo: null, method: 'card', language: 'en' },
       'payment.cancel': { intentId: 'x' },
+      'services.catalog': {},
+      'order.preview': { action: 'add', offeringId: 'TV-ESS', parentProductId: null },
+      'order.submit': { requestId: '0193d2a0-0000-7000-8000-00000000000b', order: { action: 'add', offeringId: 'TV-ESS', parentProductId: null } },
+      'offers.list': {},
+      'offers.accept': { requestId: '0193d2a0-0000-7000-8000-00000000000c', offerId: 'x' },
       'help.call': { screen: 'attract' },
     };
     for (const channel of added) {
@@ -167,14 +177,14 @@ describe('every channel added for the self-service journeys', () => {
 
   it('rejects malformed input with VALIDATION and changes nothing', async () => {
     const { core, db } = await signedIn();
-    const tables = ['credit_requests', 'assist_requests', 'outbox', 'postings', 'billing_accounts', 'payment_intents', 'payments', 'receipts'];
+    const tables = ['credit_requests', 'assist_requests', 'outbox', 'postings', 'billing_accounts', 'payment_intents', 'payments', 'receipts', 'product_orders'];
     const snapshot = () => tables.map((t) => db.prepare(`SELECT * FROM ${t}`).all());
     const before = JSON.stringify(snapshot());
     for (const channel of added) {
       const schema = channels[channel].input;
       await fc.assert(
         fc.asyncProperty(
-          fc.oneof(fc.anything(), fc.dictionary(fc.constantFrom('billNo', 'productId', 'requestId', 'requestedLimitMinor', 'screen', 'amountMinor', 'method', 'language', 'intentId', 'extra'), fc.anything())),
+          fc.oneof(fc.anything(), fc.dictionary(fc.constantFrom('billNo', 'productId', 'requestId', 'requestedLimitMinor', 'screen', 'amountMinor', 'method', 'language', 'intentId', 'order', 'action', 'offeringId', 'offerId', 'extra'), fc.anything())),
           async (payload) => {
             fc.pre(!schema.safeParse(payload ?? {}).success);
             const result = await core.dispatch(channel, payload);

@@ -30,6 +30,7 @@ export class BillingReader {
   readonly #products;
   readonly #terms;
   readonly #usage;
+  readonly #allUsage;
   #cached: { seq: number; index: CatalogIndex } | null = null;
 
   constructor(db: Database) {
@@ -50,6 +51,11 @@ export class BillingReader {
       `SELECT u.id, u.product_id, u.usage_type, u.usage_date, u.quantity, u.unit, u.zone, u.destination, u.service
        FROM products p JOIN usage_records u ON u.product_id = p.id
        WHERE p.account_id = ? AND u.usage_date >= ? AND u.usage_date < ? AND u.status <> 'billed'`,
+    );
+    this.#allUsage = db.prepare(
+      `SELECT u.id, u.product_id, u.usage_type, u.usage_date, u.quantity, u.unit, u.zone, u.destination, u.service
+       FROM products p JOIN usage_records u ON u.product_id = p.id
+       WHERE p.account_id = ? AND u.usage_date >= ? AND u.usage_date < ?`,
     );
   }
 
@@ -79,16 +85,25 @@ export class BillingReader {
 
   /** Usage not yet billed, used in [fromInstant, toInstant) (ISO instants, as stored). */
   unbilledUsage(accountId: string, fromInstant: string, toInstant: string): UsageRecord[] {
-    return (this.#usage.all(accountId, fromInstant, toInstant) as UsageRow[]).map((r) => ({
-      id: r.id,
-      productId: r.product_id,
-      usageType: r.usage_type,
-      usageDate: r.usage_date,
-      quantity: r.quantity,
-      unit: r.unit,
-      ...(r.zone === null ? {} : { zone: r.zone }),
-      ...(r.destination === null ? {} : { destination: r.destination }),
-      ...(r.service === null ? {} : { service: r.service }),
-    }));
+    return (this.#usage.all(accountId, fromInstant, toInstant) as UsageRow[]).map(toRecord);
   }
+
+  /** All usage in [fromInstant, toInstant), billed or not: what the plan optimizer re-rates. */
+  usageBetween(accountId: string, fromInstant: string, toInstant: string): UsageRecord[] {
+    return (this.#allUsage.all(accountId, fromInstant, toInstant) as UsageRow[]).map(toRecord);
+  }
+}
+
+function toRecord(r: UsageRow): UsageRecord {
+  return {
+    id: r.id,
+    productId: r.product_id,
+    usageType: r.usage_type,
+    usageDate: r.usage_date,
+    quantity: r.quantity,
+    unit: r.unit,
+    ...(r.zone === null ? {} : { zone: r.zone }),
+    ...(r.destination === null ? {} : { destination: r.destination }),
+    ...(r.service === null ? {} : { service: r.service }),
+  };
 }

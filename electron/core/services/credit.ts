@@ -59,7 +59,7 @@ export class CreditDesk {
   }
 
   status(accountId: string, today: CalendarDate): CreditStatus {
-    const { profile, currency } = this.#profile(accountId, today);
+    const { profile, currency } = this.profile(accountId, today);
     const exposure = Math.max(profile.balanceMinor, 0) + profile.unbilledUsageMinor + profile.pendingOrdersFirstBillMinor;
     const open = this.#openRequest.get(accountId) as RequestRow | undefined;
     return {
@@ -72,7 +72,7 @@ export class CreditDesk {
   }
 
   request(accountId: string, input: { requestId: string; requestedLimitMinor: number }, today: CalendarDate, at: Date): CreditDecisionView {
-    const { profile, currency } = this.#profile(accountId, today);
+    const { profile, currency } = this.profile(accountId, today);
     const existing = this.#byId.get(input.requestId) as RequestRow | undefined;
     if (existing) {
       if (existing.account_id !== accountId || existing.requested_limit_minor !== input.requestedLimitMinor) {
@@ -123,7 +123,8 @@ export class CreditDesk {
     return view(this.#byId.get(input.requestId) as RequestRow, currency);
   }
 
-  #profile(accountId: string, today: CalendarDate): { profile: CreditProfileInput; currency: string } {
+  /** The account as the credit scorecard sees it today. */
+  profile(accountId: string, today: CalendarDate): { profile: CreditProfileInput; currency: string } {
     const limit = this.#limit.get(accountId) as number | undefined;
     if (limit === undefined) throw new KioskError('NOT_FOUND', 'This account is not on this kiosk.');
     const { catalog, currency, products, unbilled } = this.usage.forAccount(accountId, today);

@@ -2,7 +2,7 @@ import { addDays, startOfDayInZone, type CalendarDate } from '../../../shared/ca
 import type { CatalogIndex, ProductOffering } from '../../../shared/billing/catalog.ts';
 import { cycleContaining, type Cycle } from '../../../shared/billing/cycle.ts';
 import { unbilledCharges, type UnbilledCharges } from '../../../shared/billing/unbilled.ts';
-import type { RatedUsage } from '../../../shared/billing/usage.ts';
+import type { RatedUsage, UsageRecord } from '../../../shared/billing/usage.ts';
 import type { UsageMeter } from '../../../shared/contract/schemas.ts';
 import type { BillingReader, LedgerProduct } from '../ledger/billing-reader.ts';
 
@@ -11,6 +11,8 @@ export interface AccountCycle {
   currency: string;
   cycle: Readonly<Cycle>;
   products: LedgerProduct[];
+  /** This cycle's usage records not yet billed, as received. */
+  records: UsageRecord[];
   unbilled: UnbilledCharges;
 }
 
@@ -34,14 +36,9 @@ export class CycleUsage {
     const cycle = cycleContaining(today, account.billCycleDay);
     const products = this.reader.products(accountId);
     const instant = (date: CalendarDate) => new Date(startOfDayInZone(date, this.timeZone)).toISOString();
-    const unbilled = unbilledCharges({
-      catalog,
-      products,
-      period: cycle,
-      timeZone: this.timeZone,
-      records: this.reader.unbilledUsage(accountId, instant(cycle.start), instant(addDays(cycle.end, 1))),
-    });
-    return { catalog, currency: account.currency, cycle, products, unbilled };
+    const records = this.reader.unbilledUsage(accountId, instant(cycle.start), instant(addDays(cycle.end, 1)));
+    const unbilled = unbilledCharges({ catalog, products, period: cycle, timeZone: this.timeZone, records });
+    return { catalog, currency: account.currency, cycle, products, records, unbilled };
   }
 }
 

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import * as initial from './0001-initial.ts';
 import * as requests from './0002-requests.ts';
 import * as paymentIntents from './0003-payment-intents.ts';
+import * as productOrders from './0004-product-orders.ts';
 
 export interface Migration {
   name: string;
@@ -13,4 +14,5 @@ export const migrations: Migration[] = [
   { name: '0001-initial', up: initial.up },
   { name: '0002-requests', up: requests.up },
   { name: '0003-payment-intents', up: paymentIntents.up },
+  { name: '0004-product-orders', up: productOrders.up },
 ];
