@@ -23,6 +23,9 @@ import { LocalFacts } from './ledger/local-facts.ts';
 import { OrderDesk } from './services/orders.ts';
 import { OfferDesk } from './services/offers.ts';
 import { simulatedDevices } from './devices/simulated-devices.ts';
+import { formatBillSummary } from './devices/bill-summary.ts';
+import { isDeviceError } from './devices/errors.ts';
+import { maskAccountNo } from './devices/receipt.ts';
 
 export interface KioskCore {
   readonly settings: Settings;
@@ -81,10 +84,11 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const help = new HelpDesk(db);
   const orders = new OrderDesk(db, cycleUsage, credit, settings.timeZone);
   const offers = new OfferDesk(reader, cycleUsage, credit, orders, settings.timeZone);
+  const devices = options.devices ?? simulatedDevices(options.dataDir);
   const payments = new PaymentDesk(db, {
     history,
     facts: new LocalFacts(db),
-    devices: options.devices ?? simulatedDevices(options.dataDir),
+    devices,
     events,
     settings: {
       kioskId: settings.kioskId,
@@ -126,6 +130,22 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
     'account.overview': () => overview.get(customer(), today()),
     'bill.get': ({ billNo }) => bills.get(customer(), billNo),
     'bill.history': () => bills.list(customer()),
+    'bill.print': async ({ billNo, language }) => {
+      const accountId = customer();
+      const view = bills.get(accountId, billNo);
+      const summary = formatBillSummary(
+        view.bill,
+        { accountNoMasked: maskAccountNo(reader.account(accountId).accountNo), branchName: settings.branchName, remainingMinor: view.remainingAmount.amountMinor, language },
+        devices.printer.width,
+      );
+      try {
+        await devices.printer.printDocument(summary);
+      } catch (err) {
+        if (isDeviceError(err)) throw err.toKioskError();
+        throw err;
+      }
+      return { printed: true as const };
+    },
     'usage.daily': ({ productId }) => usageDaily.get(customer(), productId, today()),
     'credit.status': () => credit.status(customer(), today()),
     'credit.request': (input) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CustomerBill } from '../billing/bill.ts';
 import { BillExplanation } from '../billing/explain.ts';
 import { Money } from '../money.ts';
+import { Language } from '../locales.ts';
 import { BillState, BillSummary, CalendarDate, ProductKind, UsageType, UsageUnit } from './schemas.ts';
 
 const BillNo = z.string().trim().min(1, 'Choose a bill').max(40).regex(/^[A-Z0-9-]+$/i, 'Not a bill number');
@@ -22,7 +23,8 @@ export type BillView = z.infer<typeof BillView>;
 export const BillHistory = z.object({ bills: z.array(BillSummary).max(12) });
 export type BillHistory = z.infer<typeof BillHistory>;
 
-export const BillPrint = z.object({ billNo: BillNo }).strict();
+/** Prints the bill's summary on the receipt printer, in the language on screen. */
+export const BillPrint = z.object({ billNo: BillNo, language: Language }).strict();
 
 export const UsageQuery = z.object({ productId: z.string().trim().min(1, 'Choose a service').max(64) }).strict();
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AccountOverview, Empty, KioskInfo, SessionInfo, SignInInput, Instant } from './schemas.ts';
-import { BillHistory, BillQuery, BillView, UsageDaily, UsageQuery } from './bills.ts';
+import { BillHistory, BillPrint, BillQuery, BillView, UsageDaily, UsageQuery } from './bills.ts';
 import { CreditDecisionView, CreditLimitRequest, CreditStatus } from './credit.ts';
 import { HelpCall, HelpCalled } from './help.ts';
 import { OfferAccept, OfferList, OrderAction, OrderPreview, OrderSubmit, ProductOrderView, ServicesCatalog } from './orders.ts';
@@ -24,6 +24,7 @@ export const channels = {
   'bill.get': { input: BillQuery, output: BillView },
   /** The last 12 bills, newest first. */
   'bill.history': { input: Empty, output: BillHistory },
+  'bill.print': { input: BillPrint, output: z.object({ printed: z.literal(true) }) },
   'usage.daily': { input: UsageQuery, output: UsageDaily },
   'credit.status': { input: Empty, output: CreditStatus },
   'credit.request': { input: CreditLimitRequest, output: CreditDecisionView },

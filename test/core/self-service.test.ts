@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { formatMoney, money } from '../../shared/money.ts';
 import type BetterSqlite3 from 'better-sqlite3';
 import { ELENA, JAMES, ok, useCores } from '../helpers/signed-in.ts';
 import { channels, type ChannelName } from '../../shared/contract/index.ts';
@@ -39,6 +40,25 @@ describe('bills', () => {
     expect(history.bills.reduce((s, b) => s + b.remainingAmount.amountMinor, 0)).toBe(overview.totalDue.amountMinor);
     expect(history.bills[0]?.state).toBe('sent');
     expect(await core.dispatch('bill.get', { billNo: '4000000002-202611' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('printing a bill', () => {
+  it('prints the bill summary on the receipt printer in the language on screen; Arabic prints in English; no paper is a DEVICE error', async () => {
+    const { core, devices } = await signedIn();
+    const { bill, remainingAmount } = await ok(core, 'bill.get', {});
+    await ok(core, 'bill.print', { billNo: bill.billNo, language: 'es' });
+    const es = devices.printer.documents[0]!.text;
+    expect(es[0]?.trim()).toBe('RESUMEN DE FACTURA');
+    expect(es.find((line) => line.startsWith('TOTAL FACTURA'))).toContain(formatMoney(money(bill.taxIncludedAmountMinor, bill.currency), 'es-ES'));
+    expect(es.find((line) => line.startsWith('Pendiente hoy'))).toContain(formatMoney(remainingAmount, 'es-ES'));
+    expect(es.filter((line) => line.startsWith('Móvil'))).toHaveLength(bill.services.filter((s) => s.kind === 'mobile').length);
+    expect(es.every((line) => line.length <= devices.printer.width)).toBe(true);
+    await ok(core, 'bill.print', { billNo: bill.billNo, language: 'ar' });
+    expect(devices.printer.documents[1]!.text[0]?.trim()).toBe('BILL SUMMARY');
+    devices.printer.script.next('paperOut');
+    expect(await core.dispatch('bill.print', { billNo: bill.billNo, language: 'en' })).toMatchObject({ ok: false, error: { code: 'DEVICE', details: { kind: 'paperOut' } } });
+    expect(devices.printer.documents).toHaveLength(2);
   });
 });
 
@@ -136,6 +156,7 @@ describe('every channel added for the self-service journeys', () => {
   const added = [
     'bill.get',
     'bill.history',
+    'bill.print',
     'usage.daily',
     'credit.status',
     'credit.request',
@@ -155,6 +176,7 @@ describe('every channel added for the self-service journeys', () => {
     const valid: Record<(typeof added)[number], unknown> = {
       'bill.get': {},
       'bill.history': {},
+      'bill.print': { billNo: 'X-1', language: 'en' },
       'usage.daily': { productId: 'x' },
       'credit.status': {},
       'credit.request': { requestId: '0193d2a0-0000-7000-8000-000000000009', requestedLimitMinor: 100 },
@@ -184,7 +206,7 @@ describe('every channel added for the self-service journeys', () => {
       const schema = channels[channel].input;
       await fc.assert(
         fc.asyncProperty(
-          fc.oneof(fc.anything(), fc.dictionary(fc.constantFrom('billNo', 'productId', 'requestId', 'requestedLimitMinor', 'screen', 'amountMinor', 'method', 'language', 'intentId', 'order', 'action', 'offeringId', 'offerId', 'extra'), fc.anything())),
+          fc.oneof(fc.anything(), fc.dictionary(fc.constantFrom('billNo', 'language', 'productId', 'requestId', 'requestedLimitMinor', 'screen', 'amountMinor', 'method', 'language', 'intentId', 'order', 'action', 'offeringId', 'offerId', 'extra'), fc.anything())),
           async (payload) => {
             fc.pre(!schema.safeParse(payload ?? {}).success);
             const result = await core.dispatch(channel, payload);

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { languages } from '../../shared/locales.ts';
 import { formatMoney } from '../../shared/money.ts';
+import { displayWidth } from '../../electron/core/devices/paper.ts';
 import {
-  displayWidth,
   formatReceipt,
   maskAccountNo,
   parseQrPayload,

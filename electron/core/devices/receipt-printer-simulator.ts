@@ -1,6 +1,6 @@
 import type { Language } from '../../../shared/locales.ts';
 import { DeviceError } from './errors.ts';
-import { Receipt } from './receipt.ts';
+import { Receipt, type FormattedReceipt } from './receipt.ts';
 import { paperLayout, receiptEscPos, type ReceiptPrinter } from './receipt-printer.ts';
 import { Script } from './script.ts';
 import { delay } from './timing.ts';
@@ -32,6 +32,8 @@ export class ReceiptPrinterSimulator implements ReceiptPrinter {
   readonly script = new Script<PrinterStep>();
   /** Every receipt printed, oldest first. */
   readonly printed: PrintedReceipt[] = [];
+  /** Every other document printed (bill summaries), oldest first: its bytes and its text. */
+  readonly documents: { bytes: Uint8Array; text: string[]; qrPayload: string }[] = [];
   readonly width: number;
   readonly #printMs: number;
   #paper = true;
@@ -63,6 +65,16 @@ export class ReceiptPrinterSimulator implements ReceiptPrinter {
     // Validated and laid out first: a bad receipt is a programming error, not a printer fault.
     const receipt = Receipt.parse(input);
     const layout = paperLayout(receipt, this.width);
+    await this.#run(layout, (bytes) =>
+      this.printed.push({ receipt, language: layout.language, bytes, text: layout.lines.map((line) => line.text), qrPayload: layout.qrPayload }),
+    );
+  }
+
+  async printDocument(document: FormattedReceipt): Promise<void> {
+    await this.#run(document, (bytes) => this.documents.push({ bytes, text: document.lines.map((line) => line.text), qrPayload: document.qrPayload }));
+  }
+
+  async #run(layout: FormattedReceipt, done: (bytes: Uint8Array) => void): Promise<void> {
     const bytes = receiptEscPos(layout);
     if (this.#printing) throw new DeviceError('printer', 'busy', 'the receipt printer is printing another receipt');
 
@@ -74,7 +86,7 @@ export class ReceiptPrinterSimulator implements ReceiptPrinter {
     this.#printing = true;
     try {
       await delay(this.#printMs);
-      this.printed.push({ receipt, language: layout.language, bytes, text: layout.lines.map((line) => line.text), qrPayload: layout.qrPayload });
+      done(bytes);
     } finally {
       this.#printing = false;
     }

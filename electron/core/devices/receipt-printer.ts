@@ -11,6 +11,8 @@ export interface ReceiptPrinter {
    * customer still has the receipt on screen) or `busy`.
    */
   print(receipt: Receipt): Promise<void>;
+  /** Prints any laid-out document (a bill summary); same failures as `print`. */
+  printDocument(document: FormattedReceipt): Promise<void>;
 }
 
 /** Printed in a Latin-script language when the receipt's own language cannot be. */
