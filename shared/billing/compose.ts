@@ -227,7 +227,9 @@ function usageLines(lines: LineBook, catalog: CatalogIndex, rated: readonly Rate
   const groups = new Map<string, { first: RatedUsage; quantity: number; amount: number }>();
   for (const r of rated) {
     if (r.tag === 'included' || r.tag === 'zeroRated') continue;
-    const key = `${r.productId}|${r.offeringId}|${r.tag}|${r.usageType}|${r.zone ?? ''}|${r.destination ?? ''}`;
+    // Usage over the allowance is one line whether it was used at home or roaming like at home;
+    // roaming is a line per zone, priced calls a line per destination class.
+    const key = `${r.productId}|${r.offeringId}|${r.tag}|${r.usageType}|${r.tag === 'roaming' ? r.zone : ''}|${r.tag === 'destination' ? r.destination : ''}`;
     const group = groups.get(key);
     const charged = r.ratedQuantity - r.fromAllowance;
     if (group) {
