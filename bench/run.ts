@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<void>> = {
   'ledger-write': async () => (await import('./ledger-write.bench.ts')).ledgerWriteBench(),
   overview: async () => (await import('./overview.bench.ts')).overviewBench(),
   'bill-run': async () => (await import('./bill-run.bench.ts')).billRunBench(),
+  'screen-response': async () => (await import('./screen-response.bench.ts')).screenResponseBench(),
 };
 
 const wanted = process.argv.slice(2);

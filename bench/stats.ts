@@ -29,7 +29,7 @@ export function timePair<T>(items: readonly T[], figure: (item: T) => unknown, b
   return { figure: summarise(f), baseline: summarise(b) };
 }
 
-function summarise(samples: Float64Array): Timing {
+export function summarise(samples: Float64Array): Timing {
   samples.sort();
   const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] as number;
   const mean = samples.reduce((s, x) => s + x, 0) / samples.length;

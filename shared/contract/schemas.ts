@@ -107,6 +107,8 @@ export const AccountOverview = z.object({
   /** Due date of the oldest bill not yet paid in full; null when nothing is due. */
   dueDate: CalendarDate.nullable(),
   creditLimit: Money,
+  /** What counts against the limit: owed now plus usage not yet billed (the same as credit.status). */
+  creditUsed: Money,
   creditAvailable: Money,
   cycle: z.object({ start: CalendarDate, end: CalendarDate }),
   /** Usage charged so far this cycle (over allowance, roaming, priced calls), tax included, not yet on a bill. */

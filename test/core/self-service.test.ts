@@ -97,6 +97,9 @@ describe('credit limit', () => {
     expect(status.creditLimit).toEqual(overview.creditLimit);
     expect(status.exposure.amountMinor).toBe(overview.totalDue.amountMinor + overview.unbilledCharges.amountMinor);
     expect(status.available.amountMinor).toBe(Math.max(status.creditLimit.amountMinor - status.exposure.amountMinor, 0));
+    // The overview's credit card says the same.
+    expect(overview.creditUsed).toEqual(status.exposure);
+    expect(overview.creditAvailable).toEqual(status.available);
     expect(status.offlineAllowance.amountMinor).toBe(10_000);
   });
 

@@ -5,6 +5,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server.ts';
 import type { KioskCore } from '../../electron/core/kiosk-core.ts';
+import type { ChannelInput, ChannelName, ChannelOutput } from '../../shared/contract/index.ts';
 import type { Settings } from '../../electron/core/settings/schema.ts';
 import { startTestCore } from '../helpers/demo-ledger.ts';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.ts';
@@ -133,4 +134,34 @@ export async function expectTouchTargets(page: Page, label: string, min = 48): P
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** What the core answers on a channel for the signed-in customer: the screen must show exactly this. */
+export async function coreValue<C extends ChannelName>(kiosk: RunningKiosk, channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
+  const result = await kiosk.core.dispatch(channel, input);
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+  return result.value as ChannelOutput<C>;
+}
+
+/** A screen or state: saved as a PNG to look at, checked by axe (WCAG 2.2 AA) and for 48 px touch targets. */
+export async function checkScreen(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(150); // let transitions settle before the picture
+  await screenshot(page, name);
+  await expectNoAxeViolations(page, name);
+  await expectTouchTargets(page, name);
+}
+
+/** From the overview, one of the journey tiles: waits for the journey's screen. */
+export async function openJourney(page: Page, journey: 'bill' | 'usage' | 'credit'): Promise<void> {
+  await page.getByTestId(`go-${journey}`).click();
+  await page.getByTestId(`${journey}-screen`).waitFor();
+}
+
+/** The element that has focus, as tag#id or its test id, to assert where focus went. */
+export async function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el) return '';
+    return el.getAttribute('data-testid') ?? (el.id ? `${el.tagName.toLowerCase()}#${el.id}` : el.tagName.toLowerCase());
+  });
 }

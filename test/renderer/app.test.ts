@@ -202,8 +202,8 @@ describe('account overview', () => {
     expect(screen.getByTestId('total-due').textContent?.trim()).toBe('€42.50');
     expect(screen.getByTestId('due-date').textContent?.trim()).toBe('Due by 21 March 2025');
     expect(screen.getByTestId('credit-limit').textContent?.trim()).toBe('€500.00');
-    expect(screen.getByTestId('credit-available').textContent?.trim()).toBe('€350.75');
-    expect(screen.getByTestId('credit-used').textContent?.trim()).toBe('€42.50 used');
+    expect(screen.getByTestId('credit-available').textContent?.trim()).toBe('€453.87');
+    expect(screen.getByTestId('credit-used').textContent?.trim()).toBe('€46.13 used');
     expect(within(overview).getByText(`Account ${ACCOUNT_NO}`)).toBeTruthy();
   });
 

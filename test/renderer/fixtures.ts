@@ -1,5 +1,8 @@
 import { createKioskApi, type ChannelName, type EventName, type EventPayload, type KioskApi, type KioskBridge } from '../../shared/contract/index.ts';
-import type { AccountOverview, KioskInfo, SessionInfo } from '../../shared/contract/schemas.ts';
+import type { AccountOverview, BillSummary, KioskInfo, SessionInfo } from '../../shared/contract/schemas.ts';
+import type { BillView, UsageDaily } from '../../shared/contract/bills.ts';
+import type { CreditDecisionView, CreditStatus } from '../../shared/contract/credit.ts';
+import type { BillLine } from '../../shared/billing/bill.ts';
 import type { KioskErrorData, Result } from '../../shared/errors.ts';
 import { makeAccountNumber } from '../../shared/identifiers.ts';
 import type { Money } from '../../shared/money.ts';
@@ -36,7 +39,8 @@ export const accountOverview: AccountOverview = {
   overdueAmount: eur(0),
   dueDate: '2025-03-21',
   creditLimit: eur(50000),
-  creditAvailable: eur(35075),
+  creditUsed: eur(4613),
+  creditAvailable: eur(45387),
   cycle: { start: '2025-03-01', end: '2025-03-31' },
   unbilledCharges: eur(363),
   services: [
@@ -94,6 +98,7 @@ export const emptyOverview: AccountOverview = {
   balance: eur(0),
   totalDue: eur(0),
   dueDate: null,
+  creditUsed: eur(0),
   creditAvailable: eur(50000),
   services: [],
   lastBill: null,
@@ -165,4 +170,163 @@ export class FakeKiosk {
 /** Lets pending promise callbacks (fake API answers) run. */
 export async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Self-service journeys: a bill, the history, usage by day, credit, call staff.
+
+const line = (l: Partial<BillLine> & Pick<BillLine, 'id' | 'productId' | 'lineType' | 'cause' | 'description' | 'amountMinor'>): BillLine => ({
+  params: {},
+  period: null,
+  quantity: null,
+  taxCategory: 'VAT-STD',
+  sourceId: 'SRC',
+  ...l,
+});
+
+/** March's bill: a mobile line over its data allowance, broadband changed plan mid-cycle, discounts, a late fee. */
+export const billView: BillView = {
+  bill: {
+    '@type': 'CustomerBill',
+    id: 'bill-2025-03',
+    billNo: 'INV-2025-000124',
+    accountId: 'acc-1',
+    currency: 'EUR',
+    billDate: '2025-03-01',
+    billingPeriod: { start: '2025-03-01', end: '2025-03-31' },
+    usagePeriod: { start: '2025-02-01', end: '2025-02-28' },
+    paymentDueDate: '2025-03-15',
+    services: [
+      {
+        productId: 'svc-mobile-1',
+        kind: 'mobile',
+        identifier: '+353871234567',
+        offeringId: 'MOB-20',
+        offeringName: 'Mobile 20 GB',
+        lines: [
+          line({ id: 'l1', productId: 'svc-mobile-1', lineType: 'recurring', cause: 'recurring', description: 'Mobile 20 GB, monthly fee', amountMinor: 2000, params: { offering: 'Mobile 20 GB' }, period: { start: '2025-03-01', end: '2025-03-31' } }),
+          line({ id: 'l2', productId: 'svc-mobile-1', lineType: 'usage', cause: 'usageOverAllowance', description: 'Data over allowance: 512 MB', amountMinor: 1024, params: { usageType: 'data', zone: '', destination: '' }, quantity: { amount: 512, unit: 'MB' } }),
+          line({ id: 'l3', productId: 'svc-mobile-1', lineType: 'usage', cause: 'destination', description: 'Calls to international numbers: 12.5 min', amountMinor: 500, params: { usageType: 'voice', zone: '', destination: 'international' }, quantity: { amount: 12.5, unit: 'min' } }),
+        ],
+        subtotalMinor: 3524,
+      },
+      {
+        productId: 'svc-bb-1',
+        kind: 'broadband',
+        identifier: '12 Main Street, Dublin 2',
+        offeringId: 'BB-500',
+        offeringName: 'Fibre 500',
+        lines: [
+          line({ id: 'l4', productId: 'svc-bb-1', lineType: 'recurring', cause: 'recurring', description: 'Fibre 500, monthly fee', amountMinor: 4500, params: { offering: 'Fibre 500' }, period: { start: '2025-03-01', end: '2025-03-31' } }),
+          line({ id: 'l5', productId: 'svc-bb-1', lineType: 'proration', cause: 'planChange', description: 'Fibre 300: refund for 10 unused days', amountMinor: -1500, params: { offering: 'Fibre 300', days: 10, cycleDays: 28 }, quantity: { amount: 10, unit: 'day' }, period: { start: '2025-02-19', end: '2025-02-28' } }),
+          line({ id: 'l6', productId: 'svc-bb-1', lineType: 'proration', cause: 'planChange', description: 'Fibre 500: 10 of 28 days', amountMinor: 2000, params: { offering: 'Fibre 500', days: 10, cycleDays: 28 }, quantity: { amount: 10, unit: 'day' }, period: { start: '2025-02-19', end: '2025-02-28' } }),
+        ],
+        subtotalMinor: 5000,
+      },
+    ],
+    accountItems: [
+      line({ id: 'l7', productId: null, lineType: 'discount', cause: 'bundleDiscount', description: 'Fibre + Mobile discount', amountMinor: -500, params: { discount: 'Fibre + Mobile discount' } }),
+      line({ id: 'l8', productId: null, lineType: 'discount', cause: 'loyaltyDiscount', description: 'Loyalty discount (3 years with us)', amountMinor: -250, params: { discount: 'Loyalty discount (3 years with us)', months: 40 } }),
+      line({ id: 'l9', productId: null, lineType: 'oneTime', cause: 'lateFee', description: 'Late payment fee for bill INV-2025-000123', amountMinor: 500, params: { billNo: 'INV-2025-000123' }, taxCategory: 'NOT-SUBJECT' }),
+    ],
+    taxItems: [
+      { taxCategory: 'NOT-SUBJECT', name: 'Not subject to VAT', rateBps: 0, taxableMinor: 500, taxMinor: 0 },
+      { taxCategory: 'VAT-STD', name: 'VAT 21%', rateBps: 2100, taxableMinor: 7774, taxMinor: 1633 },
+    ],
+    taxExcludedAmountMinor: 8274,
+    taxMinor: 1633,
+    taxIncludedAmountMinor: 9907,
+    previousBalanceMinor: 8099,
+    paymentsReceivedMinor: 3849,
+    adjustmentsMinor: 0,
+    balanceForwardMinor: 4250,
+    amountDueMinor: 14157,
+    creditCarriedMinor: 0,
+    remainingAmountMinor: 9907,
+    state: 'new',
+  },
+  remainingAmount: eur(9907),
+  state: 'sent',
+  previousBillNo: 'INV-2025-000123',
+  explanation: {
+    previousTotalMinor: 8000,
+    currentTotalMinor: 9907,
+    differenceMinor: 1907,
+    items: [
+      { productId: 'svc-mobile-1', serviceLabel: 'Mobile +353871234567', cause: 'usageOverAllowance', amountMinor: 1024, sentence: 'Mobile +353871234567: data over the allowance: €10.24 more.', params: { direction: 'more', absAmountMinor: 1024, currency: 'EUR', previousMinor: 0, currentMinor: 1024, service: 'Mobile +353871234567', usageType: 'data' } },
+      { productId: 'svc-bb-1', serviceLabel: 'Fibre 500', cause: 'proration', amountMinor: 500, sentence: 'Fibre 500: charges for part of a month: €5.00 more.', params: { direction: 'more', absAmountMinor: 500, currency: 'EUR', previousMinor: 0, currentMinor: 500, service: 'Fibre 500' } },
+      { productId: null, serviceLabel: null, cause: 'lateFee', amountMinor: 500, sentence: 'Late payment fee: €5.00 more.', params: { direction: 'more', absAmountMinor: 500, currency: 'EUR', previousMinor: 0, currentMinor: 500 } },
+      { productId: 'svc-mobile-1', serviceLabel: 'Mobile +353871234567', cause: 'destination', amountMinor: -200, sentence: 'Mobile +353871234567: international calls: €2.00 less.', params: { direction: 'less', absAmountMinor: 200, currency: 'EUR', previousMinor: 700, currentMinor: 500, service: 'Mobile +353871234567', destination: 'international' } },
+      { productId: null, serviceLabel: null, cause: 'tax', amountMinor: 83, sentence: 'Tax: €0.83 more.', params: { direction: 'more', absAmountMinor: 83, currency: 'EUR', previousMinor: 1550, currentMinor: 1633 } },
+    ],
+  },
+};
+
+export const billSummaries: BillSummary[] = [
+  { billNo: 'INV-2025-000124', billDate: '2025-03-01', periodStart: '2025-03-01', periodEnd: '2025-03-31', paymentDueDate: '2025-03-15', amountDue: eur(9907), remainingAmount: eur(9907), state: 'sent' },
+  { billNo: 'INV-2025-000123', billDate: '2025-02-01', periodStart: '2025-02-01', periodEnd: '2025-02-28', paymentDueDate: '2025-02-15', amountDue: eur(8000), remainingAmount: eur(4250), state: 'partiallyPaid' },
+  { billNo: 'INV-2025-000122', billDate: '2025-01-01', periodStart: '2025-01-01', periodEnd: '2025-01-31', paymentDueDate: '2025-01-15', amountDue: eur(7500), remainingAmount: eur(0), state: 'settled' },
+];
+
+/** The older bill: the first one, so nothing to compare with. */
+export const firstBillView: BillView = {
+  ...billView,
+  bill: { ...billView.bill, id: 'bill-2025-01', billNo: 'INV-2025-000122', billDate: '2025-01-01', amountDueMinor: 9907, balanceForwardMinor: 0, previousBalanceMinor: 0, paymentsReceivedMinor: 0 },
+  remainingAmount: eur(0),
+  state: 'settled',
+  previousBillNo: null,
+  explanation: null,
+};
+
+export const usageDaily: UsageDaily = {
+  productId: 'svc-mobile-1',
+  kind: 'mobile',
+  identifier: '+353871234567',
+  planName: 'Mobile 20 GB',
+  cycle: { start: '2025-03-01', end: '2025-03-31' },
+  meters: [
+    { type: 'data', unit: 'MB', allowance: 2048, days: [{ date: '2025-03-01', used: 1000 }, { date: '2025-03-02', used: 1277 }, { date: '2025-03-03', used: 0 }] },
+    { type: 'voice', unit: 'min', allowance: null, days: [{ date: '2025-03-01', used: 12.5 }, { date: '2025-03-02', used: 3 }, { date: '2025-03-03', used: 0 }] },
+    { type: 'sms', unit: 'SMS', allowance: 0, days: [{ date: '2025-03-01', used: 2 }, { date: '2025-03-02', used: 0 }, { date: '2025-03-03', used: 1 }] },
+  ],
+};
+
+export const creditStatus: CreditStatus = {
+  creditLimit: eur(50000),
+  exposure: eur(14925),
+  available: eur(35075),
+  offlineAllowance: eur(10000),
+  pendingRequest: null,
+};
+
+export const approved: CreditDecisionView = {
+  requestId: '00000000-0000-4000-8000-000000000001',
+  decision: 'approve',
+  creditLimit: eur(55000),
+  referred: null,
+  reasons: [{ code: 'WITHIN_BAND_LIMIT', text: 'Risk band A allows a limit of up to 6 months of recurring spend.', params: { band: 'A', bandCeilingMinor: 60000, autoCeilingMinor: 60000, requestedMinor: 55000 } }],
+};
+
+/** Answers for the journeys' channels, as the core would give them for the fixtures above. */
+export function withJourneys(fake: FakeKiosk): FakeKiosk {
+  fake.respond('bill.get', (input) => {
+    const billNo = (input as { billNo?: string }).billNo;
+    if (billNo === undefined || billNo === billView.bill.billNo) return { ok: true, value: billView };
+    if (billNo === firstBillView.bill.billNo) return { ok: true, value: firstBillView };
+    return failure('NOT_FOUND', `Bill ${billNo} is not on this account.`);
+  });
+  fake.respond('bill.history', () => ({ ok: true, value: { bills: billSummaries } }));
+  fake.respond('usage.daily', (input) => {
+    const productId = (input as { productId: string }).productId;
+    if (productId === 'svc-mobile-1') return { ok: true, value: usageDaily };
+    if (productId === 'svc-bb-1') return { ok: true, value: { ...usageDaily, productId, kind: 'broadband', identifier: '12 Main Street, Dublin 2', planName: 'Fibre 500', meters: [] } };
+    return failure('NOT_FOUND', 'This service is not on your account.');
+  });
+  fake.respond('credit.status', () => ({ ok: true, value: creditStatus }));
+  fake.respond('credit.request', (input) => {
+    const { requestId, requestedLimitMinor } = input as { requestId: string; requestedLimitMinor: number };
+    return { ok: true, value: { ...approved, requestId, creditLimit: eur(requestedLimitMinor) } };
+  });
+  fake.respond('help.call', () => ({ ok: true, value: { requestId: 'help-1', position: 3 } }));
+  return fake;
 }

@@ -67,7 +67,9 @@ export class CreditDesk {
       exposure: money(exposure, currency),
       available: money(Math.max(profile.creditLimitMinor - exposure, 0), currency),
       offlineAllowance: money(this.settings.offlineAllowanceMinor, currency),
-      pendingRequest: open ? { requestedLimit: money(open.requested_limit_minor, currency), requestedAt: open.created_at } : null,
+      // What staff will look at: the limit granted here plus the part referred to them (a partial
+      // approval's remainder above the risk band's ceiling was declined, not referred).
+      pendingRequest: open ? { requestedLimit: money(open.granted_limit_minor + open.referred_minor, currency), requestedAt: open.created_at } : null,
     };
   }
 

@@ -38,6 +38,9 @@ export class Translator {
   readonly #dates: Intl.DateTimeFormat;
   readonly #shortDates: Intl.DateTimeFormat;
   readonly #times: Intl.DateTimeFormat;
+  readonly #months: Intl.DateTimeFormat;
+  readonly #dayMonths: Intl.DateTimeFormat;
+  readonly #localDates: Intl.DateTimeFormat;
 
   constructor(language: Language) {
     this.language = language;
@@ -49,6 +52,9 @@ export class Translator {
     this.#dates = new Intl.DateTimeFormat(this.locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
     this.#shortDates = new Intl.DateTimeFormat(this.locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
     this.#times = new Intl.DateTimeFormat(this.locale, { hour: '2-digit', minute: '2-digit' });
+    this.#months = new Intl.DateTimeFormat(this.locale, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+    this.#dayMonths = new Intl.DateTimeFormat(this.locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+    this.#localDates = new Intl.DateTimeFormat(this.locale, { day: 'numeric', month: 'long', year: 'numeric' });
   }
 
   /** A plain message with `{placeholders}` filled in. */
@@ -76,9 +82,35 @@ export class Translator {
     return this.#dates.format(calendarDateToUtc(calendarDate));
   }
 
+  /** The month a calendar date falls in, e.g. November 2026 (a bill's name in the history). */
+  monthYear(calendarDate: string): string {
+    return this.#months.format(calendarDateToUtc(calendarDate));
+  }
+
+  /** Day and short month, e.g. 26 Nov (chart axes, day-by-day tables). */
+  dayMonth(calendarDate: string): string {
+    return this.#dayMonths.format(calendarDateToUtc(calendarDate));
+  }
+
+  /** A rate in basis points as a percentage, e.g. 2100 → 21%. */
+  percent(bps: number): string {
+    return this.number(bps / 10_000, { style: 'percent', maximumFractionDigits: 2 });
+  }
+
+  /** The currency's symbol in this language, e.g. € (labels an amount field). */
+  currencySymbol(currency: string): string {
+    const parts = new Intl.NumberFormat(this.locale, { style: 'currency', currency }).formatToParts(0);
+    return parts.find((p) => p.type === 'currency')?.value ?? currency;
+  }
+
   /** A span of calendar dates, e.g. 1–28 Feb 2025. */
   dateRange(start: string, end: string): string {
     return this.#shortDates.formatRange(calendarDateToUtc(start), calendarDateToUtc(end));
+  }
+
+  /** The day an instant fell on in the kiosk's own time zone, written out in full. */
+  dayOfInstant(instant: string | Date): string {
+    return this.#localDates.format(typeof instant === 'string' ? new Date(instant) : instant);
   }
 
   /** Hours and minutes of an instant in the kiosk's own time zone, e.g. 14:05. */
@@ -86,15 +118,19 @@ export class Translator {
     return this.#times.format(typeof instant === 'string' ? new Date(instant) : instant);
   }
 
-  /** A usage quantity: megabytes become GB from 1 GB up, minutes and texts keep their unit. */
-  quantity(value: number, unit: QuantityUnit): string {
+  /**
+   * A usage quantity: megabytes become GB from 1 GB up, minutes and texts keep their unit. Whole
+   * units by default; `precise` keeps up to two decimals (a bill line's billed quantity, a day's use).
+   */
+  quantity(value: number, unit: QuantityUnit, precise = false): string {
+    const digits = precise ? 2 : 0;
     switch (unit) {
       case 'MB':
         return value >= MB_PER_GB
-          ? this.number(value / MB_PER_GB, { style: 'unit', unit: 'gigabyte', unitDisplay: 'short', maximumFractionDigits: 1 })
-          : this.number(value, { style: 'unit', unit: 'megabyte', unitDisplay: 'short', maximumFractionDigits: 0 });
+          ? this.number(value / MB_PER_GB, { style: 'unit', unit: 'gigabyte', unitDisplay: 'short', maximumFractionDigits: precise ? 2 : 1 })
+          : this.number(value, { style: 'unit', unit: 'megabyte', unitDisplay: 'short', maximumFractionDigits: digits });
       case 'min':
-        return this.number(value, { style: 'unit', unit: 'minute', unitDisplay: 'short', maximumFractionDigits: 0 });
+        return this.number(value, { style: 'unit', unit: 'minute', unitDisplay: 'short', maximumFractionDigits: digits });
       case 'SMS':
         return this.plural('usage.texts', value);
     }

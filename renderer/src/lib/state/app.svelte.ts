@@ -3,11 +3,18 @@ import type { AccountOverview, KioskInfo, SessionInfo } from '../../../../shared
 import { languages as allLanguages, type Language } from '../../../../shared/locales.ts';
 import { Translator } from '../../i18n/index.ts';
 import { BarcodeWedge } from './barcode.ts';
+import { BillJourney } from './bill.svelte.ts';
+import { CreditJourney } from './credit.svelte.ts';
 import { IdleCountdown } from './idle.svelte.ts';
+import type { JourneyOptions } from './journey.ts';
 import { SignInState } from './sign-in.svelte.ts';
+import { StaffCall } from './staff-call.svelte.ts';
 import { TouchThrottle } from './throttle.ts';
+import { UsageJourney } from './usage.svelte.ts';
 
-export type Screen = 'attract' | 'signIn' | 'overview' | 'ending';
+/** The journeys reached from the account overview (Pay, Services and Offers will join them). */
+export type Journey = 'bill' | 'usage' | 'credit';
+export type Screen = 'attract' | 'signIn' | 'overview' | Journey | 'ending';
 export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
 
 export interface AppOptions {
@@ -19,10 +26,15 @@ export interface AppOptions {
   /** An untouched sign-in screen goes back to the attract screen after this long (default: the kiosk's idle timeout). */
   signInTimeoutMs?: number;
   barcode?: BarcodeWedge;
+  /** Makes credit-limit request ids (default crypto.randomUUID). */
+  newId?: () => string;
+  /** How long a staff call is remembered before the button files a new one (default 10 minutes). */
+  staffCallMemoryMs?: number;
 }
 
 /**
- * The whole kiosk screen flow: attract → sign-in → account overview → wipe and reload. Holds
+ * The whole kiosk screen flow: attract → sign-in → account overview ⇄ bill, usage, credit limit
+ * → wipe and reload; "Call staff" from any screen. Holds
  * everything the screens show, takes the API as a parameter (tests pass a fake) and reacts to
  * the core's session events.
  */
@@ -36,10 +48,14 @@ export class AppState {
   overview = $state<AccountOverview | null>(null);
   overviewLoad = $state<LoadState>('idle');
   signIn = $state<SignInState | null>(null);
+  bill = $state<BillJourney | null>(null);
+  usage = $state<UsageJourney | null>(null);
+  credit = $state<CreditJourney | null>(null);
 
   readonly tr: Translator = $derived(new Translator(this.language));
   readonly idle: IdleCountdown;
   readonly barcode: BarcodeWedge;
+  readonly staff: StaffCall;
   readonly api: KioskApi;
 
   readonly #options: AppOptions;
@@ -56,6 +72,7 @@ export class AppState {
     this.idle = new IdleCountdown(now);
     this.barcode = options.barcode ?? new BarcodeWedge();
     this.#throttle = new TouchThrottle({ intervalMs: options.touchIntervalMs ?? 5000, now });
+    this.staff = new StaffCall(api, { now, ...(options.staffCallMemoryMs !== undefined ? { rememberMs: options.staffCallMemoryMs } : {}) });
   }
 
   get signedIn(): boolean {
@@ -129,6 +146,47 @@ export class AppState {
     }
   }
 
+  /** Overview → the bill: the newest one in full and the last twelve. */
+  openBill(): void {
+    if (!this.#canOpenJourney()) return;
+    this.bill = new BillJourney(this.api, this.#journeyOptions());
+    this.screen = 'bill';
+    void this.bill.open();
+  }
+
+  /** Overview → usage, on the service given (or the first with meters). */
+  async openUsage(productId?: string): Promise<void> {
+    if (!this.#canOpenJourney()) return;
+    if (!this.overview) await this.loadOverview(); // the services to choose from are the overview's
+    if (!this.#canOpenJourney()) return;
+    this.usage = new UsageJourney(this.api, this.overview?.services ?? [], this.#journeyOptions());
+    this.screen = 'usage';
+    await this.usage.open(productId);
+  }
+
+  /** Overview → credit limit. */
+  openCredit(): void {
+    if (!this.#canOpenJourney()) return;
+    this.credit = new CreditJourney(this.api, { ...this.#journeyOptions(), ...(this.#options.newId ? { newId: this.#options.newId } : {}) });
+    this.screen = 'credit';
+    void this.credit.open();
+  }
+
+  /** Any journey → the overview, refreshed (a credit decision or a payment may have changed it). */
+  backToAccount(): void {
+    if (this.#ending || !this.signedIn) return;
+    this.screen = 'overview';
+    this.bill = null;
+    this.usage = null;
+    this.credit = null;
+    void this.loadOverview();
+  }
+
+  /** "Call staff" on whatever screen the customer is on. */
+  callStaff(): Promise<void> {
+    return this.staff.call(this.screen);
+  }
+
   async signOut(): Promise<void> {
     if (this.#ending) return;
     try {
@@ -148,6 +206,10 @@ export class AppState {
     this.session = null;
     this.overview = null;
     this.signIn = null;
+    this.bill = null;
+    this.usage = null;
+    this.credit = null;
+    this.staff.reset();
     this.overviewLoad = 'idle';
     this.screen = 'ending';
     await this.#options.wipe();
@@ -174,6 +236,14 @@ export class AppState {
     this.#clearSignInTimer();
     this.idle.dispose();
     for (const off of this.#subscriptions.splice(0)) off();
+  }
+
+  #canOpenJourney(): boolean {
+    return !this.#ending && this.signedIn && (this.screen === 'overview' || this.screen === 'bill' || this.screen === 'usage' || this.screen === 'credit');
+  }
+
+  #journeyOptions(): JourneyOptions {
+    return { onSignedOut: () => void this.end() };
   }
 
   #signedIn(session: SessionInfo): void {

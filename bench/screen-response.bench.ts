@@ -1,0 +1,100 @@
+import type { Page } from 'playwright-core';
+import { launchBrowser, openKiosk, signIn, customers } from '../test/e2e/kiosk.ts';
+import { compare, report, summarise } from './stats.ts';
+
+/**
+ * Screen response in Chromium against the browser host and the real core: the time from a tap
+ * to the next screen painted (its content in the DOM, then two animation frames), for each step
+ * of the journey, over RUNS runs. Beside it, in the same page and run, the time to paint a static
+ * page of the same size: the next screen's finished DOM and stylesheets set in a blank page.
+ */
+const RUNS = Number(process.env.BENCH_RUNS ?? 50);
+
+interface Step {
+  name: string;
+  tap: string;
+  ready: string;
+}
+
+/** The journey measured; each step starts on the screen the one before ends on. */
+const STEPS: readonly Step[] = [
+  { name: 'overview → bill', tap: 'go-bill', ready: 'bill-detail' },
+  { name: 'bill → overview', tap: 'back-to-account', ready: 'overview' },
+];
+
+/** In the page: tap, wait for the next screen's content, then for it to be painted. */
+async function tapToPaint(page: Page, step: Step): Promise<{ ms: number; html: string }> {
+  return page.evaluate(
+    ({ tap, ready }) =>
+      new Promise<{ ms: number; html: string }>((resolve) => {
+        const frame = () => new Promise<number>((r) => requestAnimationFrame(r));
+        const target = document.querySelector<HTMLElement>(`[data-testid="${tap}"]`);
+        if (!target) throw new Error(`no ${tap} on this screen`);
+        const start = performance.now();
+        target.click();
+        const poll = async () => {
+          const el = document.querySelector(`[data-testid="${ready}"]`);
+          if (!el || el.closest('[aria-busy="true"]')) return void requestAnimationFrame(poll);
+          await frame();
+          await frame();
+          resolve({ ms: performance.now() - start, html: document.body.innerHTML });
+        };
+        poll();
+      }),
+    step,
+  );
+}
+
+/** In a blank page with the same stylesheets: set the finished DOM and wait for it to be painted. */
+async function staticPaint(page: Page, html: string): Promise<number> {
+  return page.evaluate(
+    (markup) =>
+      new Promise<number>((resolve) => {
+        const start = performance.now();
+        document.body.innerHTML = markup;
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - start)));
+      }),
+    html,
+  );
+}
+
+export async function screenResponseBench(): Promise<void> {
+  const browser = await launchBrowser();
+  const kiosk = await openKiosk(browser);
+  try {
+    await signIn(kiosk.page, customers.paidUp);
+    await kiosk.page.getByTestId('overview').waitFor();
+    const css = await kiosk.page.evaluate(() =>
+      [...document.styleSheets].map((sheet) => [...sheet.cssRules].map((rule) => rule.cssText).join('\n')).join('\n'),
+    );
+    const blank = await kiosk.context.newPage();
+    await blank.setContent(`<!doctype html><html lang="en"><head><style>${css}</style></head><body></body></html>`);
+
+    const figure = new Map(STEPS.map((s) => [s.name, new Float64Array(RUNS)]));
+    const baseline = new Map(STEPS.map((s) => [s.name, new Float64Array(RUNS)]));
+    for (let run = -3; run < RUNS; run++) {
+      for (const step of STEPS) {
+        const { ms, html } = await tapToPaint(kiosk.page, step);
+        const still = await staticPaint(blank, html);
+        if (run < 0) continue; // warm-up
+        (figure.get(step.name) as Float64Array)[run] = ms * 1000;
+        (baseline.get(step.name) as Float64Array)[run] = still * 1000;
+      }
+    }
+    for (const step of STEPS) {
+      report(
+        compare(
+          `screen ${step.name}`,
+          summarise(figure.get(step.name) as Float64Array),
+          'static page of the same DOM and stylesheets, painted in the same run',
+          summarise(baseline.get(step.name) as Float64Array),
+          'p99 under 100 ms',
+          { runs: RUNS, chromium: browser.version() },
+        ),
+      );
+    }
+  } finally {
+    await kiosk.close();
+    await browser.close();
+  }
+}

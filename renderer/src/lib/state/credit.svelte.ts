@@ -1,0 +1,149 @@
+import type { KioskApi } from '../../../../shared/contract/index.ts';
+import { CreditLimitRequest, type CreditDecisionView, type CreditStatus } from '../../../../shared/contract/credit.ts';
+import { minorDigits } from '../../../../shared/money.ts';
+import { signedOut, type JourneyLoad, type JourneyOptions } from './journey.ts';
+
+/** The most any account may ask for, in minor units: read from the contract so the two never drift. */
+export const MAX_LIMIT_MINOR = CreditLimitRequest.shape.requestedLimitMinor.maxValue ?? 10_000_000;
+/** Whole currency units only, so a few digits are plenty (and one more than the maximum needs, so "too large" can be said). */
+export const AMOUNT_MAX_DIGITS = 7;
+
+/** Why a request was not sent, or not decided; turned into a sentence by the screen. */
+export type CreditProblem =
+  | { kind: 'empty' }
+  | { kind: 'notAbove'; currentLimitMinor: number }
+  | { kind: 'tooLarge'; maxMinor: number }
+  | { kind: 'invalid' }
+  | { kind: 'failed' };
+
+export function cleanAmount(raw: string): string {
+  return raw.replace(/\D/g, '').replace(/^0+/, '').slice(0, AMOUNT_MAX_DIGITS);
+}
+
+/**
+ * The credit-limit journey: the limit, what is used and what is available; a new limit typed
+ * with the keypad (whole currency units), checked here first and then decided by the core. Each
+ * submitted request gets its own id, chosen once: a retry after a failed call sends the same id,
+ * so the core never files one request twice.
+ */
+export class CreditJourney {
+  status = $state<CreditStatus | null>(null);
+  load = $state<JourneyLoad>('idle');
+  amount = $state('');
+  busy = $state(false);
+  problem = $state<CreditProblem | null>(null);
+  decision = $state<CreditDecisionView | null>(null);
+  /** Changes when the screen should move focus: to the amount after a problem, to the decision when it arrives. */
+  focusRequest = $state<{ target: 'amount' | 'decision'; seq: number } | null>(null);
+
+  readonly #api: KioskApi;
+  readonly #options: JourneyOptions;
+  readonly #newId: () => string;
+  #pending: { requestId: string; requestedLimitMinor: number } | null = null;
+  #seq = 0;
+
+  constructor(api: KioskApi, options: JourneyOptions & { newId?: () => string }) {
+    this.#api = api;
+    this.#options = options;
+    this.#newId = options.newId ?? (() => crypto.randomUUID());
+  }
+
+  get currency(): string | null {
+    return this.status?.creditLimit.currency ?? null;
+  }
+
+  /** The typed amount in minor units, or null when nothing is typed (or the currency is not known yet). */
+  get requestedMinor(): number | null {
+    if (this.amount === '' || this.currency === null) return null;
+    return Number(this.amount) * 10 ** minorDigits(this.currency);
+  }
+
+  async open(): Promise<void> {
+    this.load = 'loading';
+    const result = await this.#api.invoke('credit.status', {});
+    if (result.ok) {
+      this.status = result.value;
+      this.load = 'ready';
+    } else if (!signedOut(result.error, this.#options)) {
+      this.load = 'error';
+    }
+  }
+
+  setAmount(raw: string): void {
+    this.amount = cleanAmount(raw);
+  }
+
+  press(digit: string): void {
+    if (!/^\d$/.test(digit) || this.busy) return;
+    this.setAmount(this.amount + digit);
+  }
+
+  backspace(): void {
+    if (!this.busy) this.amount = this.amount.slice(0, -1);
+  }
+
+  clear(): void {
+    if (!this.busy) this.amount = '';
+  }
+
+  /** Checks the amount, then asks the core; the decision (or the reason there is none) lands in the state. */
+  async submit(): Promise<void> {
+    if (this.busy || !this.status) return;
+    const requested = this.requestedMinor;
+    const current = this.status.creditLimit.amountMinor;
+    const problem: CreditProblem | null =
+      requested === null
+        ? { kind: 'empty' }
+        : requested <= current
+          ? { kind: 'notAbove', currentLimitMinor: current }
+          : requested > MAX_LIMIT_MINOR
+            ? { kind: 'tooLarge', maxMinor: MAX_LIMIT_MINOR }
+            : null;
+    if (problem || requested === null) {
+      this.#fail(problem ?? { kind: 'empty' });
+      return;
+    }
+    // The same request tried again keeps its id; a different amount is a new request.
+    if (this.#pending?.requestedLimitMinor !== requested) this.#pending = { requestId: this.#newId(), requestedLimitMinor: requested };
+    const request = this.#pending;
+    this.busy = true;
+    this.problem = null;
+    const result = await this.#api.invoke('credit.request', request);
+    this.busy = false;
+    if (result.ok) {
+      this.#pending = null;
+      this.decision = result.value;
+      this.focusRequest = { target: 'decision', seq: ++this.#seq };
+      await this.#refreshStatus();
+      return;
+    }
+    if (signedOut(result.error, this.#options)) return;
+    if (result.error.code === 'VALIDATION') {
+      this.#pending = null; // refused before it was filed: nothing to repeat
+      const currentLimit = result.error.details?.['currentLimitMinor'];
+      this.#fail(typeof currentLimit === 'number' ? { kind: 'notAbove', currentLimitMinor: currentLimit } : { kind: 'invalid' });
+      return;
+    }
+    // Not known to have been filed (no answer, or an error): keep the id for the retry.
+    this.#fail({ kind: 'failed' });
+  }
+
+  /** After a decision: ask for another amount. */
+  again(): void {
+    this.decision = null;
+    this.amount = '';
+    this.problem = null;
+    this.focusRequest = { target: 'amount', seq: ++this.#seq };
+  }
+
+  async #refreshStatus(): Promise<void> {
+    const result = await this.#api.invoke('credit.status', {});
+    if (result.ok) this.status = result.value;
+    else signedOut(result.error, this.#options);
+  }
+
+  #fail(problem: CreditProblem): void {
+    this.problem = problem;
+    this.focusRequest = { target: 'amount', seq: ++this.#seq };
+  }
+}
