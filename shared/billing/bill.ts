@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CalendarDate, ProductKind } from '../contract/schemas.ts';
+import { CalendarDate, ProductKind, UsageType } from '../contract/schemas.ts';
 
 /**
  * One convergent bill (TMF678 CustomerBill) for one account and one cycle: recurring fees for the
@@ -116,6 +116,20 @@ export const CustomerBill = z
     if (bill.taxIncludedAmountMinor !== net + tax) ctx.addIssue({ code: 'custom', message: 'taxIncludedAmount is not net + tax' });
   });
 export type CustomerBill = z.infer<typeof CustomerBill>;
+
+/** The usage type a line prices: its quantity's unit says it, else `params.usageType`. */
+export function lineUsageType(line: BillLine): UsageType | undefined {
+  switch (line.quantity?.unit) {
+    case 'MB':
+      return 'data';
+    case 'min':
+      return 'voice';
+    case 'SMS':
+      return 'sms';
+  }
+  const parsed = UsageType.safeParse(line.params.usageType);
+  return parsed.success ? parsed.data : undefined;
+}
 
 export function allLines(bill: Pick<CustomerBill, 'services' | 'accountItems'>): BillLine[] {
   return [...bill.services.flatMap((s) => s.lines), ...bill.accountItems];

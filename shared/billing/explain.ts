@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { UsageType } from '../contract/schemas.ts';
 import { formatMoney, money } from '../money.ts';
-import { allLines, type BillLine, type CustomerBill, type ServiceSection } from './bill.ts';
+import { allLines, lineUsageType, type BillLine, type CustomerBill, type ServiceSection } from './bill.ts';
 import type { DestinationClass } from './catalog.ts';
 import { sum } from './rounding.ts';
 
@@ -169,19 +169,6 @@ function lineName(line: BillLine): string {
   return stringParam(line, 'name') ?? stringParam(line, 'offering') ?? stringParam(line, 'discount') ?? line.description;
 }
 
-function usageTypeOf(line: BillLine): string {
-  // The quantity's unit is typed and says it without relying on a params convention.
-  switch (line.quantity?.unit) {
-    case 'MB':
-      return 'data';
-    case 'min':
-      return 'voice';
-    case 'SMS':
-      return 'sms';
-    default:
-      return stringParam(line, 'usageType') ?? '';
-  }
-}
 
 function groupOf(line: BillLine, sectionOffering: ReadonlyMap<string, string>): { kind: GroupKind; sub: string } {
   switch (line.cause) {
@@ -194,7 +181,7 @@ function groupOf(line: BillLine, sectionOffering: ReadonlyMap<string, string>): 
     case 'planChange':
       return { kind: 'proration', sub: '' };
     case 'usageOverAllowance':
-      return { kind: 'usageOverAllowance', sub: usageTypeOf(line) };
+      return { kind: 'usageOverAllowance', sub: lineUsageType(line) ?? '' };
     case 'roaming':
       return { kind: 'roaming', sub: stringParam(line, 'zone') ?? '' };
     case 'destination':

@@ -1,4 +1,4 @@
-import type { BillLine, CustomerBill, ServiceSection, TaxItem } from '../../../shared/billing/bill.ts';
+import { lineUsageType, type BillLine, type CustomerBill, type ServiceSection, type TaxItem } from '../../../shared/billing/bill.ts';
 import type { ExplanationItem } from '../../../shared/billing/explain.ts';
 import { money } from '../../../shared/money.ts';
 import type { Translator } from '../i18n/index.ts';
@@ -35,22 +35,6 @@ function isDestination(value: string | undefined): value is Destination {
   return value !== undefined && (destinations as readonly string[]).includes(value);
 }
 
-/** The usage type a line prices: its quantity's unit says it, else `params.usageType`. */
-function usageKindOf(line: BillLine): UsageKind | undefined {
-  switch (line.quantity?.unit) {
-    case 'MB':
-      return 'data';
-    case 'min':
-      return 'voice';
-    case 'SMS':
-      return 'sms';
-    default: {
-      const type = text(line.params, 'usageType');
-      return isUsageKind(type) ? type : undefined;
-    }
-  }
-}
-
 function quantityText(line: BillLine, tr: Translator): string | undefined {
   const q = line.quantity;
   if (!q || q.unit === 'day') return undefined;
@@ -77,7 +61,7 @@ export function lineText(line: BillLine, tr: Translator): string {
       break;
     }
     case 'usageOverAllowance': {
-      const kind = usageKindOf(line);
+      const kind = lineUsageType(line);
       const quantity = quantityText(line, tr);
       if (kind && quantity) return tr.t(`line.overAllowance.${kind}`, { quantity });
       break;
