@@ -6,6 +6,7 @@ import { generateDemo, type DemoOptions } from '../electron/core/demo/generator.
 import { openLedger } from '../electron/core/ledger/db.ts';
 import { ChangeApplier } from '../electron/core/ledger/apply-changes.ts';
 import { BillingReader } from '../electron/core/ledger/billing-reader.ts';
+import { AccountHistory } from '../electron/core/ledger/account-history.ts';
 import { CycleUsage } from '../electron/core/services/cycle-usage.ts';
 import { AccountOverviewQuery } from '../electron/core/services/account-overview.ts';
 import { compare, report, timePair } from './stats.ts';
@@ -50,7 +51,7 @@ export async function overviewBench(): Promise<void> {
   const ids = db.prepare('SELECT id FROM billing_accounts').pluck().all() as string[];
   // Same pseudo-random accounts for figure and baseline.
   const picks = Array.from({ length: CALLS }, (_, i) => ids[(i * 7_919 + 13) % ids.length] as string);
-  const query = new AccountOverviewQuery(db, new BillingReader(db), new CycleUsage(new BillingReader(db), 'Europe/Madrid'));
+  const query = new AccountOverviewQuery(db, new BillingReader(db), new CycleUsage(new BillingReader(db), 'Europe/Madrid'), new AccountHistory(db));
   const raw = new BetterSqlite3(file, { readonly: true }).prepare('SELECT * FROM billing_accounts WHERE id = ?');
 
   timePair(picks.slice(0, 1000), (id) => query.get(id, AS_OF), (id) => raw.get(id)); // warm-up

@@ -77,7 +77,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const reader = new BillingReader(db);
   const cycleUsage = new CycleUsage(reader, settings.timeZone);
   const history = new AccountHistory(db);
-  const overview = new AccountOverviewQuery(db, reader, cycleUsage);
+  const overview = new AccountOverviewQuery(db, reader, cycleUsage, history);
   const bills = new BillQuery(history);
   const usageDaily = new UsageDailyQuery(cycleUsage, settings.timeZone);
   const credit = new CreditDesk(db, history, cycleUsage, { timeZone: settings.timeZone, offlineAllowanceMinor: settings.credit.offlineAllowanceMinor });

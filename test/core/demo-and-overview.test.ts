@@ -8,6 +8,7 @@ import { CustomerBill } from '../../shared/billing/bill.ts';
 import { openLedger } from '../../electron/core/ledger/db.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
 import { BillingReader } from '../../electron/core/ledger/billing-reader.ts';
+import { AccountHistory } from '../../electron/core/ledger/account-history.ts';
 import { CycleUsage } from '../../electron/core/services/cycle-usage.ts';
 import { AccountOverviewQuery } from '../../electron/core/services/account-overview.ts';
 import type { Change, ChangeOf } from '../../shared/changes.ts';
@@ -44,7 +45,7 @@ describe('demo data', () => {
 
   it('loads through apply-changes into a branch with overdue, in-credit and near-limit accounts', async () => {
     const db = await loaded(options);
-    const query = new AccountOverviewQuery(db, new BillingReader(db), new CycleUsage(new BillingReader(db), options.timeZone));
+    const query = new AccountOverviewQuery(db, new BillingReader(db), new CycleUsage(new BillingReader(db), options.timeZone), new AccountHistory(db));
     const ids = db.prepare('SELECT id FROM billing_accounts').pluck().all() as string[];
     const views = ids.map((id) => query.get(id, options.asOf));
     const statuses = new Set(views.map((v) => v.paymentStatus));
@@ -80,7 +81,7 @@ describe('demo data', () => {
 
   it('shows what this cycle’s usage has cost so far, rated as the next bill will rate it', async () => {
     const db = await loaded({ ...options, customers: 2 });
-    const query = new AccountOverviewQuery(db, new BillingReader(db), new CycleUsage(new BillingReader(db), options.timeZone));
+    const query = new AccountOverviewQuery(db, new BillingReader(db), new CycleUsage(new BillingReader(db), options.timeZone), new AccountHistory(db));
     const [accountId, productId] = db
       .prepare(`SELECT p.account_id, p.id FROM products p JOIN product_terms t ON t.product_id = p.id WHERE p.kind = 'mobile' AND p.parent_id IS NULL AND t.to_date IS NULL LIMIT 1`)
       .raw()
@@ -117,7 +118,7 @@ describe('account overview', () => {
     const billTotals = (db.prepare('SELECT tax_included_minor FROM bills ORDER BY bill_date').pluck().all() as number[]);
     const paid = db.prepare(`SELECT COALESCE(-SUM(amount_minor),0) FROM postings WHERE ledger_account = ? AND amount_minor < 0`).pluck().get(`receivable:${accountId}`) as number;
     const applier = new ChangeApplier(db);
-    const query = new AccountOverviewQuery(db, new BillingReader(db), new CycleUsage(new BillingReader(db), options.timeZone));
+    const query = new AccountOverviewQuery(db, new BillingReader(db), new CycleUsage(new BillingReader(db), options.timeZone), new AccountHistory(db));
     let n = 0;
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 20_000 }), async (amount) => {

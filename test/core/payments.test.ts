@@ -75,6 +75,10 @@ describe('card payments', () => {
     expect(result.receipt?.paidBills).toEqual([{ billNo: newest.billNo, amount: newest.remaining }]);
     expect(result.receipt?.balanceAfter.amountMinor).toBe(quote.balance.amountMinor - newest.remaining.amountMinor);
     expect((await ok(core, 'bill.get', { billNo: newest.billNo })).state).toBe('settled');
+    // The overview reads the same allocation: the newest bill is paid although older ones are not.
+    const overview = await ok(core, 'account.overview', {});
+    expect(overview.lastBill).toMatchObject({ billNo: newest.billNo, state: 'settled', remainingAmount: { amountMinor: 0 } });
+    expect(overview.dueDate).toBe(quote.openBills[0]!.paymentDueDate);
     const older = quote.openBills[0]!;
     expect((await ok(core, 'bill.get', { billNo: older.billNo })).remainingAmount).toEqual(older.remaining);
     // Half of the oldest: partly paid.

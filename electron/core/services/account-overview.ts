@@ -5,49 +5,41 @@ import { basePerBillingUnit, type RatedUsage } from '../../../shared/billing/usa
 import { ledgerAccounts } from '../../../shared/changes.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { money } from '../../../shared/money.ts';
-import type { AccountOverview, BillSummary, PaymentStatus, ServiceCard, UsageMeter } from '../../../shared/contract/schemas.ts';
+import type { AccountOverview, PaymentStatus, ServiceCard, UsageMeter } from '../../../shared/contract/schemas.ts';
 import type { Database } from '../ledger/db.ts';
 import type { BillingReader, LedgerProduct } from '../ledger/billing-reader.ts';
+import type { AccountHistory } from '../ledger/account-history.ts';
+import { BillQuery } from './bills.ts';
 import { allowancesOf, countsAgainstAllowance, meterUnits, type CycleUsage } from './cycle-usage.ts';
 
 interface AccountRow {
   credit_limit_minor: number;
   name: string;
 }
-interface BillRow {
-  bill_no: string;
-  bill_date: string;
-  period_start: string;
-  period_end: string;
-  payment_due_date: string;
-  tax_included_minor: number;
-  state: BillSummary['state'];
-}
 
 /**
  * The customer's one convergent account, computed from the ledger: the balance is the sum of the
- * account's receivable postings; payments settle bills oldest first, so what is still open is the
- * newest bills that the balance covers. This cycle's usage is rated by the billing engine, so the
+ * account's receivable postings; what is still open on each bill is the billing engine's
+ * allocation of the account's payments. This cycle's usage is rated by the billing engine, so the
  * meters and the unbilled figure are what the next bill will say.
  */
 export class AccountOverviewQuery {
   readonly #reader: BillingReader;
   readonly #usage: CycleUsage;
+  readonly #history: AccountHistory;
+  readonly #bills: BillQuery;
   readonly #account;
   readonly #balance;
-  readonly #billsNewestFirst;
 
-  constructor(db: Database, reader: BillingReader, usage: CycleUsage) {
+  constructor(db: Database, reader: BillingReader, usage: CycleUsage, history: AccountHistory) {
     this.#reader = reader;
     this.#usage = usage;
+    this.#history = history;
+    this.#bills = new BillQuery(history);
     this.#account = db.prepare(
       `SELECT a.credit_limit_minor, c.name FROM billing_accounts a JOIN customers c ON c.id = a.customer_id WHERE a.id = ?`,
     );
     this.#balance = db.prepare(`SELECT COALESCE(SUM(amount_minor), 0) FROM postings WHERE ledger_account = ?`).pluck();
-    this.#billsNewestFirst = db.prepare(
-      `SELECT bill_no, bill_date, period_start, period_end, payment_due_date, tax_included_minor, state
-       FROM bills WHERE account_id = ? ORDER BY bill_date DESC, bill_no DESC`,
-    );
   }
 
   get(accountId: string, today: CalendarDate): AccountOverview {
@@ -58,30 +50,14 @@ export class AccountOverviewQuery {
     const cur = account.currency;
     const balance = this.#balance.get(ledgerAccounts.receivable(accountId)) as number;
 
-    // Allocate the amount owed to bills newest first: that is what oldest-first payment leaves open.
-    let owed = Math.max(balance, 0);
-    let overdue = 0;
-    let dueDate: CalendarDate | null = null;
-    let lastBill: BillSummary | null = null;
-    for (const bill of this.#billsNewestFirst.iterate(accountId) as IterableIterator<BillRow>) {
-      const remaining = Math.min(owed, Math.max(bill.tax_included_minor, 0));
-      owed -= remaining;
-      if (remaining > 0) {
-        dueDate = bill.payment_due_date;
-        if (bill.payment_due_date < today) overdue += remaining;
-      }
-      lastBill ??= {
-        billNo: bill.bill_no,
-        billDate: bill.bill_date,
-        periodStart: bill.period_start,
-        periodEnd: bill.period_end,
-        paymentDueDate: bill.payment_due_date,
-        amountDue: money(bill.tax_included_minor, cur),
-        remainingAmount: money(remaining, cur),
-        state: remaining === 0 ? 'settled' : remaining < bill.tax_included_minor ? 'partiallyPaid' : bill.state,
-      };
-      if (owed === 0) break;
-    }
+    // What is still open on each bill is the engine's allocation (a named bill first, then the oldest),
+    // the same figures the bill screens show.
+    const allocation = this.#history.allocation(accountId);
+    const open = allocation.bills.filter((b) => b.remainingMinor > 0);
+    const overdue = open.filter((b) => b.paymentDueDate < today).reduce((sum, b) => sum + b.remainingMinor, 0);
+    const dueDate = open[0]?.paymentDueDate ?? null;
+    const newest = this.#history.billNos(accountId)[0];
+    const lastBill = newest === undefined ? null : this.#bills.summary(accountId, newest, allocation.bills);
 
     const services = products
       .filter((p) => p.parentId === null && p.status !== 'terminated' && termOn(p, today))

@@ -42,24 +42,23 @@ export class BillQuery {
   }
 
   list(accountId: string): BillHistory {
-    const allocations = new Map(this.history.allocation(accountId).bills.map((b) => [b.billNo, b]));
-    const bills = this.history
-      .billNos(accountId)
-      .slice(0, HISTORY_LENGTH)
-      .map((billNo): BillSummary => {
-        const bill = this.history.bill(accountId, billNo) as CustomerBill;
-        const allocation = allocations.get(billNo);
-        return {
-          billNo,
-          billDate: bill.billDate,
-          periodStart: bill.billingPeriod.start,
-          periodEnd: bill.billingPeriod.end,
-          paymentDueDate: bill.paymentDueDate,
-          amountDue: money(bill.taxIncludedAmountMinor, bill.currency),
-          remainingAmount: money(allocation?.remainingMinor ?? bill.remainingAmountMinor, bill.currency),
-          state: stateNow(bill.state, allocation),
-        };
-      });
-    return { bills };
+    const allocations = this.history.allocation(accountId).bills;
+    return { bills: this.history.billNos(accountId).slice(0, HISTORY_LENGTH).map((billNo) => this.summary(accountId, billNo, allocations)) };
+  }
+
+  /** One bill in short, with what is still open on it by the engine's allocation. */
+  summary(accountId: string, billNo: string, allocations: readonly BillAllocation[]): BillSummary {
+    const bill = this.history.bill(accountId, billNo) as CustomerBill;
+    const allocation = allocations.find((b) => b.billNo === billNo);
+    return {
+      billNo,
+      billDate: bill.billDate,
+      periodStart: bill.billingPeriod.start,
+      periodEnd: bill.billingPeriod.end,
+      paymentDueDate: bill.paymentDueDate,
+      amountDue: money(bill.taxIncludedAmountMinor, bill.currency),
+      remainingAmount: money(allocation?.remainingMinor ?? bill.remainingAmountMinor, bill.currency),
+      state: stateNow(bill.state, allocation),
+    };
   }
 }
