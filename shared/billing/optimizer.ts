@@ -125,6 +125,27 @@ export type EligibilityCode =
   /** An added service is offered only where it completes a bundle discount the account lacks. */
   | 'NO_BUNDLE_COMPLETED';
 
+/**
+ * The rules about what can be sold at all, as opposed to the offer-only policies (usage history,
+ * risk, bundles): these stop a customer's own order too, and each is said in one sentence.
+ * `IN_COMMITMENT` stops an order as well, but its sentence depends on the order.
+ */
+export const saleRules = [
+  'OFFERING_NOT_FOUND',
+  'NOT_A_PLAN',
+  'RETIRED',
+  'NOT_SELLABLE',
+  'PRODUCT_NOT_FOUND',
+  'KIND_MISMATCH',
+  'SAME_PLAN',
+  'PRODUCT_NOT_ACTIVE',
+  'ADD_ON_PRODUCT',
+  'CHANGE_PENDING',
+  'PRODUCT_ENDING',
+  'ADDON_INCOMPATIBLE',
+  'USAGE_NOT_SUPPORTED',
+] as const satisfies readonly EligibilityCode[];
+
 export interface Eligibility {
   eligible: boolean;
   /** Every rule the candidate fails; empty when eligible. */

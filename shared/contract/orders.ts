@@ -87,4 +87,11 @@ export const OfferView = z.object({
 export type OfferView = z.infer<typeof OfferView>;
 
 export const OfferList = z.object({ offers: z.array(OfferView) });
+
+/** The order that accepting an offer places: the same one the Services screen would. */
+export function orderForOffer(offer: Pick<OfferView, 'kind' | 'productId' | 'toOfferingId'>): OrderAction {
+  return offer.kind === 'changePlan' && offer.productId !== null
+    ? { action: 'change', productId: offer.productId, offeringId: offer.toOfferingId }
+    : { action: 'add', offeringId: offer.toOfferingId, parentProductId: null };
+}
 export const OfferAccept = z.object({ requestId: z.uuid('Not a request id'), offerId: z.string().trim().min(1).max(200) }).strict();

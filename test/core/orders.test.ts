@@ -102,6 +102,20 @@ describe('order submit', () => {
     expect(db.prepare(`SELECT COUNT(*) FROM outbox WHERE event_type = 'order.submitted'`).pluck().get()).toBe(1);
     expect(await core.dispatch('order.submit', { requestId: id, order: { ...order, offeringId: 'MOB-S' } })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });
+
+  it('refuses a second order for a service while the first is on its way, and says why in the preview', async () => {
+    const { core, db, xs } = await jamesServices();
+    await ok(core, 'order.submit', { requestId: requestId(), order: { action: 'change', productId: xs.id, offeringId: 'MOB-M' } });
+    const again = await ok(core, 'order.preview', { action: 'remove', productId: xs.id, effectiveDate: (await ok(core, 'account.overview', {})).asOf });
+    expect(again.decision).toBe('decline');
+    expect(again.reasons.map((r) => r.code)).toContain('ORDER_PENDING');
+    expect(await core.dispatch('order.submit', { requestId: requestId(), order: again.order })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', details: { reasons: expect.arrayContaining(['ORDER_PENDING']) } } });
+    // Adding the same extra twice is the same; a different extra is not.
+    await ok(core, 'order.submit', { requestId: requestId(), order: { action: 'add', offeringId: 'TV-ESS', parentProductId: null } });
+    expect((await ok(core, 'order.preview', { action: 'add', offeringId: 'TV-ESS', parentProductId: null })).reasons.map((r) => r.code)).toContain('ORDER_PENDING');
+    expect((await ok(core, 'order.preview', { action: 'add', offeringId: 'TV-PLUS', parentProductId: null })).reasons.map((r) => r.code)).not.toContain('ORDER_PENDING');
+    expect(db.prepare('SELECT COUNT(*) FROM product_orders').pluck().get()).toBe(2);
+  });
 });
 
 describe('offers', () => {
@@ -118,5 +132,10 @@ describe('offers', () => {
     expect(placed.preview.order).toEqual({ action: 'change', productId: xs.id, offeringId: forXs.toOfferingId });
     expect(db.prepare('SELECT COUNT(*) FROM product_orders').pluck().get()).toBe(1);
     expect(await core.dispatch('offers.accept', { requestId: requestId(), offerId: 'changePlan:nope:MOB-S' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    // Once accepted, the offer leaves the list and cannot be ordered twice.
+    const after = (await ok(core, 'offers.list', {})).offers;
+    expect(after.some((o) => o.productId === xs.id)).toBe(false);
+    expect(await core.dispatch('offers.accept', { requestId: requestId(), offerId: forXs.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(db.prepare('SELECT COUNT(*) FROM product_orders').pluck().get()).toBe(1);
   });
 });

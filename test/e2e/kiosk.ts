@@ -2,12 +2,14 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
+import { formatMoney, money } from '../../shared/money.ts';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server.ts';
 import type { KioskCore } from '../../electron/core/kiosk-core.ts';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../shared/contract/index.ts';
 import type { Settings } from '../../electron/core/settings/schema.ts';
 import { startTestCore } from '../helpers/demo-ledger.ts';
+import { simulatedDevices, type SimulatedDevices } from '../../electron/core/devices/simulated-devices.ts';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.ts';
 
 export const PORTRAIT = { width: 1080, height: 1920 };
@@ -30,6 +32,8 @@ export interface RunningKiosk {
   core: KioskCore;
   host: BrowserHost;
   dataDir: string;
+  /** The simulated terminal, cash acceptor and printer the core pays with (their journals, what was printed). */
+  devices: SimulatedDevices;
   context: BrowserContext;
   page: Page;
   close(): Promise<void>;
@@ -38,9 +42,11 @@ export interface RunningKiosk {
 /** A fresh ledger copy, the real core, the browser host and a kiosk page signed in to nothing. */
 export async function openKiosk(
   browser: Browser,
-  options: { settings?: Partial<Settings>; viewport?: { width: number; height: number }; dataDir?: string } = {},
+  options: { settings?: Partial<Settings>; viewport?: { width: number; height: number }; dataDir?: string; devicePace?: 'instant' | 'realistic' } = {},
 ): Promise<RunningKiosk> {
-  const { core, dataDir } = await startTestCore(options.settings ?? {}, options.dataDir);
+  let devices: SimulatedDevices | undefined;
+  const { core, dataDir } = await startTestCore(options.settings ?? {}, options.dataDir, undefined, (dir) => (devices = simulatedDevices(dir, options.devicePace ?? 'instant')));
+  if (!devices) throw new Error('the core started without its devices');
   const host = await startBrowserHost({ core, rendererDir: path.resolve('dist/renderer') });
   const context = await browser.newContext({ viewport: options.viewport ?? LANDSCAPE });
   const page = await context.newPage();
@@ -51,6 +57,7 @@ export async function openKiosk(
     core,
     host,
     dataDir,
+    devices,
     context,
     page,
     async close() {
@@ -118,13 +125,14 @@ export async function expectNoAxeViolations(page: Page, label: string): Promise<
   expect(summary, `axe violations on ${label}`).toEqual([]);
 }
 
-/** Every visible control a finger can hit is at least 48×48 CSS px (DESIGN §5). */
+/** Every visible control a finger can hit (with its label, for an input inside one) is at least 48×48 CSS px (DESIGN §5). */
 export async function expectTouchTargets(page: Page, label: string, min = 48): Promise<void> {
   const small = await page.evaluate((minimum) => {
     const controls = document.querySelectorAll<HTMLElement>('button, input, select, a[href], [role="button"]');
     return [...controls]
       .filter((el) => el.offsetParent !== null || getComputedStyle(el).position === 'fixed')
-      .map((el) => ({ el, box: el.getBoundingClientRect() }))
+      // A radio or checkbox is hit through its whole label: the label is the target.
+      .map((el) => ({ el, box: (el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox') && el.labels?.[0] ? el.labels[0] : el).getBoundingClientRect() }))
       .filter(({ box }) => box.width > 0 && (box.width < minimum || box.height < minimum))
       .map(({ el, box }) => `${el.tagName.toLowerCase()} "${(el.textContent ?? el.getAttribute('aria-label') ?? '').trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
   }, min);
@@ -152,9 +160,21 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
 }
 
 /** From the overview, one of the journey tiles: waits for the journey's screen. */
-export async function openJourney(page: Page, journey: 'bill' | 'usage' | 'credit'): Promise<void> {
+export async function openJourney(page: Page, journey: 'bill' | 'usage' | 'pay' | 'credit' | 'services' | 'offers'): Promise<void> {
   await page.getByTestId(`go-${journey}`).click();
   await page.getByTestId(`${journey}-screen`).waitFor();
+}
+
+export const eur = (amountMinor: number, locale = 'en'): string => formatMoney(money(amountMinor, 'EUR'), locale);
+/** Text as a customer reads it: bidi isolation marks and the kinds of space Intl uses made plain. */
+export const plain = (text: string | null): string => (text ?? '').replace(/[\u2066-\u2069\u200e\u200f]/g, '').replace(/[\u00a0\u202f\u2009]/g, ' ').trim();
+export const text = async (page: Page, testid: string): Promise<string> => plain(await page.getByTestId(testid).first().textContent());
+
+/** Signs a demo customer in (choosing the language on the attract screen first) and waits for the overview. */
+export async function signedIn(k: RunningKiosk, who: { accountNo: string; pin: string }, language?: 'en' | 'es' | 'ar'): Promise<void> {
+  if (language) await k.page.getByTestId(`lang-${language}`).click();
+  await signIn(k.page, who);
+  await k.page.getByTestId('overview').waitFor();
 }
 
 /** The element that has focus, as tag#id or its test id, to assert where focus went. */

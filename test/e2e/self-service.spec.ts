@@ -1,32 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { formatMoney, money } from '../../shared/money.ts';
 import {
   checkScreen,
   coreValue,
   customers,
+  eur,
   focused,
   goToSignIn,
   LANDSCAPE,
   openJourney,
   PORTRAIT,
-  signIn,
+  plain,
+  signedIn,
   tapDigits,
+  text,
   useKiosks,
-  type RunningKiosk,
 } from './kiosk.ts';
 
 const kiosks = useKiosks();
-const eur = (amountMinor: number, locale = 'en'): string => formatMoney(money(amountMinor, 'EUR'), locale);
-/** Text as a customer reads it: bidi isolation marks and the kinds of space Intl uses made plain. */
-const plain = (text: string | null): string => (text ?? '').replace(/[\u2066-\u2069\u200e\u200f]/g, '').replace(/[\u00a0\u202f\u2009]/g, ' ').trim();
-const text = async (page: Page, testid: string): Promise<string> => plain(await page.getByTestId(testid).first().textContent());
-
-async function signedIn(k: RunningKiosk, who: { accountNo: string; pin: string }, language?: 'en' | 'es' | 'ar'): Promise<void> {
-  if (language) await k.page.getByTestId(`lang-${language}`).click();
-  await signIn(k.page, who);
-  await k.page.getByTestId('overview').waitFor();
-}
 
 describe('bill', () => {
   it('EN: the newest bill per service with taxes, totals and what changed; the history; choosing an older bill', async () => {

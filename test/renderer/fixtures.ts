@@ -330,3 +330,151 @@ export function withJourneys(fake: FakeKiosk): FakeKiosk {
   fake.respond('help.call', () => ({ ok: true, value: { requestId: 'help-1', position: 3 } }));
   return fake;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Services and offers: the catalog, a preview per kind of order, placed orders, offers.
+
+/** What can be added to `accountOverview`: plans of each kind and extras that fit its mobile line. */
+export const servicesCatalog: ServicesCatalogView = {
+  offerings: [
+    { id: 'MOB-20', name: 'Mobile 20 GB', description: 'Mobile 20 GB', kind: 'mobile', category: 'plan', addOnToProductIds: [], monthly: eur(2000), activationFee: eur(0), commitmentMonths: 0, downloadMbps: null, channels: null, allowances: [{ type: 'data', unit: 'MB', allowance: 20480 }, { type: 'voice', unit: 'min', allowance: null }, { type: 'sms', unit: 'SMS', allowance: 100 }] },
+    { id: 'MOB-50', name: 'Mobile 50 GB', description: 'Mobile 50 GB', kind: 'mobile', category: 'plan', addOnToProductIds: [], monthly: eur(2800), activationFee: eur(0), commitmentMonths: 12, downloadMbps: null, channels: null, allowances: [{ type: 'data', unit: 'MB', allowance: 51200 }, { type: 'voice', unit: 'min', allowance: null }, { type: 'sms', unit: 'SMS', allowance: null }] },
+    { id: 'MOB-PAYG', name: 'Pay As You Go', description: 'Pay As You Go', kind: 'mobile', category: 'plan', addOnToProductIds: [], monthly: eur(300), activationFee: eur(0), commitmentMonths: 0, downloadMbps: null, channels: null, allowances: [{ type: 'data', unit: 'MB', allowance: 0 }, { type: 'voice', unit: 'min', allowance: 0 }, { type: 'sms', unit: 'SMS', allowance: 0 }] },
+    { id: 'BB-1G', name: 'Fibre 1 Gb', description: 'Fibre 1 Gb', kind: 'broadband', category: 'plan', addOnToProductIds: [], monthly: eur(5500), activationFee: eur(3000), commitmentMonths: 12, downloadMbps: 1000, channels: null, allowances: [] },
+    { id: 'TV-ESS', name: 'TV Essentials', description: 'TV Essentials', kind: 'tv', category: 'plan', addOnToProductIds: [], monthly: eur(1599), activationFee: eur(0), commitmentMonths: 0, downloadMbps: null, channels: 80, allowances: [] },
+    { id: 'MOB-INSURE', name: 'Phone insurance', description: 'Cover for the handset', kind: 'mobile', category: 'addOn', addOnToProductIds: ['svc-mobile-1'], monthly: eur(600), activationFee: eur(0), commitmentMonths: 0, downloadMbps: null, channels: null, allowances: [] },
+    { id: 'MOB-ROAM', name: 'Roaming pack', description: 'Roaming pack', kind: 'mobile', category: 'addOn', addOnToProductIds: ['svc-mobile-1'], monthly: eur(500), activationFee: eur(0), commitmentMonths: 0, downloadMbps: null, channels: null, allowances: [] },
+  ],
+};
+type ServicesCatalogView = { offerings: SellableOffering[] };
+
+const within = { code: 'WITHIN_CREDIT_LIMIT', text: 'What is owed and committed plus this order’s first bill fits the credit limit.', params: { exposureMinor: 4613, firstBillMinor: 1299, creditLimitMinor: 50000, headroomMinor: 44088 } };
+
+/** Moving the mobile line to Mobile 50 GB on 10 March: the next bill (1 April) prorates both plans. */
+export function changePreview(order: OrderAction = { action: 'change', productId: 'svc-mobile-1', offeringId: 'MOB-50' }): OrderPreview {
+  return {
+    order,
+    effectiveDate: '2025-03-10',
+    decision: 'eligible',
+    reasons: [within],
+    monthlyBefore: eur(9800),
+    monthlyAfter: eur(10768),
+    nextBill: {
+      billDate: '2025-04-01',
+      withoutOrder: eur(9800),
+      withOrder: eur(11099),
+      lines: [
+        line({ id: 'p1', productId: 'svc-mobile-1', lineType: 'proration', cause: 'planChange', description: 'Mobile 20 GB: refund for 22 unused days', amountMinor: -1419, params: { offering: 'Mobile 20 GB', days: 22, cycleDays: 31 }, period: { start: '2025-03-10', end: '2025-03-31' }, quantity: { amount: 22, unit: 'day' } }),
+        line({ id: 'p2', productId: 'svc-mobile-1', lineType: 'proration', cause: 'planChange', description: 'Mobile 50 GB: 22 of 31 days', amountMinor: 1987, params: { offering: 'Mobile 50 GB', days: 22, cycleDays: 31 }, period: { start: '2025-03-10', end: '2025-03-31' }, quantity: { amount: 22, unit: 'day' } }),
+        line({ id: 'p3', productId: 'svc-mobile-1', lineType: 'recurring', cause: 'recurring', description: 'Mobile 50 GB, monthly fee', amountMinor: 2800, params: { offering: 'Mobile 50 GB' }, period: { start: '2025-04-01', end: '2025-04-30' } }),
+      ],
+    },
+  };
+}
+
+/** Removing broadband from a date: its unused days refunded. */
+export function removePreview(effectiveDate: string, productId = 'svc-bb-1'): OrderPreview {
+  return {
+    order: { action: 'remove', productId, effectiveDate },
+    effectiveDate,
+    decision: 'eligible',
+    reasons: [within],
+    monthlyBefore: eur(9800),
+    monthlyAfter: eur(4355),
+    nextBill: {
+      billDate: '2025-04-01',
+      withoutOrder: eur(9800),
+      withOrder: eur(3900),
+      lines: [line({ id: 'r1', productId, lineType: 'proration', cause: 'removedService', description: 'Fibre 500: refund for 22 unused days', amountMinor: -3194, params: { offering: 'Fibre 500', days: 22, cycleDays: 31 }, period: { start: effectiveDate, end: '2025-03-31' }, quantity: { amount: 22, unit: 'day' } })],
+    },
+  };
+}
+
+/** An order the kiosk cannot take: the account is long overdue. */
+export function declinedPreview(order: OrderAction): OrderPreview {
+  return {
+    ...changePreview(),
+    order,
+    decision: 'decline',
+    reasons: [{ code: 'OVERDUE_OVER_30_DAYS', text: 'A bill has been unpaid for 33 days after its due date.', params: { days: 33 } }],
+  };
+}
+
+/** An order staff must approve: the monthly spend would pass the credit limit. */
+export function referredPreview(order: OrderAction): OrderPreview {
+  return {
+    ...changePreview(),
+    order,
+    decision: 'refer',
+    reasons: [{ code: 'MONTHLY_SPEND_OVER_LIMIT', text: 'The new monthly spend alone would be more than the credit limit.', params: { newMonthlyMinor: 52000, creditLimitMinor: 50000 } }],
+  };
+}
+
+export function placedOrder(requestId: string, preview: OrderPreview, state: ProductOrderView['state'] = 'acknowledged'): ProductOrderView {
+  return { id: requestId, state, createdAt: '2025-03-10T10:15:00.000Z', preview };
+}
+
+export const offerList: OfferView[] = [
+  {
+    id: 'changePlan:svc-mobile-1:MOB-50',
+    kind: 'changePlan',
+    productId: 'svc-mobile-1',
+    serviceKind: 'mobile',
+    fromOfferingId: 'MOB-20',
+    toOfferingId: 'MOB-50',
+    title: 'Switch +353871234567 to Mobile 50 GB and save €24.49 a month',
+    params: { offering: 'Mobile 50 GB', currency: 'EUR', savingMinor: 2449, currentMonthlyMinor: 14062, newMonthlyMinor: 11613, cycles: 3, commitmentMonths: 12, identifier: '+353871234567', fromOffering: 'Mobile 20 GB' },
+    currentMonthly: eur(14062),
+    newMonthly: eur(11613),
+    monthlySaving: eur(2449),
+    gives: ['moreData', 'unlimitedSms'],
+    reasons: ['SAVES_MONEY'],
+    cyclesCompared: 3,
+  },
+  {
+    id: 'addService:tv:TV-ESS',
+    kind: 'addService',
+    productId: null,
+    serviceKind: 'tv',
+    fromOfferingId: null,
+    toOfferingId: 'TV-ESS',
+    title: 'Add TV Essentials for €12.95 more a month (list price €15.99) with the Fibre + Mobile + TV discount',
+    params: { offering: 'TV Essentials', currency: 'EUR', savingMinor: -1295, currentMonthlyMinor: 8329, newMonthlyMinor: 9624, cycles: 3, commitmentMonths: 0, extraMinor: 1295, listPriceMinor: 1599, bundle: 'Fibre + Mobile + TV discount', bundleId: 'BUNDLE-TRIO' },
+    currentMonthly: eur(8329),
+    newMonthly: eur(9624),
+    monthlySaving: eur(-1295),
+    gives: ['newService'],
+    reasons: ['COMPLETES_BUNDLE'],
+    cyclesCompared: 3,
+  },
+];
+
+/** Answers for services and offers as the core would give them for the fixtures above. */
+export function withOrders(fake: FakeKiosk): FakeKiosk {
+  fake.respond('services.catalog', () => ({ ok: true, value: servicesCatalog }));
+  fake.respond('order.preview', (input) => {
+    const order = input as OrderAction;
+    if (order.action === 'change') return { ok: true, value: changePreview(order) };
+    if (order.action === 'remove' || order.action === 'suspend') {
+      if (order.effectiveDate < '2025-03-10') return failure('VALIDATION', 'Choose a date from 2025-03-10 to 2025-06-08.');
+      const preview = removePreview(order.effectiveDate, order.productId);
+      return { ok: true, value: order.action === 'remove' ? preview : { ...preview, order, monthlyAfter: preview.monthlyBefore, nextBill: { ...preview.nextBill, withOrder: preview.nextBill.withoutOrder, lines: [] } } };
+    }
+    return { ok: true, value: { ...changePreview(), order } };
+  });
+  fake.respond('order.submit', (input) => {
+    const { requestId, order } = input as { requestId: string; order: OrderAction };
+    return { ok: true, value: placedOrder(requestId, { ...changePreview(), order }) };
+  });
+  fake.respond('offers.list', () => ({ ok: true, value: { offers: offerList } }));
+  fake.respond('offers.accept', (input) => {
+    const { requestId, offerId } = input as { requestId: string; offerId: string };
+    const offer = offerList.find((o) => o.id === offerId);
+    if (!offer) return failure('NOT_FOUND', 'That offer is no longer available.');
+    const order: OrderAction = offer.kind === 'changePlan' ? { action: 'change', productId: offer.productId ?? '', offeringId: offer.toOfferingId } : { action: 'add', offeringId: offer.toOfferingId, parentProductId: null };
+    return { ok: true, value: placedOrder(requestId, { ...changePreview(), order }) };
+  });
+  return fake;
+}
+
+import type { OfferView, OrderAction, OrderPreview, ProductOrderView, SellableOffering } from '../../shared/contract/orders.ts';

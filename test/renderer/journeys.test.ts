@@ -31,11 +31,12 @@ async function toOverview(fake = withJourneys(new FakeKiosk())) {
 }
 
 describe('overview tiles', () => {
-  it('lead to the bill, usage and credit limit; each journey has its heading focused and a way back', async () => {
+  it('lead to every journey; each has its heading focused and a way back', async () => {
     const { user } = await toOverview();
     const nav = screen.getByRole('navigation', { name: 'What would you like to do?' });
-    expect(within(nav).getAllByRole('button').map((b) => b.dataset['testid'])).toEqual(['go-bill', 'go-usage', 'go-credit']);
+    expect(within(nav).getAllByRole('button').map((b) => b.dataset['testid'])).toEqual(['go-pay', 'go-bill', 'go-usage', 'go-services', 'go-offers', 'go-credit']);
     for (const [tile, title] of [
+      ['go-pay', 'Pay'],
       ['go-bill', 'Your bill'],
       ['go-usage', 'Usage this cycle'],
       ['go-credit', 'Credit limit'],
@@ -96,8 +97,24 @@ describe('bill screen', () => {
       'January 2025 €75.00 Paid',
     ]);
     expect(history[0]!.getAttribute('aria-current')).toBe('true');
-    // No print button yet: its slot is there, empty.
-    expect(document.querySelector('[data-slot="print"]')?.children).toHaveLength(0);
+  });
+
+  it('prints the summary of the bill shown, in the language on screen, and offers to pay what is left', async () => {
+    const { user, fake } = await toOverview();
+    fake.respond('bill.print', () => ({ ok: true, value: { printed: true } }));
+    await user.click(screen.getByTestId('go-bill'));
+    await screen.findByTestId('bill-detail');
+    expect(screen.getByTestId('bill-pay').textContent?.trim()).toBe('Pay €99.07');
+    await user.click(screen.getByTestId('bill-print'));
+    await screen.findByText('Printed: take it from the slot below the screen.');
+    expect(fake.callsTo('bill.print')).toEqual([{ billNo: 'INV-2025-000124', language: 'en' }]);
+    fake.respond('bill.print', () => failure('DEVICE', 'paper out'));
+    await user.click(screen.getByTestId('bill-print'));
+    await screen.findByText("The printer couldn't print it. Please ask staff.");
+    // A settled bill has nothing to pay.
+    await user.click(screen.getAllByTestId('history-item')[2]!);
+    await screen.findByRole('heading', { level: 2, name: 'Bill INV-2025-000122' });
+    expect(screen.queryByTestId('bill-pay')).toBeNull();
   });
 
   it('choosing an older bill shows it, focuses it and says there is nothing to compare a first bill with', async () => {

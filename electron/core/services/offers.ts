@@ -2,13 +2,13 @@ import { addDays, startOfDayInZone, type CalendarDate } from '../../../shared/ca
 import { scoreCredit } from '../../../shared/billing/credit-risk.ts';
 import { cycleAt } from '../../../shared/billing/cycle.ts';
 import { COMPARED_CYCLES, findOffers, topOffers, type Offer } from '../../../shared/billing/optimizer.ts';
-import type { OfferView, OrderAction, ProductOrderView } from '../../../shared/contract/orders.ts';
+import { orderForOffer, type OfferView, type ProductOrderView } from '../../../shared/contract/orders.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { money } from '../../../shared/money.ts';
 import type { BillingReader } from '../ledger/billing-reader.ts';
 import type { CreditDesk } from './credit.ts';
 import type { CycleUsage } from './cycle-usage.ts';
-import type { OrderDesk } from './orders.ts';
+import { sameTarget, type OrderDesk } from './orders.ts';
 
 /**
  * Personal offers: the plan optimizer re-rates the customer's own last three cycles under every
@@ -24,18 +24,17 @@ export class OfferDesk {
     private readonly timeZone: string,
   ) {}
 
+  /** The best offers, leaving out any whose order is already on its way. */
   list(accountId: string, today: CalendarDate): OfferView[] {
-    return topOffers(this.#offers(accountId, today)).map((o) => view(o, this.usage.account(accountId).currency));
+    const open = this.orders.openOrders(accountId);
+    const offers = this.#offers(accountId, today).filter((o) => !open.some((order) => sameTarget(order, orderForOffer(o))));
+    return topOffers(offers).map((o) => view(o, this.usage.account(accountId).currency));
   }
 
   accept(accountId: string, requestId: string, offerId: string, today: CalendarDate, at: Date): ProductOrderView {
     const offer = this.#offers(accountId, today).find((o) => o.id === offerId);
     if (!offer) throw new KioskError('NOT_FOUND', 'That offer is no longer available.');
-    const order: OrderAction =
-      offer.kind === 'changePlan'
-        ? { action: 'change', productId: offer.productId as string, offeringId: offer.toOfferingId }
-        : { action: 'add', offeringId: offer.toOfferingId, parentProductId: null };
-    return this.orders.submit(accountId, requestId, order, today, at);
+    return this.orders.submit(accountId, requestId, orderForOffer(offer), today, at);
   }
 
   #offers(accountId: string, today: CalendarDate): Offer[] {

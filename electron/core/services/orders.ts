@@ -4,7 +4,7 @@ import type { CatalogIndex, ProductOffering } from '../../../shared/billing/cata
 import { composeBill, monthsBetween, type BillAccount } from '../../../shared/billing/compose.ts';
 import { decideOrder, scoreCredit } from '../../../shared/billing/credit-risk.ts';
 import { cycleAt } from '../../../shared/billing/cycle.ts';
-import { eligibility, type EligibilityCode } from '../../../shared/billing/optimizer.ts';
+import { eligibility, saleRules, type EligibilityCode } from '../../../shared/billing/optimizer.ts';
 import { termOn, type BillableProduct } from '../../../shared/billing/product.ts';
 import type { OrderAction, OrderPreview, ProductOrderView, SellableOffering } from '../../../shared/contract/orders.ts';
 import { KioskError } from '../../../shared/errors.ts';
@@ -17,23 +17,8 @@ import { allowancesOf, meterUnits, type CycleUsage } from './cycle-usage.ts';
 
 type Reason = OrderPreview['reasons'][number];
 
-/** The optimizer's rules that are about what can be sold at all; its offer-only policies do not stop a customer's own order. */
-const ORDER_RULES: ReadonlySet<EligibilityCode> = new Set<EligibilityCode>([
-  'OFFERING_NOT_FOUND',
-  'NOT_A_PLAN',
-  'RETIRED',
-  'NOT_SELLABLE',
-  'PRODUCT_NOT_FOUND',
-  'KIND_MISMATCH',
-  'SAME_PLAN',
-  'PRODUCT_NOT_ACTIVE',
-  'ADD_ON_PRODUCT',
-  'CHANGE_PENDING',
-  'PRODUCT_ENDING',
-  'IN_COMMITMENT',
-  'ADDON_INCOMPATIBLE',
-  'USAGE_NOT_SUPPORTED',
-]);
+/** What stops a customer's own order: the rules about what can be sold, and a commitment not yet served. */
+const ORDER_RULES: ReadonlySet<EligibilityCode> = new Set<EligibilityCode>([...saleRules, 'IN_COMMITMENT']);
 /** How far ahead a removal or suspension can be booked. */
 const MAX_NOTICE_DAYS = 90;
 const NEW_PRODUCT_ID = 'new-product';
@@ -55,6 +40,7 @@ interface OrderRow {
  */
 export class OrderDesk {
   readonly #byId;
+  readonly #open;
   readonly #record;
 
   constructor(
@@ -64,6 +50,7 @@ export class OrderDesk {
     private readonly timeZone: string,
   ) {
     this.#byId = db.prepare(`SELECT * FROM product_orders WHERE id = ?`);
+    this.#open = db.prepare(`SELECT action FROM product_orders WHERE account_id = ? AND state IN ('acknowledged', 'held', 'inProgress')`).pluck();
     const insert = db.prepare(`INSERT INTO product_orders (id, account_id, action, state, preview, created_at) VALUES (?, ?, ?, ?, ?, ?)`);
     const outbox = new Outbox(db);
     this.#record = db.transaction((row: OrderRow, at: Date) => {
@@ -85,6 +72,9 @@ export class OrderDesk {
     const { catalog, currency, cycle, products, records } = this.usage.forAccount(accountId, today);
     const account = this.usage.account(accountId);
     const { after, effectiveDate, reasons } = this.#apply(catalog, account, products, order, today);
+    if (this.openOrders(accountId).some((open) => sameTarget(open, order))) {
+      reasons.push({ code: 'ORDER_PENDING', text: 'An order for this service is already on its way.', params: {} });
+    }
     const nextBillDate = addDays(cycle.end, 1);
     const settledBillDate = cycleAt(nextBillDate, account.billCycleDay, 1).start;
     const bill = (set: readonly BillableProduct[], billDate: CalendarDate, withUsage: boolean) =>
@@ -139,6 +129,11 @@ export class OrderDesk {
     };
     this.#record(row, at);
     return view(row);
+  }
+
+  /** Orders placed and not yet fulfilled or refused by headquarters: the account's products do not show them yet. */
+  openOrders(accountId: string): OrderAction[] {
+    return (this.#open.all(accountId) as string[]).map((action) => JSON.parse(action) as OrderAction);
   }
 
   /** The account's products as they would be after the order, or the reasons it cannot be placed. */
@@ -220,6 +215,14 @@ const ruleText: Partial<Record<EligibilityCode, string>> = {
   ADDON_INCOMPATIBLE: 'An extra on this service does not work with that plan.',
   USAGE_NOT_SUPPORTED: 'That plan cannot carry how this service is used (for example roaming).',
 };
+
+/** Two orders on the same service (or adding the same thing to the same place) cannot both be on their way. */
+export function sameTarget(a: OrderAction, b: OrderAction): boolean {
+  if (a.action === 'add' || b.action === 'add') {
+    return a.action === 'add' && b.action === 'add' && a.offeringId === b.offeringId && a.parentProductId === b.parentProductId;
+  }
+  return a.productId === b.productId;
+}
 
 function currentOffering(product: BillableProduct, today: CalendarDate): string {
   return (termOn(product, today) ?? (product.terms.at(-1) as { offeringId: string })).offeringId;

@@ -97,6 +97,11 @@ export class Translator {
     return this.number(bps / 10_000, { style: 'percent', maximumFractionDigits: 2 });
   }
 
+  /** The decimal separator of this language's numbers, e.g. `,` in Spanish (the amount keypad's key). */
+  get decimalSeparator(): string {
+    return this.#numbers.formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
+  }
+
   /** The currency's symbol in this language, e.g. € (labels an amount field). */
   currencySymbol(currency: string): string {
     const parts = new Intl.NumberFormat(this.locale, { style: 'currency', currency }).formatToParts(0);

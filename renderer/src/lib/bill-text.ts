@@ -220,3 +220,8 @@ export function signedMoney(amountMinor: number, currency: string, tr: Translato
 export function biggestFirst(items: readonly ExplanationItem[]): ExplanationItem[] {
   return [...items].sort((a, b) => Math.abs(b.amountMinor) - Math.abs(a.amountMinor));
 }
+
+/** A bill line as a row of an amount list: what it is, its detail, its amount. */
+export function lineItem(line: BillLine, tr: Translator): { key: string; text: string; detail: string | null; amountMinor: number; cause: string } {
+  return { key: line.id, text: lineText(line, tr), detail: lineDetail(line, tr), amountMinor: line.amountMinor, cause: line.cause };
+}

@@ -7,13 +7,17 @@ import { BillJourney } from './bill.svelte.ts';
 import { CreditJourney } from './credit.svelte.ts';
 import { IdleCountdown } from './idle.svelte.ts';
 import type { JourneyOptions } from './journey.ts';
+import { OffersJourney } from './offers.svelte.ts';
+import { PayJourney } from './pay.svelte.ts';
+import { ServicesJourney } from './services.svelte.ts';
 import { SignInState } from './sign-in.svelte.ts';
 import { StaffCall } from './staff-call.svelte.ts';
 import { TouchThrottle } from './throttle.ts';
 import { UsageJourney } from './usage.svelte.ts';
 
-/** The journeys reached from the account overview (Pay, Services and Offers will join them). */
-export type Journey = 'bill' | 'usage' | 'credit';
+/** The journeys reached from the account overview. */
+export type Journey = 'bill' | 'usage' | 'pay' | 'credit' | 'services' | 'offers';
+const journeys: readonly Screen[] = ['overview', 'bill', 'usage', 'pay', 'credit', 'services', 'offers'];
 export type Screen = 'attract' | 'signIn' | 'overview' | Journey | 'ending';
 export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -26,7 +30,7 @@ export interface AppOptions {
   /** An untouched sign-in screen goes back to the attract screen after this long (default: the kiosk's idle timeout). */
   signInTimeoutMs?: number;
   barcode?: BarcodeWedge;
-  /** Makes credit-limit request ids (default crypto.randomUUID). */
+  /** Makes request ids for credit requests, payments and orders (default crypto.randomUUID). */
   newId?: () => string;
   /** How long a staff call is remembered before the button files a new one (default 10 minutes). */
   staffCallMemoryMs?: number;
@@ -51,6 +55,9 @@ export class AppState {
   bill = $state<BillJourney | null>(null);
   usage = $state<UsageJourney | null>(null);
   credit = $state<CreditJourney | null>(null);
+  pay = $state<PayJourney | null>(null);
+  services = $state<ServicesJourney | null>(null);
+  offers = $state<OffersJourney | null>(null);
 
   readonly tr: Translator = $derived(new Translator(this.language));
   readonly idle: IdleCountdown;
@@ -149,6 +156,7 @@ export class AppState {
   /** Overview → the bill: the newest one in full and the last twelve. */
   openBill(): void {
     if (!this.#canOpenJourney()) return;
+    this.#clearJourneys();
     this.bill = new BillJourney(this.api, this.#journeyOptions());
     this.screen = 'bill';
     void this.bill.open();
@@ -159,6 +167,7 @@ export class AppState {
     if (!this.#canOpenJourney()) return;
     if (!this.overview) await this.loadOverview(); // the services to choose from are the overview's
     if (!this.#canOpenJourney()) return;
+    this.#clearJourneys();
     this.usage = new UsageJourney(this.api, this.overview?.services ?? [], this.#journeyOptions());
     this.screen = 'usage';
     await this.usage.open(productId);
@@ -167,18 +176,44 @@ export class AppState {
   /** Overview → credit limit. */
   openCredit(): void {
     if (!this.#canOpenJourney()) return;
-    this.credit = new CreditJourney(this.api, { ...this.#journeyOptions(), ...(this.#options.newId ? { newId: this.#options.newId } : {}) });
+    this.#clearJourneys();
+    this.credit = new CreditJourney(this.api, this.#journeyOptions());
     this.screen = 'credit';
     void this.credit.open();
   }
 
+  /** Overview (or a bill) → pay: the whole balance, or the bill named. */
+  openPay(billNo?: string): void {
+    if (!this.#canOpenJourney()) return;
+    this.#clearJourneys();
+    this.pay = new PayJourney(this.api, this.#journeyOptions());
+    this.screen = 'pay';
+    void this.pay.open(billNo);
+  }
+
+  /** Overview → services: add, change, remove or suspend. */
+  openServices(): void {
+    if (!this.#canOpenJourney()) return;
+    this.#clearJourneys();
+    this.services = new ServicesJourney(this.api, this.#journeyOptions());
+    this.screen = 'services';
+    void this.services.open();
+  }
+
+  /** Overview → the offers picked for this account. */
+  openOffers(): void {
+    if (!this.#canOpenJourney()) return;
+    this.#clearJourneys();
+    this.offers = new OffersJourney(this.api, this.#journeyOptions());
+    this.screen = 'offers';
+    void this.offers.open();
+  }
+
   /** Any journey → the overview, refreshed (a credit decision or a payment may have changed it). */
   backToAccount(): void {
-    if (this.#ending || !this.signedIn) return;
+    if (this.#ending || !this.signedIn || this.pay?.busy) return; // a payment in progress ends with its outcome
     this.screen = 'overview';
-    this.bill = null;
-    this.usage = null;
-    this.credit = null;
+    this.#clearJourneys();
     void this.loadOverview();
   }
 
@@ -206,9 +241,7 @@ export class AppState {
     this.session = null;
     this.overview = null;
     this.signIn = null;
-    this.bill = null;
-    this.usage = null;
-    this.credit = null;
+    this.#clearJourneys();
     this.staff.reset();
     this.overviewLoad = 'idle';
     this.screen = 'ending';
@@ -239,11 +272,20 @@ export class AppState {
   }
 
   #canOpenJourney(): boolean {
-    return !this.#ending && this.signedIn && (this.screen === 'overview' || this.screen === 'bill' || this.screen === 'usage' || this.screen === 'credit');
+    return !this.#ending && this.signedIn && journeys.includes(this.screen);
+  }
+
+  #clearJourneys(): void {
+    this.bill = null;
+    this.usage = null;
+    this.credit = null;
+    this.pay = null;
+    this.services = null;
+    this.offers = null;
   }
 
   #journeyOptions(): JourneyOptions {
-    return { onSignedOut: () => void this.end() };
+    return { onSignedOut: () => void this.end(), ...(this.#options.newId ? { newId: this.#options.newId } : {}) };
   }
 
   #signedIn(session: SessionInfo): void {

@@ -1,6 +1,7 @@
 import type { KioskApi } from '../../../../shared/contract/index.ts';
 import type { BillView } from '../../../../shared/contract/bills.ts';
 import type { BillSummary } from '../../../../shared/contract/schemas.ts';
+import type { Language } from '../../../../shared/locales.ts';
 import { signedOut, type JourneyLoad, type JourneyOptions } from './journey.ts';
 
 /**
@@ -16,6 +17,8 @@ export class BillJourney {
   /** The bill being fetched or shown. */
   selected = $state<string | null>(null);
   focusRequest = $state(0);
+  /** Printing the summary of the bill shown on the receipt printer. */
+  print = $state<'idle' | 'printing' | 'printed' | 'failed'>('idle');
 
   readonly #api: KioskApi;
   readonly #options: JourneyOptions;
@@ -58,8 +61,20 @@ export class BillJourney {
     if (this.historyLoad === 'error') await this.loadHistory();
   }
 
+  /** Prints the summary of the bill shown, in the language on screen. */
+  async printSummary(language: Language): Promise<void> {
+    const billNo = this.view?.bill.billNo;
+    if (!billNo || this.print === 'printing') return;
+    this.print = 'printing';
+    const result = await this.#api.invoke('bill.print', { billNo, language });
+    if (this.view?.bill.billNo !== billNo) return; // another bill is shown now
+    if (result.ok) this.print = 'printed';
+    else if (!signedOut(result.error, this.#options)) this.print = 'failed';
+  }
+
   async #fetch(billNo: string | undefined): Promise<void> {
     const seq = ++this.#seq;
+    this.print = 'idle';
     this.selected = billNo ?? null;
     this.load = 'loading';
     const result = await this.#api.invoke('bill.get', billNo === undefined ? {} : { billNo });

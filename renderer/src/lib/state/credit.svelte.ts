@@ -1,7 +1,7 @@
 import type { KioskApi } from '../../../../shared/contract/index.ts';
 import { CreditLimitRequest, type CreditDecisionView, type CreditStatus } from '../../../../shared/contract/credit.ts';
 import { minorDigits } from '../../../../shared/money.ts';
-import { signedOut, type JourneyLoad, type JourneyOptions } from './journey.ts';
+import { RequestIds, signedOut, type JourneyLoad, type JourneyOptions } from './journey.ts';
 
 /** The most any account may ask for, in minor units: read from the contract so the two never drift. */
 export const MAX_LIMIT_MINOR = CreditLimitRequest.shape.requestedLimitMinor.maxValue ?? 10_000_000;
@@ -38,14 +38,13 @@ export class CreditJourney {
 
   readonly #api: KioskApi;
   readonly #options: JourneyOptions;
-  readonly #newId: () => string;
-  #pending: { requestId: string; requestedLimitMinor: number } | null = null;
+  readonly #ids: RequestIds;
   #seq = 0;
 
-  constructor(api: KioskApi, options: JourneyOptions & { newId?: () => string }) {
+  constructor(api: KioskApi, options: JourneyOptions) {
     this.#api = api;
     this.#options = options;
-    this.#newId = options.newId ?? (() => crypto.randomUUID());
+    this.#ids = new RequestIds(options);
   }
 
   get currency(): string | null {
@@ -104,14 +103,13 @@ export class CreditJourney {
       return;
     }
     // The same request tried again keeps its id; a different amount is a new request.
-    if (this.#pending?.requestedLimitMinor !== requested) this.#pending = { requestId: this.#newId(), requestedLimitMinor: requested };
-    const request = this.#pending;
+    const request = { requestId: this.#ids.for(String(requested)), requestedLimitMinor: requested };
     this.busy = true;
     this.problem = null;
     const result = await this.#api.invoke('credit.request', request);
     this.busy = false;
     if (result.ok) {
-      this.#pending = null;
+      this.#ids.settle();
       this.decision = result.value;
       this.focusRequest = { target: 'decision', seq: ++this.#seq };
       await this.#refreshStatus();
@@ -119,7 +117,7 @@ export class CreditJourney {
     }
     if (signedOut(result.error, this.#options)) return;
     if (result.error.code === 'VALIDATION') {
-      this.#pending = null; // refused before it was filed: nothing to repeat
+      this.#ids.settle(); // refused before it was filed: nothing to repeat
       const currentLimit = result.error.details?.['currentLimitMinor'];
       this.#fail(typeof currentLimit === 'number' ? { kind: 'notAbove', currentLimitMinor: currentLimit } : { kind: 'invalid' });
       return;
