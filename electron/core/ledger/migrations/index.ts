@@ -3,6 +3,7 @@ import * as initial from './0001-initial.ts';
 import * as requests from './0002-requests.ts';
 import * as paymentIntents from './0003-payment-intents.ts';
 import * as productOrders from './0004-product-orders.ts';
+import * as sync from './0005-sync.ts';
 
 export interface Migration {
   name: string;
@@ -15,4 +16,5 @@ export const migrations: Migration[] = [
   { name: '0002-requests', up: requests.up },
   { name: '0003-payment-intents', up: paymentIntents.up },
   { name: '0004-product-orders', up: productOrders.up },
+  { name: '0005-sync', up: sync.up },
 ];

@@ -1,0 +1,57 @@
+import type { OutboxEvent, PushResponse } from '../../../shared/sync/protocol.ts';
+import type { Database } from '../ledger/db.ts';
+
+interface OutboxRow {
+  device_seq: number;
+  event_id: string;
+  event_type: string;
+  payload: string;
+  created_at: string;
+}
+
+/**
+ * The push side of the outbox: the rows the hub has not acknowledged, oldest first, and the
+ * hub's answers written back. Rows are never deleted; an acknowledged row keeps the hub's outcome
+ * (a rejected one is still there for staff).
+ */
+export class OutboxQueue {
+  readonly #next;
+  readonly #waiting;
+  readonly #settle;
+
+  constructor(db: Database) {
+    this.#next = db.prepare(`SELECT device_seq, event_id, event_type, payload, created_at FROM outbox WHERE acked_at IS NULL ORDER BY device_seq LIMIT ?`);
+    this.#waiting = db.prepare(`SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL`).pluck();
+    const mark = db.prepare(`UPDATE outbox SET acked_at = ?, outcome = ?, outcome_reason = ? WHERE device_seq = ? AND event_id = ? AND acked_at IS NULL`);
+    const ackRest = db.prepare(`UPDATE outbox SET acked_at = ?, outcome = COALESCE(outcome, 'accepted') WHERE device_seq <= ? AND acked_at IS NULL`);
+    this.#settle = db.transaction((response: PushResponse, at: string) => {
+      for (const r of response.results) {
+        if (r.deviceSeq > response.ackedThrough) continue; // not committed at the hub yet: sent again
+        mark.run(at, r.outcome, 'reason' in r ? r.reason : null, r.deviceSeq, r.eventId);
+      }
+      // Everything up to ackedThrough is at the hub, including answers lost with an earlier reply.
+      ackRest.run(at, response.ackedThrough);
+    });
+  }
+
+  /** How many events still wait for the hub. */
+  waiting(): number {
+    return this.#waiting.get() as number;
+  }
+
+  /** The next events to push, in device order. */
+  next(limit: number): OutboxEvent[] {
+    return (this.#next.all(limit) as OutboxRow[]).map((r) => ({
+      deviceSeq: r.device_seq,
+      eventId: r.event_id,
+      eventType: r.event_type,
+      occurredAt: r.created_at,
+      payload: JSON.parse(r.payload) as unknown,
+    }));
+  }
+
+  /** Writes the hub's answer back, in one transaction. */
+  settle(response: PushResponse, at: Date): void {
+    this.#settle(response, at.toISOString());
+  }
+}

@@ -1,0 +1,79 @@
+import { Change } from '../../../shared/changes.ts';
+import type { PullResponse } from '../../../shared/sync/protocol.ts';
+import type { ChangeApplier } from '../ledger/apply-changes.ts';
+import type { Database } from '../ledger/db.ts';
+
+const CURSOR = 'pull.cursor';
+
+export interface PageResult {
+  applied: number;
+  duplicates: number;
+  parked: number;
+}
+
+/**
+ * The pull side: a page of the hub's changes and its cursor commit in one transaction, so a
+ * crash replays the page from the old cursor and the applier's idempotency makes that harmless.
+ * A change this kiosk cannot apply (a type it does not know yet, or a fact it refuses) is parked
+ * with its reason, never dropped, and the rest of the page goes on.
+ */
+export class PullApplier {
+  readonly #applier: ChangeApplier;
+  readonly #cursor;
+  readonly #parkedCount;
+  readonly #page;
+
+  constructor(db: Database, applier: ChangeApplier) {
+    this.#applier = applier;
+    this.#cursor = db.prepare(`SELECT value FROM sync_state WHERE key = '${CURSOR}'`).pluck();
+    this.#parkedCount = db.prepare(`SELECT COUNT(*) FROM parked_changes`).pluck();
+    const setCursor = db.prepare(`INSERT INTO sync_state (key, value) VALUES ('${CURSOR}', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+    const park = db.prepare(`INSERT OR IGNORE INTO parked_changes (server_seq, change, reason, parked_at) VALUES (?, ?, ?, ?)`);
+    this.#page = db.transaction((page: PullResponse, at: string): PageResult => {
+      const result: PageResult = { applied: 0, duplicates: 0, parked: 0 };
+      for (const { serverSeq, change } of page.changes) {
+        const reason = this.#applyOne(change, result);
+        if (reason !== null) {
+          park.run(serverSeq, JSON.stringify(change), reason, at);
+          result.parked++;
+        }
+      }
+      setCursor.run(String(page.cursor));
+      return result;
+    });
+  }
+
+  /** The last serverSeq applied (0 before the first pull). */
+  cursor(): number {
+    const value = this.#cursor.get() as string | undefined;
+    return value === undefined ? 0 : Number(value);
+  }
+
+  parked(): number {
+    return this.#parkedCount.get() as number;
+  }
+
+  apply(page: PullResponse, at: Date): PageResult {
+    const after = this.cursor();
+    // A page asked for again (a retried request) may hold changes already here; the cursor never goes back.
+    const fresh = page.changes.filter((c) => c.serverSeq > after);
+    return this.#page({ ...page, changes: fresh, cursor: Math.max(page.cursor, after) }, at.toISOString());
+  }
+
+  /** Applies one change inside the page's transaction; the reason it was not applied, or null. */
+  #applyOne(raw: unknown, result: PageResult): string | null {
+    const parsed = Change.safeParse(raw);
+    if (!parsed.success) {
+      const type = typeof raw === 'object' && raw !== null && 'type' in raw ? String(raw.type) : '(none)';
+      return `cannot read a change of type ${type}: ${parsed.error.issues[0]?.message ?? 'invalid'}`;
+    }
+    try {
+      const { applied, duplicates } = this.#applier.apply([parsed.data]);
+      result.applied += applied;
+      result.duplicates += duplicates;
+      return null;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { Change } from '../changes.ts';
+import { OrderAction, OrderPreview } from '../contract/orders.ts';
+import { Instant } from '../contract/schemas.ts';
+
+/**
+ * The kiosk ⇄ hub sync protocol (DESIGN §4). Push: a kiosk sends its outbox in device order and
+ * the hub answers per event, after its commit, with how far it has everything (`ackedThrough`).
+ * Pull: the hub numbers every change in a kiosk's scope with `serverSeq`; the kiosk asks for the
+ * changes after its cursor, a page at a time. Every message carries both versions; a receiver
+ * refuses a protocol it does not speak and parks record types it does not know.
+ */
+export const PROTOCOL_VERSION = 1;
+/** The shape of events and changes inside the messages; raised when a payload changes shape. */
+export const SCHEMA_VERSION = 1;
+export const MAX_PUSH_BATCH = 500;
+export const MAX_PULL_PAGE = 1000;
+
+const Id = z.string().min(1).max(64);
+const Seq = z.number().int().positive().refine(Number.isSafeInteger);
+const Cursor = z.number().int().nonnegative().refine(Number.isSafeInteger);
+const Versions = {
+  protocolVersion: z.literal(PROTOCOL_VERSION),
+  schemaVersion: z.number().int().positive(),
+};
+
+/** One outbox row as it travels: its place in the device's sequence, its id and type, and the fact or request. */
+export const OutboxEvent = z
+  .object({
+    deviceSeq: Seq,
+    eventId: Id,
+    eventType: z.string().min(1).max(64),
+    occurredAt: Instant,
+    payload: z.unknown(),
+  })
+  .strict();
+export type OutboxEvent = z.infer<typeof OutboxEvent>;
+
+export const PushRequest = z
+  .object({ ...Versions, events: z.array(OutboxEvent).min(1).max(MAX_PUSH_BATCH) })
+  .strict()
+  .refine((r) => r.events.every((e, i) => i === 0 || e.deviceSeq === (r.events[i - 1] as OutboxEvent).deviceSeq + 1), {
+    message: 'events must be in device order without gaps',
+    path: ['events'],
+  });
+export type PushRequest = z.infer<typeof PushRequest>;
+
+/**
+ * What the hub did with one event. `duplicate`: it already had this event (same id, same
+ * payload). `rejected`: it will never apply it (same id with a different payload, or an invalid
+ * fact); the kiosk keeps it for staff. `parked`: a type this hub does not know yet, kept aside.
+ */
+export const EventResult = z.discriminatedUnion('outcome', [
+  z.object({ deviceSeq: Seq, eventId: Id, outcome: z.literal('accepted') }).strict(),
+  z.object({ deviceSeq: Seq, eventId: Id, outcome: z.literal('duplicate') }).strict(),
+  z.object({ deviceSeq: Seq, eventId: Id, outcome: z.literal('rejected'), reason: z.string().min(1) }).strict(),
+  z.object({ deviceSeq: Seq, eventId: Id, outcome: z.literal('parked'), reason: z.string().min(1) }).strict(),
+]);
+export type EventResult = z.infer<typeof EventResult>;
+
+export const PushResponse = z
+  .object({
+    ...Versions,
+    results: z.array(EventResult),
+    /** Every event of this device up to here is committed at the hub; the kiosk may mark them sent. */
+    ackedThrough: Cursor,
+  })
+  .strict();
+export type PushResponse = z.infer<typeof PushResponse>;
+
+export const PullQuery = z
+  .object({
+    after: z.coerce.number().pipe(Cursor),
+    limit: z.coerce.number().int().min(1).max(MAX_PULL_PAGE).default(MAX_PULL_PAGE),
+  })
+  .strict();
+export type PullQuery = z.infer<typeof PullQuery>;
+
+/** A change as it travels: parsed with `Change` by the kiosk, which parks a type it does not know. */
+export const PulledChange = z.object({ serverSeq: Seq, change: z.unknown() }).strict();
+export type PulledChange = z.infer<typeof PulledChange>;
+
+export const PullResponse = z
+  .object({
+    ...Versions,
+    changes: z.array(PulledChange),
+    /** The cursor to store with this page (the last serverSeq in it, or `after` when it is empty). */
+    cursor: Cursor,
+    hasMore: z.boolean(),
+  })
+  .strict()
+  .refine((r) => r.changes.every((c, i) => i === 0 || c.serverSeq > (r.changes[i - 1] as PulledChange).serverSeq), {
+    message: 'changes must be in serverSeq order',
+    path: ['changes'],
+  });
+export type PullResponse = z.infer<typeof PullResponse>;
+
+/** The events a kiosk's outbox holds today, each with the shape of its payload. */
+const PaymentRecordedEvent = Change.refine((c) => c.type === 'payment.recorded', 'not a payment');
+
+const CreditRequestedEvent = z
+  .object({
+    id: Id,
+    accountId: Id,
+    previous: z.number().int().nonnegative(),
+    requested: z.number().int().positive(),
+    decision: z.enum(['approve', 'refer', 'decline']),
+    granted: z.number().int().nonnegative(),
+    referred: z.number().int().nonnegative(),
+    status: z.enum(['decided', 'open', 'closed']),
+    score: z.number().int(),
+    band: z.string().min(1),
+    reasons: z.string(),
+    createdAt: Instant,
+  })
+  .strict();
+
+const OrderSubmittedEvent = z
+  .object({
+    id: Id,
+    account_id: Id,
+    action: OrderAction,
+    state: z.enum(['acknowledged', 'held']),
+    preview: OrderPreview,
+    created_at: Instant,
+  })
+  .strict();
+
+const AssistRequestedEvent = z.object({ id: Id, accountId: Id.nullable(), screen: z.string().min(1).max(40), createdAt: Instant }).strict();
+
+export const eventPayloads = {
+  'payment.recorded': PaymentRecordedEvent,
+  'credit.requested': CreditRequestedEvent,
+  'order.submitted': OrderSubmittedEvent,
+  'assist.requested': AssistRequestedEvent,
+} as const satisfies Record<string, z.ZodType>;
+export type KioskEventType = keyof typeof eventPayloads;
+
+export function isKnownEventType(type: string): type is KioskEventType {
+  return Object.hasOwn(eventPayloads, type);
+}

@@ -1,0 +1,214 @@
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import BetterSqlite3 from 'better-sqlite3';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ledgerAccounts, type Change } from '../../shared/changes.ts';
+import { PROTOCOL_VERSION, SCHEMA_VERSION, type EventResult, type OutboxEvent, type PullResponse, type PushResponse } from '../../shared/sync/protocol.ts';
+import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
+import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
+import { OutboxQueue } from '../../electron/core/sync/outbox-queue.ts';
+import { PullApplier } from '../../electron/core/sync/pull-applier.ts';
+import { SyncEngine, type SyncStatus } from '../../electron/core/sync/sync-engine.ts';
+import { SyncError, type SyncTransport } from '../../electron/core/sync/transport.ts';
+import { backoffDelay } from '../../electron/core/sync/backoff.ts';
+import { ok, useCores } from '../helpers/signed-in.ts';
+
+const cores = useCores();
+
+/** A hub in memory that speaks the protocol: it keeps each event once and serves a list of changes. */
+class FakeHub implements SyncTransport {
+  readonly events = new Map<string, OutboxEvent>();
+  readonly changes: Array<{ serverSeq: number; change: unknown }> = [];
+  ackedThrough = 0;
+  /** Commit the next push, then lose the reply. */
+  loseNextReply = false;
+  offline = false;
+  refuse = false;
+  reject = new Map<string, string>();
+
+  async push(events: readonly OutboxEvent[]): Promise<PushResponse> {
+    this.#reachable();
+    const results: EventResult[] = events.map((e) => {
+      const reason = this.reject.get(e.eventId);
+      if (reason) return { deviceSeq: e.deviceSeq, eventId: e.eventId, outcome: 'rejected', reason };
+      if (this.events.has(e.eventId)) return { deviceSeq: e.deviceSeq, eventId: e.eventId, outcome: 'duplicate' };
+      this.events.set(e.eventId, e);
+      return { deviceSeq: e.deviceSeq, eventId: e.eventId, outcome: 'accepted' };
+    });
+    this.ackedThrough = Math.max(this.ackedThrough, events.at(-1)?.deviceSeq ?? 0);
+    if (this.loseNextReply) {
+      this.loseNextReply = false;
+      throw new SyncError('offline', 'the reply was lost');
+    }
+    return { protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, results, ackedThrough: this.ackedThrough };
+  }
+
+  async pull(after: number, limit: number): Promise<PullResponse> {
+    this.#reachable();
+    const page = this.changes.filter((c) => c.serverSeq > after).slice(0, limit);
+    const last = page.at(-1)?.serverSeq ?? after;
+    return { protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, changes: page, cursor: last, hasMore: this.changes.some((c) => c.serverSeq > last) };
+  }
+
+  publish(change: unknown): void {
+    this.changes.push({ serverSeq: this.changes.length + 1, change });
+  }
+
+  #reachable(): void {
+    if (this.offline) throw new SyncError('offline', 'no route to the hub');
+    if (this.refuse) throw new SyncError('unauthorized', 'the hub refused this kiosk');
+  }
+}
+
+async function kiosk(hub: FakeHub, options: { pullPage?: number } = {}) {
+  const { core, dataDir } = await cores.signedIn();
+  const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE));
+  const statuses: SyncStatus[] = [];
+  const engine = new SyncEngine({
+    outbox: new OutboxQueue(db),
+    pull: new PullApplier(db, new ChangeApplier(db)),
+    transport: hub,
+    now: () => new Date('2026-11-26T12:00:00.000Z'),
+    onStatus: (s) => statuses.push(s),
+    pushBatch: 2,
+    ...options,
+  });
+  const pay = (amountMinor: number) => ok(core, 'payment.start', { requestId: randomUUID(), amountMinor, billNo: null, method: 'card', language: 'en' });
+  const balance = async () => (await ok(core, 'payment.quote', {})).balance.amountMinor;
+  const outbox = () => db.prepare(`SELECT device_seq, outcome, outcome_reason, acked_at IS NOT NULL AS acked FROM outbox ORDER BY device_seq`).all();
+  const accountId = db.prepare(`SELECT id FROM billing_accounts WHERE account_no = '4000000002'`).pluck().get() as string;
+  return { core, db, engine, statuses, pay, balance, outbox, accountId };
+}
+
+function bankPayment(accountId: string, amountMinor: number): Change {
+  const id = randomUUID();
+  return {
+    type: 'payment.recorded',
+    id,
+    accountId,
+    currency: 'EUR',
+    amountMinor,
+    paymentMethod: 'bankTransfer',
+    channel: 'bank',
+    pointOfInteraction: null,
+    authorizationCode: null,
+    correlatorId: null,
+    targetBillNo: null,
+    entry: {
+      id: `entry-${id}`,
+      idempotencyKey: `payment:${id}`,
+      entryType: 'payment',
+      accountId,
+      currency: 'EUR',
+      occurredAt: '2026-11-25T09:00:00.000Z',
+      origin: 'hub',
+      postings: [
+        { ledgerAccount: ledgerAccounts.cash('bank'), amountMinor },
+        { ledgerAccount: ledgerAccounts.receivable(accountId), amountMinor: -amountMinor },
+      ],
+    },
+  };
+}
+
+describe('sync engine: push', () => {
+  it('drains the outbox in device order, in batches, and keeps the hub’s answer on each row', async () => {
+    const hub = new FakeHub();
+    const k = await kiosk(hub);
+    for (const amount of [1000, 2000, 3000]) await k.pay(amount);
+    expect(k.engine.status.waiting).toBe(3);
+    expect(await k.engine.round()).toEqual({ pushed: 3, pulled: 0 });
+    expect([...hub.events.values()].map((e) => e.deviceSeq)).toEqual([1, 2, 3]);
+    expect(k.outbox()).toEqual([1, 2, 3].map((device_seq) => ({ device_seq, outcome: 'accepted', outcome_reason: null, acked: 1 })));
+    expect(k.engine.status).toMatchObject({ state: 'online', waiting: 0, lastSyncAt: '2026-11-26T12:00:00.000Z', lastError: null });
+    expect(k.statuses.map((s) => s.state)).toEqual(['syncing', 'syncing', 'syncing', 'online']);
+  });
+
+  it('a reply lost after the hub committed: the events go again, the hub keeps each once', async () => {
+    const hub = new FakeHub();
+    const k = await kiosk(hub);
+    await k.pay(1000);
+    await k.pay(2000);
+    hub.loseNextReply = true;
+    await expect(k.engine.round()).rejects.toThrow('the reply was lost');
+    expect(k.engine.status).toMatchObject({ state: 'offline', waiting: 2, lastError: 'the reply was lost' });
+    await k.engine.round();
+    expect(hub.events.size).toBe(2);
+    expect(k.outbox().map((r) => (r as { outcome: string }).outcome)).toEqual(['duplicate', 'duplicate']);
+    expect(k.engine.status.waiting).toBe(0);
+  });
+
+  it('a rejected event is acknowledged with its reason and kept for staff', async () => {
+    const hub = new FakeHub();
+    const k = await kiosk(hub);
+    await k.pay(1000);
+    const eventId = k.db.prepare(`SELECT event_id FROM outbox`).pluck().get() as string;
+    hub.reject.set(eventId, 'same id, different amount');
+    await k.engine.round();
+    expect(k.outbox()).toEqual([{ device_seq: 1, outcome: 'rejected', outcome_reason: 'same id, different amount', acked: 1 }]);
+  });
+
+  it('offline keeps everything waiting; a refused credential stops the worker', async () => {
+    const hub = new FakeHub();
+    const k = await kiosk(hub);
+    await k.pay(1000);
+    hub.offline = true;
+    await expect(k.engine.round()).rejects.toMatchObject({ kind: 'offline' });
+    expect(k.engine.status).toMatchObject({ state: 'offline', waiting: 1 });
+    hub.offline = false;
+    hub.refuse = true;
+    await expect(k.engine.round()).rejects.toMatchObject({ kind: 'unauthorized' });
+    expect(k.engine.status.state).toBe('stopped');
+    expect(hub.events.size).toBe(0);
+  });
+});
+
+describe('sync engine: pull', () => {
+  it('applies the hub’s changes page by page with the cursor; a change it cannot read is parked, not lost', async () => {
+    const hub = new FakeHub();
+    const k = await kiosk(hub, { pullPage: 2 });
+    const before = await k.balance();
+    const payment = bankPayment(k.accountId, 2500);
+    hub.publish(payment);
+    hub.publish({ type: 'loyalty.points', accountId: k.accountId, points: 40 }); // a type from a newer hub
+    hub.publish(bankPayment(k.accountId, 500));
+    expect(await k.engine.round()).toEqual({ pushed: 0, pulled: 3 });
+    expect(await k.balance()).toBe(before - 3000);
+    expect(k.db.prepare(`SELECT value FROM sync_state WHERE key = 'pull.cursor'`).pluck().get()).toBe('3');
+    expect(k.db.prepare(`SELECT server_seq, reason FROM parked_changes`).all()).toEqual([{ server_seq: 2, reason: expect.stringContaining('loyalty.points') }]);
+    expect(k.engine.status.parked).toBe(1);
+
+    // The same page again (a retried request) and a later round change nothing.
+    const pull = new PullApplier(k.db, new ChangeApplier(k.db));
+    expect(pull.apply({ protocolVersion: 1, schemaVersion: 1, changes: hub.changes.slice(0, 2), cursor: 2, hasMore: true }, new Date())).toEqual({ applied: 0, duplicates: 0, parked: 0 });
+    expect(pull.cursor()).toBe(3);
+    await k.engine.round();
+    expect(await k.balance()).toBe(before - 3000);
+  });
+
+  it('a fact whose postings contradict it is parked, and the rest of the page applies', async () => {
+    const hub = new FakeHub();
+    const k = await kiosk(hub);
+    const before = await k.balance();
+    const bad = bankPayment(k.accountId, 1000) as Extract<Change, { type: 'payment.recorded' }>;
+    hub.publish({ ...bad, amountMinor: 9000 });
+    hub.publish(bankPayment(k.accountId, 700));
+    await k.engine.round();
+    expect(await k.balance()).toBe(before - 700);
+    expect(k.db.prepare(`SELECT server_seq FROM parked_changes`).pluck().all()).toEqual([1]);
+  });
+});
+
+describe('backoff', () => {
+  it('waits a random time under a cap that doubles per failure up to the maximum', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (failures, r) => {
+        const delay = backoffDelay(failures, { baseMs: 500, maxMs: 60_000, random: () => r });
+        expect(delay).toBeGreaterThanOrEqual(0);
+        expect(delay).toBeLessThan(Math.min(60_000, 500 * 2 ** (failures - 1)));
+      }),
+    );
+    expect(backoffDelay(0, { baseMs: 500, maxMs: 60_000, random: () => 0.5 })).toBe(0);
+    expect(backoffDelay(3, { baseMs: 500, maxMs: 60_000, random: () => 0.5 })).toBe(1000);
+  });
+});
