@@ -7,9 +7,12 @@ import globals from 'globals';
 const nodeBuiltins = { group: ['node:*'], message: 'The renderer is sandboxed: no Node modules.' };
 const electronImport = { name: 'electron', message: 'Only electron/main.ts, electron/preload.ts and electron/shell/ may import electron.' };
 const coreFromRenderer = { group: ['**/electron/**', '**/hub/**'], message: 'The renderer talks to the core only through the contract (window.kiosk).' };
+// shared/node/ is code the two Node layers (core and hub) share; the rest of shared/ runs in the renderer too.
+const sharedNode = { group: ['**/shared/node/**'], message: 'shared/node/ is for the Node layers (core and hub), not the renderer.' };
+const oursFromShared = { group: ['**/electron/**', '**/renderer/**', '**/hub/**'], message: 'shared/ depends on nothing of ours.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'bench/results/**', 'bench/.cache/**', 'test-results/**', '.scratch/**', '.kiosk-data/**'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'bench/results/**', 'bench/.cache/**', 'test-results/**', '.scratch/**', '.kiosk-data/**', '.hub-data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],
@@ -28,11 +31,11 @@ export default tseslint.config(
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', { paths: [electronImport], patterns: [nodeBuiltins, coreFromRenderer] }],
+      'no-restricted-imports': ['error', { paths: [electronImport], patterns: [nodeBuiltins, coreFromRenderer, sharedNode] }],
     },
   },
   {
-    files: ['electron/core/**', 'electron/browser-host/**', 'shared/**', 'hub/**'],
+    files: ['electron/core/**', 'electron/browser-host/**', 'shared/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [electronImport] }] },
   },
   {
@@ -40,8 +43,26 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [electronImport], patterns: [{ group: ['node:*'], message: 'shared/ runs in every layer, the renderer too.' }, { group: ['**/electron/**', '**/renderer/**', '**/hub/**'], message: 'shared/ depends on nothing of ours.' }] },
+        {
+          paths: [electronImport],
+          patterns: [
+            { group: ['node:*'], message: 'shared/ runs in every layer, the renderer too.' },
+            { group: ['**/node/**'], message: 'shared/node/ is for the Node layers only; the rest of shared/ runs in the renderer too.' },
+            oursFromShared,
+          ],
+        },
       ],
+    },
+  },
+  {
+    files: ['shared/node/**'],
+    // Node's modules are allowed here (that is what the folder is for); our other layers are not.
+    rules: { 'no-restricted-imports': ['error', { paths: [electronImport], patterns: [oursFromShared] }] },
+  },
+  {
+    files: ['hub/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronImport], patterns: [{ group: ['**/electron/**', '**/renderer/**'], message: 'The hub imports shared/ and Node, never the kiosk.' }] }],
     },
   },
 );

@@ -7,7 +7,7 @@ import type { BillableProduct, ProductTerm } from '../shared/billing/product.ts'
 import { splitLargestRemainder } from '../shared/billing/rounding.ts';
 import type { UsageRecord } from '../shared/billing/usage.ts';
 import type { ProductKind } from '../shared/contract/schemas.ts';
-import { Rng } from '../electron/core/demo/rng.ts';
+import { Rng } from '../shared/demo/rng.ts';
 import { compare, report, timePair } from './stats.ts';
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openLedger } from '../electron/core/ledger/db.ts';
 import { ChangeApplier } from '../electron/core/ledger/apply-changes.ts';
 import { LocalFacts } from '../electron/core/ledger/local-facts.ts';
-import { demoCatalog } from '../electron/core/demo/generator.ts';
+import { demoCatalog } from '../shared/demo/generator.ts';
 import type { ChangeOf } from '../shared/changes.ts';
 import { compare, report, timePair } from './stats.ts';
 

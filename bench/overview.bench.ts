@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { generateDemo, type DemoOptions } from '../electron/core/demo/generator.ts';
+import { generateDemo, type DemoOptions } from '../shared/demo/generator.ts';
 import { openLedger } from '../electron/core/ledger/db.ts';
 import { ChangeApplier } from '../electron/core/ledger/apply-changes.ts';
 import { BillingReader } from '../electron/core/ledger/billing-reader.ts';
@@ -18,7 +18,7 @@ const AS_OF = '2026-11-26';
 /** What the cached ledger's data was made by: a change to the demo or the engine rebuilds it (schema changes migrate it on open). */
 function sourceFingerprint(): string {
   const hash = createHash('sha256');
-  for (const dir of ['electron/core/demo', 'shared/billing']) {
+  for (const dir of ['shared/demo', 'shared/billing']) {
     for (const name of readdirSync(dir).sort()) hash.update(name).update(readFileSync(path.join(dir, name)));
   }
   return hash.digest('hex').slice(0, 12);

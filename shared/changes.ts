@@ -112,3 +112,25 @@ export const ledgerAccounts = {
   taxPayable: 'tax:payable',
   cash: (channel: string) => `cash:${channel}`,
 } as const;
+
+/**
+ * Why a money fact's journal entry does not post what the fact says to the fact's account, or
+ * null when it does. Every ledger (kiosk and hub) checks this before writing the fact.
+ */
+export function moneyFactMismatch(fact: ChangeOf<'bill.issued'> | ChangeOf<'payment.recorded'>): string | null {
+  if (fact.type === 'bill.issued') {
+    const { bill, entry } = fact;
+    const charged = postedTo(entry, ledgerAccounts.receivable(bill.accountId));
+    return entry.accountId === bill.accountId && charged === bill.taxIncludedAmountMinor
+      ? null
+      : `Bill ${bill.billNo}: its journal entry does not charge the bill's total to its account`;
+  }
+  const credited = -postedTo(fact.entry, ledgerAccounts.receivable(fact.accountId));
+  return fact.entry.accountId === fact.accountId && credited === fact.amountMinor
+    ? null
+    : `Payment ${fact.id}: its journal entry does not credit the amount to its account`;
+}
+
+function postedTo(entry: JournalEntry, ledgerAccount: string): number {
+  return entry.postings.filter((p) => p.ledgerAccount === ledgerAccount).reduce((sum, p) => sum + p.amountMinor, 0);
+}

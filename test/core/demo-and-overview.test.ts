@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { generateDemo, demoCatalog, demoCustomer, type DemoOptions } from '../../electron/core/demo/generator.ts';
+import { generateDemo, demoCatalog, demoCustomer, type DemoOptions } from '../../shared/demo/generator.ts';
 import { CustomerBill } from '../../shared/billing/bill.ts';
 import { openLedger } from '../../electron/core/ledger/db.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';

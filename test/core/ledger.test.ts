@@ -6,7 +6,7 @@ import { openLedger } from '../../electron/core/ledger/db.ts';
 import { migrate } from '../../electron/core/ledger/migrate.ts';
 import { migrations } from '../../electron/core/ledger/migrations/index.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
-import { demoCatalog } from '../../electron/core/demo/generator.ts';
+import { demoCatalog } from '../../shared/demo/generator.ts';
 import type { Change, ChangeOf } from '../../shared/changes.ts';
 
 const tmpFile = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'ledger-')), 'ledger.sqlite');

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ledgerAccounts, type Change } from '../../shared/changes.ts';
 import { PROTOCOL_VERSION, SCHEMA_VERSION, type EventResult, type OutboxEvent, type PullResponse, type PushResponse } from '../../shared/sync/protocol.ts';
 import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
@@ -12,6 +11,7 @@ import { PullApplier } from '../../electron/core/sync/pull-applier.ts';
 import { SyncEngine, type SyncStatus } from '../../electron/core/sync/sync-engine.ts';
 import { SyncError, type SyncTransport } from '../../electron/core/sync/transport.ts';
 import { backoffDelay } from '../../electron/core/sync/backoff.ts';
+import { bankPayment } from '../helpers/payments.ts';
 import { ok, useCores } from '../helpers/signed-in.ts';
 
 const cores = useCores();
@@ -81,35 +81,6 @@ async function kiosk(hub: FakeHub, options: { pullPage?: number } = {}) {
   return { core, db, engine, statuses, pay, balance, outbox, accountId };
 }
 
-function bankPayment(accountId: string, amountMinor: number): Change {
-  const id = randomUUID();
-  return {
-    type: 'payment.recorded',
-    id,
-    accountId,
-    currency: 'EUR',
-    amountMinor,
-    paymentMethod: 'bankTransfer',
-    channel: 'bank',
-    pointOfInteraction: null,
-    authorizationCode: null,
-    correlatorId: null,
-    targetBillNo: null,
-    entry: {
-      id: `entry-${id}`,
-      idempotencyKey: `payment:${id}`,
-      entryType: 'payment',
-      accountId,
-      currency: 'EUR',
-      occurredAt: '2026-11-25T09:00:00.000Z',
-      origin: 'hub',
-      postings: [
-        { ledgerAccount: ledgerAccounts.cash('bank'), amountMinor },
-        { ledgerAccount: ledgerAccounts.receivable(accountId), amountMinor: -amountMinor },
-      ],
-    },
-  };
-}
 
 describe('sync engine: push', () => {
   it('drains the outbox in device order, in batches, and keeps the hub’s answer on each row', async () => {
@@ -190,7 +161,7 @@ describe('sync engine: pull', () => {
     const hub = new FakeHub();
     const k = await kiosk(hub);
     const before = await k.balance();
-    const bad = bankPayment(k.accountId, 1000) as Extract<Change, { type: 'payment.recorded' }>;
+    const bad = bankPayment(k.accountId, 1000);
     hub.publish({ ...bad, amountMinor: 9000 });
     hub.publish(bankPayment(k.accountId, 700));
     await k.engine.round();

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { Change, ledgerAccounts, type ChangeOf, type JournalEntry } from '../../../shared/changes.ts';
+import { Change, moneyFactMismatch, type ChangeOf, type JournalEntry } from '../../../shared/changes.ts';
 import { KioskError } from '../../../shared/errors.ts';
+import { factHash } from '../../../shared/node/hash.ts';
 import type { Database } from './db.ts';
 
 export interface ApplyResult {
@@ -117,10 +117,8 @@ export class ChangeApplier {
 
   #applyBill(change: ChangeOf<'bill.issued'>): Outcome {
     const { bill, entry } = change;
-    const receivable = sumFor(entry, ledgerAccounts.receivable(bill.accountId));
-    if (entry.accountId !== bill.accountId || receivable !== bill.taxIncludedAmountMinor) {
-      throw new KioskError('VALIDATION', `Bill ${bill.billNo}: its journal entry does not charge the bill's total to its account`);
-    }
+    const mismatch = moneyFactMismatch(change);
+    if (mismatch) throw new KioskError('VALIDATION', mismatch);
     if (this.#insertEntry(entry, change) === 'duplicate') return 'duplicate';
     this.#stmts.bill.run({
       ...bill,
@@ -133,17 +131,15 @@ export class ChangeApplier {
   }
 
   #applyPayment(payment: ChangeOf<'payment.recorded'>): Outcome {
-    const credited = -sumFor(payment.entry, ledgerAccounts.receivable(payment.accountId));
-    if (payment.entry.accountId !== payment.accountId || credited !== payment.amountMinor) {
-      throw new KioskError('VALIDATION', `Payment ${payment.id}: its journal entry does not credit the amount to its account`);
-    }
+    const mismatch = moneyFactMismatch(payment);
+    if (mismatch) throw new KioskError('VALIDATION', mismatch);
     if (this.#insertEntry(payment.entry, payment) === 'duplicate') return 'duplicate';
     this.#stmts.payment.run({ ...payment, entryId: payment.entry.id, occurredAt: payment.entry.occurredAt });
     return 'applied';
   }
 
   #insertEntry(entry: JournalEntry, fact: Change): Outcome {
-    const payloadHash = createHash('sha256').update(JSON.stringify(fact)).digest('hex');
+    const payloadHash = factHash(fact);
     const existing = this.#stmts.entryByKey.get(entry.idempotencyKey) as string | undefined;
     if (existing !== undefined) {
       if (existing === payloadHash) return 'duplicate';
@@ -157,8 +153,4 @@ export class ChangeApplier {
   get db(): Database {
     return this.#db;
   }
-}
-
-function sumFor(entry: JournalEntry, ledgerAccount: string): number {
-  return entry.postings.filter((p) => p.ledgerAccount === ledgerAccount).reduce((sum, p) => sum + p.amountMinor, 0);
 }

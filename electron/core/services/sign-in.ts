@@ -3,7 +3,7 @@ import { KioskError } from '../../../shared/errors.ts';
 import { parseSignInIdentifier } from '../../../shared/identifiers.ts';
 import type { Language } from '../../../shared/locales.ts';
 import type { Database } from '../ledger/db.ts';
-import { burnPinCheck, verifyPin } from '../security/pin.ts';
+import { burnPinCheck, verifyPin } from '../../../shared/node/pin.ts';
 
 export const MAX_PIN_FAILURES = 5;
 export const LOCKOUT_MINUTES = 15;

@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { Language } from '../../../shared/locales.ts';
 import { IdleSettings } from '../../../shared/contract/schemas.ts';
+import { demoBranch } from '../../../shared/demo/branch.ts';
 
 /** One schema for the kiosk's settings, whichever store (electron-store or conf) holds them. */
 export const Settings = z
   .object({
     kioskId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$/, 'letters, digits, - and _ only').default('KIOSK-001'),
-    branchId: z.string().regex(/^[A-Z0-9-]{2,20}$/, 'upper-case letters, digits and - only').default('MAD-01'),
-    branchName: z.string().min(1).max(80).default('Madrid Gran Vía'),
+    branchId: z.string().regex(/^[A-Z0-9-]{2,20}$/, 'upper-case letters, digits and - only').default(demoBranch.id),
+    branchName: z.string().min(1).max(80).default(demoBranch.name),
     language: Language.default('en'),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR').default('EUR'),
-    countryCallingCode: z.string().regex(/^\d{1,3}$/, 'digits only, such as 34').default('34'),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR').default(demoBranch.currency),
+    countryCallingCode: z.string().regex(/^\d{1,3}$/, 'digits only, such as 34').default(demoBranch.countryCallingCode),
     timeZone: z
       .string()
       .refine((tz) => {
@@ -21,7 +22,7 @@ export const Settings = z
           return false;
         }
       }, 'an IANA time zone such as Europe/Madrid')
-      .default('Europe/Madrid'),
+      .default(demoBranch.timeZone),
     idle: IdleSettings.default({ timeoutSeconds: 60, warningSeconds: 15 }),
     hubUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
     payments: z
@@ -41,10 +42,10 @@ export const Settings = z
     demo: z
       .object({
         enabled: z.boolean().default(true),
-        seed: z.number().int().default(20261126),
-        customers: z.number().int().min(1).max(200_000).default(500),
+        seed: z.number().int().default(demoBranch.seed),
+        customers: z.number().int().min(1).max(200_000).default(demoBranch.customers),
       })
-      .default({ enabled: true, seed: 20261126, customers: 500 }),
+      .default({ enabled: true, seed: demoBranch.seed, customers: demoBranch.customers }),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;

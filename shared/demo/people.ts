@@ -1,4 +1,4 @@
-import type { Language } from '../../../shared/locales.ts';
+import type { Language } from '../locales.ts';
 
 /** Name and address parts for demo customers, by language. */
 export const givenNames: Record<Language, readonly string[]> = {

@@ -1,8 +1,8 @@
-import { addDays, type CalendarDate } from '../../../shared/calendar.ts';
-import type { CatalogIndex } from '../../../shared/billing/catalog.ts';
-import type { Cycle } from '../../../shared/billing/cycle.ts';
-import { termOn, type BillableProduct } from '../../../shared/billing/product.ts';
-import type { UsageRecord } from '../../../shared/billing/usage.ts';
+import { addDays, type CalendarDate } from '../calendar.ts';
+import type { CatalogIndex } from '../billing/catalog.ts';
+import type { Cycle } from '../billing/cycle.ts';
+import { termOn, type BillableProduct } from '../billing/product.ts';
+import type { UsageRecord } from '../billing/usage.ts';
 import { at, type Rng } from './rng.ts';
 
 /** How a customer uses their lines: a share of the allowance, trips abroad, calls abroad. */

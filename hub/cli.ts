@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+import { migrate } from './db/migrate.ts';
+import { createHubLogger, openHubDb, readConfig, type HubConfig } from './runtime/config.ts';
+import { claimDataDir, runningHub } from './runtime/embedded-lock.ts';
+import { directCommands, httpCommands, type OperatorCommands } from './runtime/operator-commands.ts';
+import { serve } from './runtime/serve.ts';
+
+const USAGE = `Usage: npm run hub [-- <command>]
+  serve                    start the hub (the default)
+  enrol --branch <id>      print a one-time enrolment code for a kiosk of that branch
+  revoke --device <id>     revoke a kiosk's credential at once
+  devices                  list enrolled kiosks
+Environment: DATABASE_URL (else embedded PostgreSQL in HUB_DATA_DIR, default ./.hub-data),
+HUB_PORT (8787), HUB_HOST (127.0.0.1), HUB_OPERATOR_TOKEN, HUB_LOG_LEVEL (info).`;
+
+/** Runs an operator command against the running embedded hub if there is one, else straight on the database. */
+async function withCommands<T>(config: HubConfig, run: (commands: OperatorCommands) => Promise<T>): Promise<T> {
+  const running = config.databaseUrl ? null : runningHub(config.dataDir);
+  if (running) {
+    if (!running.url || !running.operatorToken) throw new Error(`The hub (pid ${running.pid}) is still starting; try again in a moment.`);
+    return run(httpCommands(running.url, running.operatorToken));
+  }
+  const lock = config.databaseUrl ? null : claimDataDir(config.dataDir);
+  const db = await openHubDb(config, createHubLogger('warn'));
+  try {
+    await migrate(db);
+    return await run(directCommands(db));
+  } finally {
+    await db.close();
+    lock?.release();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { branch: { type: 'string' }, device: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command = 'serve'] = positionals;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const config = readConfig();
+  switch (command) {
+    case 'serve':
+      await serve(config, createHubLogger(config.logLevel));
+      return 0;
+    case 'enrol': {
+      if (!values.branch) break;
+      const branchId = values.branch;
+      const issued = await withCommands(config, (c) => c.enrol(branchId));
+      console.log(`Enrolment code for branch ${issued.branchId}: ${issued.code}\nSingle use; expires ${issued.expiresAt}.`);
+      return 0;
+    }
+    case 'revoke': {
+      if (!values.device) break;
+      const deviceId = values.device;
+      const revoked = await withCommands(config, (c) => c.revoke(deviceId));
+      console.log(revoked ? `Device ${deviceId} revoked at ${revoked.revokedAt}.` : `There is no device ${deviceId}.`);
+      return revoked ? 0 : 1;
+    }
+    case 'devices': {
+      const devices = await withCommands(config, (c) => c.devices());
+      if (devices.length === 0) console.log('No kiosks enrolled yet.');
+      for (const d of devices) console.log([d.id, d.branchId, d.revokedAt ? `revoked ${d.revokedAt}` : 'active', d.name].join('\t'));
+      return 0;
+    }
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  },
+);

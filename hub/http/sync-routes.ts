@@ -1,0 +1,103 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { KioskError } from '../../shared/errors.ts';
+import { PROTOCOL_VERSION, PullQuery, PushRequest } from '../../shared/sync/protocol.ts';
+import type { HubDb } from '../db/hub-db.ts';
+import { authenticateDevice, type DeviceIdentity } from '../security/devices.ts';
+import { redeemEnrolmentCode } from '../security/enrolment.ts';
+import { readFeed } from '../sync/pull.ts';
+import { receivePush } from '../sync/push.ts';
+import { parseInput } from './errors.ts';
+import type { HubMetrics } from './metrics.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated kiosk on /sync/v1/* (other than enrol); null elsewhere. */
+    device: DeviceIdentity | null;
+  }
+}
+
+const EnrolBody = z.object({
+  code: z.string().min(1).max(64),
+  deviceName: z.string().trim().min(1).max(80),
+});
+
+const refusalMessage = {
+  unknown: 'This enrolment code is not known. Check it, or ask headquarters for a new one.',
+  used: 'This enrolment code has already been used. Ask headquarters for a new one.',
+  expired: 'This enrolment code has expired. Ask headquarters for a new one.',
+} as const;
+
+/** A full batch (500 events) of the largest events a kiosk sends (orders with their preview) fits well within this. */
+const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
+
+/** A push body: a protocol version this hub does not speak is named as such, before any other problem. */
+function parsePush(body: unknown): PushRequest {
+  const version = typeof body === 'object' && body !== null && 'protocolVersion' in body ? body.protocolVersion : undefined;
+  if (version !== undefined && version !== PROTOCOL_VERSION) {
+    throw new KioskError('VALIDATION', `This hub speaks sync protocol version ${PROTOCOL_VERSION}; the request is version ${JSON.stringify(version)}.`, {
+      supportedProtocolVersions: [PROTOCOL_VERSION],
+    });
+  }
+  const push = parseInput(PushRequest, body, 'body');
+  // Kept in TEXT columns, which cannot hold U+0000 (a payload that has it is rejected as an event, see kiosk-events.ts).
+  if (push.events.some((e) => `${e.eventId}${e.eventType}${e.occurredAt}`.includes('\u0000'))) {
+    throw new KioskError('VALIDATION', 'The request body is not valid: event ids and types cannot contain U+0000.');
+  }
+  return push;
+}
+
+export interface SyncRouteOptions {
+  db: HubDb;
+  metrics: HubMetrics;
+  now: () => Date;
+}
+
+/** The kiosk-facing API: enrolment (the one call without a credential) and everything behind the device credential. */
+export async function syncRoutes(app: FastifyInstance, { db, metrics, now }: SyncRouteOptions): Promise<void> {
+  app.decorateRequest('device', null);
+
+  app.post('/sync/v1/enrol', async (request, reply) => {
+    const body = parseInput(EnrolBody, request.body, 'body');
+    const result = await redeemEnrolmentCode(db, { code: body.code, deviceName: body.deviceName, now: now() });
+    metrics.enrolments.inc({ outcome: result.ok ? 'accepted' : result.reason });
+    if (!result.ok) throw new KioskError('AUTH_FAILED', refusalMessage[result.reason], { reason: result.reason });
+    request.log.info({ deviceId: result.device.id, branchId: result.device.branchId }, 'device enrolled');
+    return reply.status(201).send({ deviceId: result.device.id, branchId: result.device.branchId, credential: result.credential });
+  });
+
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', async (request) => {
+      const auth = await authenticateDevice(db, request.headers.authorization);
+      if (!auth.ok) {
+        metrics.authRefusals.inc({ reason: auth.reason });
+        throw new KioskError('AUTH_FAILED', 'This kiosk is not enrolled, or its credential was revoked: enrol it again.', { reason: auth.reason });
+      }
+      request.device = auth.device;
+    });
+
+    scope.get('/sync/v1/whoami', async (request) => {
+      const device = request.device as DeviceIdentity;
+      return { deviceId: device.id, branchId: device.branchId };
+    });
+
+    // DESIGN §4 push: the reply is sent only after the transaction that stored the events committed.
+    scope.post('/sync/v1/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request) => {
+      const device = request.device as DeviceIdentity;
+      const push = parsePush(request.body);
+      const response = await receivePush(db, device, push, now());
+      metrics.batchSize.observe({ direction: 'push' }, push.events.length);
+      for (const r of response.results) metrics.pushedEvents.inc({ outcome: r.outcome });
+      request.log.info({ deviceId: device.id, events: push.events.length, ackedThrough: response.ackedThrough }, 'push received');
+      return response;
+    });
+
+    scope.get('/sync/v1/pull', async (request) => {
+      const device = request.device as DeviceIdentity;
+      const page = await readFeed(db, device.branchId, parseInput(PullQuery, request.query, 'query'));
+      metrics.batchSize.observe({ direction: 'pull' }, page.changes.length);
+      metrics.pulledChanges.inc(page.changes.length);
+      return page;
+    });
+  });
+}

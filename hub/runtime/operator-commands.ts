@@ -1,0 +1,69 @@
+import type { HubDb } from '../db/hub-db.ts';
+import { listDevices, revokeDevice } from '../security/devices.ts';
+import { issueEnrolmentCode } from '../security/enrolment.ts';
+
+export interface IssuedCode {
+  code: string;
+  branchId: string;
+  expiresAt: string;
+}
+export interface DeviceLine {
+  id: string;
+  branchId: string;
+  name: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** What an operator does from the command line, wherever the database is. */
+export interface OperatorCommands {
+  enrol(branchId: string): Promise<IssuedCode>;
+  /** Null when there is no such device. */
+  revoke(deviceId: string): Promise<{ revokedAt: string } | null>;
+  devices(): Promise<DeviceLine[]>;
+}
+
+/** Straight on the database (a PostgreSQL server, or an embedded one no hub process is serving). */
+export function directCommands(db: HubDb): OperatorCommands {
+  return {
+    async enrol(branchId) {
+      const issued = await issueEnrolmentCode(db, { branchId, now: new Date() });
+      return { ...issued, expiresAt: issued.expiresAt.toISOString() };
+    },
+    async revoke(deviceId) {
+      const revoked = await revokeDevice(db, deviceId, new Date());
+      return revoked && { revokedAt: revoked.revokedAt.toISOString() };
+    },
+    async devices() {
+      return (await listDevices(db)).map((d) => ({ ...d, createdAt: d.createdAt.toISOString(), revokedAt: d.revokedAt?.toISOString() ?? null }));
+    },
+  };
+}
+
+/** Through the operator API of the hub process that serves the embedded database. */
+export function httpCommands(baseUrl: string, operatorToken: string): OperatorCommands {
+  async function call<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const response = await fetch(new URL(route, baseUrl), {
+      method,
+      headers: { authorization: `Bearer ${operatorToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json = (await response.json()) as T & { error?: { message: string } };
+    if (!response.ok && response.status !== 404) throw new Error(json.error?.message ?? `the hub answered ${response.status}`);
+    return { status: response.status, body: json };
+  }
+  return {
+    async enrol(branchId) {
+      const { status, body } = await call<IssuedCode & { error?: { message: string } }>('POST', '/operator/v1/enrolment-codes', { branchId });
+      if (status === 404) throw new Error(body.error?.message ?? `There is no branch ${branchId}.`);
+      return body;
+    },
+    async revoke(deviceId) {
+      const { status, body } = await call<{ revokedAt: string }>('POST', `/operator/v1/devices/${encodeURIComponent(deviceId)}/revoke`);
+      return status === 404 ? null : { revokedAt: body.revokedAt };
+    },
+    async devices() {
+      return (await call<{ devices: DeviceLine[] }>('GET', '/operator/v1/devices')).body.devices;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import type { HubDb } from './db/hub-db.ts';
+import { installErrorHandling } from './http/errors.ts';
+import { createMetrics, installHttpMetrics } from './http/metrics.ts';
+import { operatorRoutes } from './http/operator-routes.ts';
+import { syncRoutes } from './http/sync-routes.ts';
+
+export interface HubOptions {
+  db: HubDb;
+  /** A pino logger; silent when absent (tests). */
+  logger?: FastifyBaseLogger;
+  /** The clock for expiry and timestamps; tests move it. */
+  now?: () => Date;
+  /** Bearer token for /operator/v1/*; without one those routes are refused. */
+  operatorToken?: string;
+}
+
+/**
+ * The hub's HTTP API, not yet listening (tests call `app.inject`). It keeps nothing between
+ * requests that another process would need: codes, credentials and revocations live in the
+ * database, so any number of these can serve one database behind a load balancer.
+ */
+export async function buildHub(options: HubOptions): Promise<FastifyInstance> {
+  const { db } = options;
+  const now = options.now ?? (() => new Date());
+  // Bodies are small JSON documents (the push's batches will set their own limit).
+  const app = Fastify({ loggerInstance: options.logger ?? pino({ level: 'silent' }), bodyLimit: 64 * 1024 });
+  const metrics = createMetrics();
+  installErrorHandling(app);
+  installHttpMetrics(app, metrics);
+
+  app.get('/health', async (_request, reply) => {
+    try {
+      await db.query('SELECT 1');
+      return { status: 'ok', database: 'up' };
+    } catch (error) {
+      app.log.warn({ err: error }, 'health check: database unreachable');
+      return reply.status(503).send({ status: 'unavailable', database: 'down' });
+    }
+  });
+
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+
+  await app.register(syncRoutes, { db, metrics, now });
+  await app.register(operatorRoutes, { db, now, operatorToken: options.operatorToken });
+  return app;
+}

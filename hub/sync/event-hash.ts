@@ -1,0 +1,43 @@
+import { sha256Hex } from '../../shared/node/hash.ts';
+import type { OutboxEvent } from '../../shared/sync/protocol.ts';
+
+/** JSON with every object's keys sorted: the same value gives the same text whatever order its keys came in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * What an event says, as a hash: its type, the kiosk's time and its payload (not its id or place in
+ * the sequence, which are what it is looked up by). The same event sent again hashes the same even
+ * if its JSON was written with its keys in another order.
+ */
+export function eventHash(event: Pick<OutboxEvent, 'eventType' | 'occurredAt' | 'payload'>): string {
+  return sha256Hex(canonicalJson({ eventType: event.eventType, occurredAt: event.occurredAt, payload: event.payload }));
+}
+
+const NUL = '\u0000';
+const scrub = (text: string) => text.replaceAll(NUL, '\uFFFD');
+
+/**
+ * An event's payload as JSON PostgreSQL can store: JSONB (like TEXT) cannot hold U+0000, so any in
+ * a key or a string becomes U+FFFD. Only a payload that `holdsNul` is altered, and that one is
+ * rejected: the stored copy is for staff to read, never to apply.
+ */
+export function storableJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, v: unknown) => {
+    if (typeof v === 'string') return scrub(v);
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k), x]));
+    return v;
+  });
+}
+
+export function holdsNul(value: unknown): boolean {
+  return storableJson(value) !== JSON.stringify(value ?? null);
+}

@@ -1,0 +1,154 @@
+import { ledgerAccounts, moneyFactMismatch, type ChangeOf } from '../../shared/changes.ts';
+import { KioskError } from '../../shared/errors.ts';
+import { factHash } from '../../shared/node/hash.ts';
+import { SCHEMA_VERSION, eventPayloads, isKnownEventType, type KioskEventType, type OutboxEvent } from '../../shared/sync/protocol.ts';
+import { sqlState, type HubQueryable } from '../db/hub-db.ts';
+import { writeChanges } from '../ledger/change-writer.ts';
+import type { DeviceIdentity } from '../security/devices.ts';
+import { holdsNul } from './event-hash.ts';
+
+/** What the hub did with a new event: the outcome stored on its device_events row. */
+export type Handled =
+  | { outcome: 'accepted'; entryId: string | null }
+  | { outcome: 'rejected' | 'parked'; reason: string };
+
+export interface EventContext {
+  device: DeviceIdentity;
+  /** The schema version the push was sent with. */
+  schemaVersion: number;
+  receivedAt: Date;
+}
+
+const accepted = (entryId: string | null = null): Handled => ({ outcome: 'accepted', entryId });
+const rejected = (reason: string): Handled => ({ outcome: 'rejected', reason });
+
+type Payload<T extends KioskEventType> = Exclude<ReturnType<(typeof eventPayloads)[T]['parse']>, undefined>;
+type Handler<T extends KioskEventType> = (tx: HubQueryable, payload: Payload<T>, event: OutboxEvent, context: EventContext) => Promise<Handled>;
+
+/**
+ * Does what an event of this device asks, inside the push's transaction: a payment is applied to
+ * the ledger (or held in suspense), a request is stored for headquarters to decide. A type this hub
+ * does not know is parked; a payload that does not fit its type is rejected, or parked when the
+ * kiosk speaks a newer schema (a later hub may read it).
+ */
+export async function handleEvent(tx: HubQueryable, event: OutboxEvent, context: EventContext): Promise<Handled> {
+  const type = event.eventType;
+  if (holdsNul(event.payload)) return rejected(`The ${type} payload contains U+0000 characters, which the hub cannot store`);
+  if (!isKnownEventType(type)) {
+    return { outcome: 'parked', reason: `Unknown event type "${type}"; this hub knows ${Object.keys(eventPayloads).join(', ')}.` };
+  }
+  const parsed = eventPayloads[type].safeParse(event.payload);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
+    if (context.schemaVersion > SCHEMA_VERSION) {
+      return { outcome: 'parked', reason: `A ${type} payload of schema version ${context.schemaVersion}, which this hub (version ${SCHEMA_VERSION}) cannot read: ${problems}` };
+    }
+    return rejected(`Invalid ${type} payload: ${problems}`);
+  }
+  return (handlers[type] as Handler<typeof type>)(tx, parsed.data as Payload<typeof type>, event, context);
+}
+
+const handlers: { [T in KioskEventType]: Handler<T> } = {
+  'payment.recorded': (tx, payment, event, context) => receivePayment(tx, payment as ChangeOf<'payment.recorded'>, event, context),
+  'credit.requested': (tx, p, event, context) =>
+    storeRequest(tx, 'credit_requests', 'credit request', event, context, p, { account_id: p.accountId, requested_minor: p.requested, kiosk_decision: p.decision }),
+  'order.submitted': (tx, p, event, context) =>
+    storeRequest(tx, 'product_orders', 'order', event, context, p, { account_id: p.account_id, kiosk_state: p.state }),
+  'assist.requested': (tx, p, event, context) =>
+    storeRequest(tx, 'assist_requests', 'assistance request', event, context, p, { account_id: p.accountId, screen: p.screen }),
+};
+
+/**
+ * A payment a kiosk took. Applied through the change writer (journal entry, postings, payment row,
+ * and the branch's feed) when the account is in the kiosk's branch; held in suspense when the hub
+ * does not know the account; refused for another branch's account or when its postings touch
+ * anything but the account's receivable and the cash it came in as.
+ */
+async function receivePayment(tx: HubQueryable, payment: ChangeOf<'payment.recorded'>, event: OutboxEvent, context: EventContext): Promise<Handled> {
+  const mismatch = moneyFactMismatch(payment);
+  if (mismatch) return rejected(mismatch);
+  const receivable = ledgerAccounts.receivable(payment.accountId);
+  if (!payment.entry.postings.every((p) => p.ledgerAccount === receivable || p.ledgerAccount.startsWith(ledgerAccounts.cash('')))) {
+    return rejected(`Payment ${payment.id}: its journal entry posts to accounts other than ${receivable} and cash`);
+  }
+  if (payment.entry.entryType !== 'payment' || payment.entry.currency !== payment.currency) {
+    return rejected(`Payment ${payment.id}: its journal entry is not a payment in ${payment.currency}`);
+  }
+  const [account] = await tx.query<{ currency: string; branch_id: string }>(
+    'SELECT a.currency, c.branch_id FROM billing_accounts a JOIN customers c ON c.id = a.customer_id WHERE a.id = $1',
+    [payment.accountId],
+  );
+  if (!account) return holdInSuspense(tx, payment, event, context);
+  if (account.branch_id !== context.device.branchId) return rejected(`Payment ${payment.id}: account ${payment.accountId} is not in this kiosk's branch`);
+  if (account.currency !== payment.currency) return rejected(`Payment ${payment.id}: account ${payment.accountId} is kept in ${account.currency}, not ${payment.currency}`);
+  return withSavepoint(tx, async () => {
+    await writeChanges(tx, [payment]);
+    return accepted(payment.entry.id);
+  });
+}
+
+/**
+ * Runs `step` so that a refusal by the database (a key already taken by another fact) undoes only
+ * that step and becomes the event's rejection, not the whole push's failure. Anything else
+ * (a serialisation conflict, a lost connection) aborts the transaction as usual.
+ */
+async function withSavepoint(tx: HubQueryable, step: () => Promise<Handled>): Promise<Handled> {
+  await tx.query('SAVEPOINT kiosk_event');
+  try {
+    const handled = await step();
+    await tx.query('RELEASE SAVEPOINT kiosk_event');
+    return handled;
+  } catch (error) {
+    const conflict = error instanceof KioskError && error.code === 'CONFLICT';
+    if (!conflict && !sqlState(error)?.startsWith('23')) throw error;
+    await tx.query('ROLLBACK TO SAVEPOINT kiosk_event');
+    return rejected(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * The money was taken but the hub has no account to post it to: the fact is held, unposted, in
+ * `suspense_payments` until someone applies it to an account or refunds it. The kiosk is told
+ * `accepted` (the hub has it, safely). The same payment again (under another event) is held once.
+ */
+async function holdInSuspense(tx: HubQueryable, payment: ChangeOf<'payment.recorded'>, event: OutboxEvent, context: EventContext): Promise<Handled> {
+  const hash = factHash(payment);
+  const held = await tx.query(
+    `INSERT INTO suspense_payments (payment_id, idempotency_key, payload_hash, account_id, amount_minor, currency, branch_id, device_id, device_seq, fact, received_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11) ON CONFLICT DO NOTHING RETURNING payment_id`,
+    [payment.id, payment.entry.idempotencyKey, hash, payment.accountId, payment.amountMinor, payment.currency, context.device.branchId, context.device.id, event.deviceSeq, JSON.stringify(payment), context.receivedAt],
+  );
+  if (held.length > 0) return accepted();
+  const [existing] = await tx.query<{ payload_hash: string }>('SELECT payload_hash FROM suspense_payments WHERE payment_id = $1 OR idempotency_key = $2', [
+    payment.id,
+    payment.entry.idempotencyKey,
+  ]);
+  return existing?.payload_hash === hash ? accepted() : rejected(`Payment ${payment.id}: a different payment is already held in suspense under its id`);
+}
+
+type RequestTable = 'credit_requests' | 'product_orders' | 'assist_requests';
+
+/** A request for headquarters to decide later, stored once by its id (another event with the same id is refused). */
+async function storeRequest(
+  tx: HubQueryable,
+  table: RequestTable,
+  label: string,
+  event: OutboxEvent,
+  context: EventContext,
+  payload: { id: string },
+  columns: Record<string, unknown>,
+): Promise<Handled> {
+  const values: Record<string, unknown> = {
+    id: payload.id,
+    branch_id: context.device.branchId,
+    device_id: context.device.id,
+    device_seq: event.deviceSeq,
+    payload: JSON.stringify(payload),
+    received_at: context.receivedAt,
+    ...columns,
+  };
+  const names = Object.keys(values);
+  const placeholders = names.map((name, i) => (name === 'payload' ? `$${i + 1}::jsonb` : `$${i + 1}`));
+  const stored = await tx.query(`INSERT INTO ${table} (${names.join(', ')}) VALUES (${placeholders.join(', ')}) ON CONFLICT (id) DO NOTHING RETURNING id`, Object.values(values));
+  return stored.length > 0 ? accepted() : rejected(`A ${label} with id ${payload.id} was already received from another event`);
+}

@@ -1,0 +1,141 @@
+import { PROTOCOL_VERSION, SCHEMA_VERSION, type EventResult, type OutboxEvent, type PushRequest, type PushResponse } from '../../shared/sync/protocol.ts';
+import type { HubDb, HubQueryable } from '../db/hub-db.ts';
+import { lockFeed } from '../ledger/feed.ts';
+import type { DeviceIdentity } from '../security/devices.ts';
+import { eventHash, storableJson } from './event-hash.ts';
+import { handleEvent, type EventContext, type Handled } from './kiosk-events.ts';
+
+/** The hard error of DESIGN §4: an id or a (device, seq) the hub already holds, with another payload. */
+export const CONFLICT_REASON = 'same id/seq, different payload';
+
+type StoredEvent = {
+  device_seq: number;
+  event_id: string;
+  payload_hash: string;
+  outcome: 'accepted' | 'rejected' | 'parked';
+  reason: string | null;
+};
+
+/**
+ * Receives one push from a device, in one transaction that the reply waits for (DESIGN §4):
+ *
+ * - the device's watermark row is locked first, so two pushes of one device (two hub processes,
+ *   a retry racing its original) take turns;
+ * - a batch starting beyond `acked_through + 1` has a gap before it: nothing is taken, and the
+ *   answer (no results, the stored watermark) makes the kiosk send again from there;
+ * - an event the hub holds at that (device, seq) with the same id and hash is answered from its
+ *   row: `duplicate`, or the same rejection as the first time;
+ * - the same seq or id with another payload is refused (`same id/seq, different payload`); the
+ *   first one is never overwritten, the refused copy is kept in device_event_conflicts;
+ * - a new event is handled by its type (kiosk-events.ts) and stored with its outcome, and the
+ *   watermark moves to it: every event up to it is stored, whatever its outcome.
+ *
+ * The same request again writes nothing and gets the same answers (accepted ones as duplicates).
+ */
+export async function receivePush(db: HubDb, device: DeviceIdentity, request: PushRequest, receivedAt: Date): Promise<PushResponse> {
+  const context: EventContext = { device, schemaVersion: request.schemaVersion, receivedAt };
+  return db.transaction(async (tx) => {
+    // Payments append to the feed: its lock first (before any read), then the device's.
+    if (request.events.some((e) => e.eventType === 'payment.recorded')) await lockFeed(tx);
+    let ackedThrough = await lockWatermark(tx, device.id, receivedAt);
+    const first = request.events[0] as OutboxEvent;
+    if (first.deviceSeq > ackedThrough + 1) return response([], ackedThrough);
+
+    const last = request.events.at(-1) as OutboxEvent;
+    const bySeq = new Map(
+      (
+        await tx.query<StoredEvent>(
+          'SELECT device_seq, event_id, payload_hash, outcome, reason FROM device_events WHERE device_id = $1 AND device_seq BETWEEN $2 AND $3',
+          [device.id, first.deviceSeq, last.deviceSeq],
+        )
+      ).map((r) => [r.device_seq, r]),
+    );
+    const takenIds = new Set(
+      (
+        await tx.query<{ event_id: string }>('SELECT event_id FROM device_events WHERE event_id IN (SELECT jsonb_array_elements_text($1::jsonb))', [
+          JSON.stringify(request.events.map((e) => e.eventId)),
+        ])
+      ).map((r) => r.event_id),
+    );
+
+    const results: EventResult[] = [];
+    for (const event of request.events) {
+      const hash = eventHash(event);
+      const stored = bySeq.get(event.deviceSeq);
+      const known = stored !== undefined || event.deviceSeq <= ackedThrough;
+      if (known && stored?.event_id === event.eventId && stored.payload_hash === hash) {
+        results.push(answerAgain(event, stored));
+        continue;
+      }
+      if (known || takenIds.has(event.eventId)) {
+        // Its seq or its id is taken by another payload; a new seq is used up all the same, or the kiosk could never move past it.
+        await keepConflict(tx, device.id, event, hash, receivedAt);
+        results.push(result(event, { outcome: 'rejected', reason: CONFLICT_REASON }));
+      } else {
+        const handled = await handleEvent(tx, event, context);
+        await storeEvent(tx, device.id, event, hash, handled, context);
+        takenIds.add(event.eventId);
+        results.push(result(event, handled));
+      }
+      ackedThrough = Math.max(ackedThrough, event.deviceSeq);
+    }
+    await tx.query('UPDATE device_watermarks SET acked_through = $2, updated_at = $3 WHERE device_id = $1 AND acked_through < $2', [device.id, ackedThrough, receivedAt]);
+    return response(results, ackedThrough);
+  });
+}
+
+/** Locks the device's watermark row (creating it at 0 on the first push) and reads it. */
+async function lockWatermark(tx: HubQueryable, deviceId: string, now: Date): Promise<number> {
+  const select = 'SELECT acked_through FROM device_watermarks WHERE device_id = $1 FOR UPDATE';
+  let [row] = await tx.query<{ acked_through: number }>(select, [deviceId]);
+  if (!row) {
+    await tx.query('INSERT INTO device_watermarks (device_id, acked_through, updated_at) VALUES ($1, 0, $2) ON CONFLICT (device_id) DO NOTHING', [deviceId, now]);
+    [row] = await tx.query<{ acked_through: number }>(select, [deviceId]);
+  }
+  return row?.acked_through ?? 0;
+}
+
+function response(results: EventResult[], ackedThrough: number): PushResponse {
+  return { protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, results, ackedThrough };
+}
+
+function result(event: OutboxEvent, handled: Handled | { outcome: 'rejected'; reason: string }): EventResult {
+  const { deviceSeq, eventId } = event;
+  return handled.outcome === 'accepted' ? { deviceSeq, eventId, outcome: 'accepted' } : { deviceSeq, eventId, outcome: handled.outcome, reason: handled.reason };
+}
+
+/** An event sent again: a rejection stays a rejection (the kiosk keeps it for staff); anything else the hub has is a duplicate. */
+function answerAgain(event: OutboxEvent, stored: StoredEvent): EventResult {
+  if (stored.outcome === 'rejected') return result(event, { outcome: 'rejected', reason: stored.reason ?? CONFLICT_REASON });
+  return { deviceSeq: event.deviceSeq, eventId: event.eventId, outcome: 'duplicate' };
+}
+
+async function storeEvent(tx: HubQueryable, deviceId: string, event: OutboxEvent, hash: string, handled: Handled, context: EventContext): Promise<void> {
+  await tx.query(
+    `INSERT INTO device_events (device_id, device_seq, event_id, event_type, payload, payload_hash, outcome, reason, entry_id, received_at, occurred_at, schema_version)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      deviceId,
+      event.deviceSeq,
+      event.eventId,
+      event.eventType,
+      storableJson(event.payload),
+      hash,
+      handled.outcome,
+      handled.outcome === 'accepted' ? null : handled.reason,
+      handled.outcome === 'accepted' ? handled.entryId : null,
+      context.receivedAt,
+      event.occurredAt,
+      context.schemaVersion,
+    ],
+  );
+}
+
+/** The refused copy, once per distinct copy (the same conflicting request again adds nothing). */
+async function keepConflict(tx: HubQueryable, deviceId: string, event: OutboxEvent, hash: string, receivedAt: Date): Promise<void> {
+  await tx.query(
+    `INSERT INTO device_event_conflicts (device_id, device_seq, event_id, event_type, payload, payload_hash, reason, received_at)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8) ON CONFLICT DO NOTHING`,
+    [deviceId, event.deviceSeq, event.eventId, event.eventType, storableJson(event.payload), hash, CONFLICT_REASON, receivedAt],
+  );
+}
