@@ -1,0 +1,92 @@
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { SyncError } from './transport.ts';
+
+/** What a kiosk keeps after enrolling: where its hub is, who the hub says it is, and its secret. */
+export const HubCredential = z
+  .object({
+    hubUrl: z.url({ protocol: /^https?$/ }),
+    deviceId: z.string().min(1).max(64),
+    branchId: z.string().min(1).max(20),
+    credential: z.string().min(20).max(200),
+  })
+  .strict();
+export type HubCredential = z.infer<typeof HubCredential>;
+
+/** Where the credential lives: the Electron shell passes one backed by the OS keychain (safeStorage) where there is one. */
+export interface CredentialStore {
+  read(): HubCredential | null;
+  write(credential: HubCredential): void;
+}
+
+/**
+ * The credential in a file only this user can read, for hosts without an OS keychain (the
+ * browser host, a headless kiosk). Written to a temporary file and renamed, so a crash leaves the
+ * old credential or the new one, never half of one.
+ */
+export class FileCredentialStore implements CredentialStore {
+  readonly #file: string;
+
+  constructor(dataDir: string) {
+    this.#file = path.join(dataDir, 'hub-credential.json');
+  }
+
+  read(): HubCredential | null {
+    if (!existsSync(this.#file)) return null;
+    const parsed = HubCredential.safeParse(JSON.parse(readFileSync(this.#file, 'utf8')));
+    if (!parsed.success) throw new Error(`${this.#file} is not a hub credential; enrol this kiosk again`);
+    return parsed.data;
+  }
+
+  write(credential: HubCredential): void {
+    const tmp = `${this.#file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(HubCredential.parse(credential)), { mode: 0o600 });
+    chmodSync(tmp, 0o600); // the mode is only applied when the file is created
+    renameSync(tmp, this.#file);
+  }
+}
+
+const EnrolAnswer = z.object({ deviceId: z.string().min(1), branchId: z.string().min(1), credential: z.string().min(20) });
+const HubRefusal = z.object({ error: z.object({ message: z.string() }) });
+
+/**
+ * Trades a one-time enrolment code for this kiosk's device credential and keeps it. A code made
+ * for another branch is refused here and nothing is kept: a kiosk set up for one branch must
+ * never read or write another's customers.
+ */
+export async function enrolWithHub(options: {
+  hubUrl: string;
+  code: string;
+  deviceName: string;
+  branchId: string;
+  store: CredentialStore;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}): Promise<HubCredential> {
+  const doFetch = options.fetch ?? fetch;
+  let response: Response;
+  try {
+    response = await doFetch(new URL('/sync/v1/enrol', options.hubUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: options.code, deviceName: options.deviceName }),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+    });
+  } catch (err) {
+    throw new SyncError('offline', `the hub did not answer: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const message = HubRefusal.safeParse(body).data?.error.message ?? `the hub refused the enrolment (${response.status})`;
+    throw new SyncError(response.status === 401 ? 'unauthorized' : response.status >= 500 ? 'offline' : 'protocol', message);
+  }
+  const answer = EnrolAnswer.safeParse(body);
+  if (!answer.success) throw new SyncError('protocol', 'the answer from the hub is not an enrolment');
+  if (answer.data.branchId !== options.branchId) {
+    throw new SyncError('protocol', `that code enrols a kiosk of branch ${answer.data.branchId}; this kiosk is set up for ${options.branchId}`);
+  }
+  const credential: HubCredential = { hubUrl: options.hubUrl, ...answer.data };
+  options.store.write(credential);
+  return credential;
+}
