@@ -26,6 +26,9 @@ import { simulatedDevices } from './devices/simulated-devices.ts';
 import { formatBillSummary } from './devices/bill-summary.ts';
 import { isDeviceError } from './devices/errors.ts';
 import { maskAccountNo } from './devices/receipt.ts';
+import { FileCredentialStore, type CredentialStore, type HubCredential } from './sync/enrolment.ts';
+import { startSync } from './sync/sync-service.ts';
+import type { SyncTransport } from './sync/transport.ts';
 
 export interface KioskCore {
   readonly settings: Settings;
@@ -44,6 +47,10 @@ export interface CoreOptions {
   now?: () => Date;
   /** The card terminal, cash acceptor and receipt printer; simulators under dataDir by default. */
   devices?: PaymentDevices;
+  /** Where the hub credential from enrolment is kept (a file under dataDir by default; the OS keychain in Electron). */
+  credentials?: CredentialStore;
+  /** The hub for a credential (HTTP by default). */
+  hubTransport?: (credential: HubCredential) => SyncTransport;
 }
 
 export const LEDGER_FILE = 'ledger.sqlite';
@@ -105,6 +112,24 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const reconciled = await payments.reconcileAll();
   if (reconciled.settled + reconciled.stillPending > 0) log.warn(reconciled, 'open payment intents reconciled with their devices');
   const customer = () => session.require().accountId;
+  const sync = startSync({
+    db,
+    store: options.credentials ?? new FileCredentialStore(options.dataDir),
+    log,
+    now,
+    onStatus: (status) => events.emit('sync.status', status),
+    ...(options.hubTransport ? { transport: options.hubTransport } : {}),
+  });
+  /** Runs a handler that writes to the outbox, then lets the sync loop know. */
+  const thenSync =
+    <I, O>(handler: (input: I) => O | Promise<O>) =>
+    async (input: I): Promise<O> => {
+      try {
+        return await handler(input);
+      } finally {
+        sync.wake();
+      }
+    };
 
   const handlers: Handlers = {
     'kiosk.info': () => ({
@@ -148,13 +173,13 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
     },
     'usage.daily': ({ productId }) => usageDaily.get(customer(), productId, today()),
     'credit.status': () => credit.status(customer(), today()),
-    'credit.request': (input) => {
+    'credit.request': thenSync((input) => {
       const decision = credit.request(customer(), input, today(), now());
       log.info({ event: 'creditRequest', decision: decision.decision }, 'credit limit request decided');
       return decision;
-    },
+    }),
     'payment.quote': () => payments.quote(customer()),
-    'payment.start': async ({ language, ...input }) => {
+    'payment.start': thenSync(async ({ language, ...input }) => {
       const accountId = customer();
       // The device may take a minute: the customer is busy with it, not idle.
       const keepAlive = setInterval(() => session.active && session.touch(), 5_000);
@@ -163,25 +188,26 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       } finally {
         clearInterval(keepAlive);
       }
-    },
+    }),
     'payment.cancel': async ({ intentId }) => {
       await payments.cancel(customer(), intentId);
       return {};
     },
     'services.catalog': () => ({ offerings: orders.catalog(customer(), today()) }),
     'order.preview': (order) => orders.preview(customer(), order, today()),
-    'order.submit': ({ requestId, order }) => {
+    'order.submit': thenSync(({ requestId, order }) => {
       const placed = orders.submit(customer(), requestId, order, today(), now());
       log.info({ event: 'order', action: order.action, state: placed.state }, 'product order placed');
       return placed;
-    },
+    }),
     'offers.list': () => ({ offers: offers.list(customer(), today()) }),
-    'offers.accept': ({ requestId, offerId }) => offers.accept(customer(), requestId, offerId, today(), now()),
-    'help.call': ({ screen }) => {
+    'offers.accept': thenSync(({ requestId, offerId }) => offers.accept(customer(), requestId, offerId, today(), now())),
+    'help.call': thenSync(({ screen }) => {
       const called = help.call(session.active ? customer() : null, screen, now());
       log.info({ event: 'helpCall', screen }, 'customer called for staff');
       return called;
-    },
+    }),
+    'sync.status': () => sync.status(),
   };
 
   return {
@@ -190,6 +216,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
     events,
     close() {
       session.end('signedOut');
+      sync.stop();
       payments.close();
       db.close();
     },

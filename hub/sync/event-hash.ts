@@ -1,17 +1,5 @@
-import { sha256Hex } from '../../shared/node/hash.ts';
+import { canonicalJson, sha256Hex } from '../../shared/node/hash.ts';
 import type { OutboxEvent } from '../../shared/sync/protocol.ts';
-
-/** JSON with every object's keys sorted: the same value gives the same text whatever order its keys came in. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
 
 /**
  * What an event says, as a hash: its type, the kiosk's time and its payload (not its id or place in

@@ -5,6 +5,7 @@ import { CreditDecisionView, CreditLimitRequest, CreditStatus } from './credit.t
 import { HelpCall, HelpCalled } from './help.ts';
 import { OfferAccept, OfferList, OrderAction, OrderPreview, OrderSubmit, ProductOrderView, ServicesCatalog } from './orders.ts';
 import { PaymentCancel, PaymentProgress, PaymentQuote, PaymentResult, PaymentStart } from './payments.ts';
+import { SyncStatusView } from './sync.ts';
 import { resultSchema, type Result } from '../errors.ts';
 
 /**
@@ -41,6 +42,8 @@ export const channels = {
   'offers.accept': { input: OfferAccept, output: ProductOrderView },
   /** "Call staff", from any screen, signed in or not. */
   'help.call': { input: HelpCall, output: HelpCalled },
+  /** The link to headquarters, for the badge; signed in or not. */
+  'sync.status': { input: Empty, output: SyncStatusView },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const events = {
@@ -49,6 +52,8 @@ export const events = {
   'session.ended': z.object({ reason: z.enum(['signedOut', 'idleTimeout']) }),
   /** Where a payment is on the device: present the card, processing, take the card, cash inserted so far. */
   'payment.progress': PaymentProgress,
+  /** The link to headquarters changed: online, offline, syncing, items waiting. */
+  'sync.status': SyncStatusView,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Channels = typeof channels;

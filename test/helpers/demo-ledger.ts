@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startCore, type KioskCore } from '../../electron/core/kiosk-core.ts';
+import { startCore, type CoreOptions, type KioskCore } from '../../electron/core/kiosk-core.ts';
 import { parseSettings, type Settings } from '../../electron/core/settings/schema.ts';
 import { createLogger } from '../../electron/core/log.ts';
 import { Writable } from 'node:stream';
@@ -50,6 +50,7 @@ export async function startTestCore(
   dataDir?: string,
   now?: () => Date,
   devices?: (dataDir: string) => PaymentDevices,
+  extra: Pick<CoreOptions, 'credentials' | 'hubTransport'> = {},
 ): Promise<{ core: KioskCore; dataDir: string }> {
   const dir = dataDir ?? (await freshDataDir());
   const core = await startCore({
@@ -57,6 +58,7 @@ export async function startTestCore(
     settings: testSettings(overrides),
     logger: silentLogger(),
     devices: devices ? devices(dir) : simulatedDevices(dir, 'instant'),
+    ...extra,
     ...(now ? { now } : {}),
   });
   return { core, dataDir: dir };

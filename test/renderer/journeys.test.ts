@@ -359,3 +359,23 @@ describe('call staff', () => {
     expect((screen.getByTestId('staff-dialog').closest('.backdrop') as HTMLElement).inert).toBe(true);
   });
 });
+
+describe('headquarters badge', () => {
+  it('is hidden on a kiosk with no hub, and says online, syncing or what waits offline as the core reports', async () => {
+    const fake = withJourneys(new FakeKiosk());
+    fake.respond('sync.status', () => ({ ok: true, value: { state: 'off', lastSyncAt: null, waiting: 0, parked: 0 } }));
+    await toOverview(fake);
+    expect(screen.queryByTestId('sync-badge')).toBeNull();
+    fake.emit('sync.status', { state: 'offline', lastSyncAt: '2025-03-10T09:05:00.000Z', waiting: 3, parked: 0 });
+    const badge = await screen.findByTestId('sync-badge');
+    expect(badge.getAttribute('role')).toBe('status');
+    expect(plain(badge.textContent)).toBe('Offline · 3 items waiting');
+    fake.emit('sync.status', { state: 'syncing', lastSyncAt: '2025-03-10T09:05:00.000Z', waiting: 3, parked: 0 });
+    await tick();
+    expect(plain(screen.getByTestId('sync-badge').textContent)).toBe('Syncing…');
+    fake.emit('sync.status', { state: 'stopped', lastSyncAt: null, waiting: 1, parked: 0 });
+    await tick();
+    expect(plain(screen.getByTestId('sync-badge').textContent)).toBe('Not connected: staff must enrol this kiosk');
+  });
+});
+

@@ -334,6 +334,13 @@ export const ar: Messages = {
   },
   'idle.stillHere': 'ما زلت هنا',
 
+  'sync.online': 'متصل',
+  'sync.onlineAt': 'متصل · آخر مزامنة {time}',
+  'sync.syncing': 'جارٍ المزامنة…',
+  'sync.offline': 'غير متصل',
+  'sync.offlineWaiting': { zero: 'غير متصل', one: 'غير متصل · عنصر واحد بالانتظار', two: 'غير متصل · عنصران بالانتظار', few: 'غير متصل · {count} عناصر بالانتظار', many: 'غير متصل · {count} عنصرًا بالانتظار', other: 'غير متصل · {count} عنصر بالانتظار' },
+  'sync.stopped': 'غير متصل: على الموظفين تسجيل هذا الكشك',
+
   'ending.message': 'جارٍ تسجيل خروجك ومسح الشاشة…',
 
   // — pay —

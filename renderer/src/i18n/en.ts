@@ -291,6 +291,13 @@ export const en = {
   'idle.seconds': { one: 'second left', other: 'seconds left' },
   'idle.stillHere': "I'm still here",
 
+  'sync.online': 'Online',
+  'sync.onlineAt': 'Online · synced {time}',
+  'sync.syncing': 'Syncing…',
+  'sync.offline': 'Offline',
+  'sync.offlineWaiting': { one: 'Offline · {count} item waiting', other: 'Offline · {count} items waiting' },
+  'sync.stopped': 'Not connected: staff must enrol this kiosk',
+
   'ending.message': 'Signing you out and clearing the screen…',
 
   // — pay —

@@ -288,6 +288,13 @@ export const es: Messages = {
   'idle.seconds': { one: 'segundo restante', other: 'segundos restantes' },
   'idle.stillHere': 'Sigo aquí',
 
+  'sync.online': 'En línea',
+  'sync.onlineAt': 'En línea · sincronizado a las {time}',
+  'sync.syncing': 'Sincronizando…',
+  'sync.offline': 'Sin conexión',
+  'sync.offlineWaiting': { one: 'Sin conexión · {count} elemento pendiente', other: 'Sin conexión · {count} elementos pendientes' },
+  'sync.stopped': 'Sin conexión: el personal debe registrar este quiosco',
+
   'ending.message': 'Cerrando tu sesión y borrando la pantalla…',
 
   // — pay —

@@ -1,5 +1,6 @@
 import type { KioskApi } from '../../../../shared/contract/index.ts';
 import type { AccountOverview, KioskInfo, SessionInfo } from '../../../../shared/contract/schemas.ts';
+import type { SyncStatusView } from '../../../../shared/contract/sync.ts';
 import { languages as allLanguages, type Language } from '../../../../shared/locales.ts';
 import { Translator } from '../../i18n/index.ts';
 import { BarcodeWedge } from './barcode.ts';
@@ -45,6 +46,8 @@ export interface AppOptions {
 export class AppState {
   screen = $state<Screen>('attract');
   info = $state<KioskInfo | null>(null);
+  /** The link to headquarters, for the badge (null until the core says). */
+  sync = $state<SyncStatusView | null>(null);
   language = $state<Language>('en');
   largeText = $state(false);
   highContrast = $state(false);
@@ -100,7 +103,13 @@ export class AppState {
       }),
       this.api.on('session.resumed', () => this.idle.hide()),
       this.api.on('session.ended', () => void this.end()),
+      this.api.on('sync.status', (status) => {
+        this.sync = status;
+      }),
     );
+    void this.api.invoke('sync.status', {}).then((status) => {
+      if (status.ok && this.sync === null) this.sync = status.value;
+    });
     const result = await this.api.invoke('kiosk.info', {});
     if (!result.ok) return; // keep English and every language; sign-in still works
     this.info = result.value;

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SyncStatusView } from '../../shared/contract/sync.ts';
+import type { KioskCore } from '../../electron/core/kiosk-core.ts';
+import type { CredentialStore, HubCredential } from '../../electron/core/sync/enrolment.ts';
+import { startTestCore } from '../helpers/demo-ledger.ts';
+import { FakeHub } from '../helpers/fake-hub.ts';
+import { JAMES, ok } from '../helpers/signed-in.ts';
+
+const running: KioskCore[] = [];
+afterEach(() => running.splice(0).forEach((c) => c.close()));
+
+const enrolled: HubCredential = { hubUrl: 'https://hub.example', deviceId: 'dev-1', branchId: 'MAD-01', credential: 'dev-1.secret-secret-secret-secret' };
+const memoryStore = (credential: HubCredential | null): CredentialStore => ({ read: () => credential, write: () => {} });
+
+async function until(check: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('the core’s link to headquarters', () => {
+  it('without an enrolment the kiosk works alone and says so, signed in or not', async () => {
+    const { core } = await startTestCore({}, undefined, undefined, undefined, { credentials: memoryStore(null) });
+    running.push(core);
+    expect(await ok(core, 'sync.status', {})).toEqual({ state: 'off', lastSyncAt: null, waiting: 0, parked: 0 });
+  });
+
+  it('enrolled: a payment reaches the hub at once, and the screens hear the status change', async () => {
+    const hub = new FakeHub();
+    const statuses: SyncStatusView[] = [];
+    const { core } = await startTestCore({}, undefined, undefined, undefined, { credentials: memoryStore(enrolled), hubTransport: () => hub });
+    running.push(core);
+    core.events.on('sync.status', (s) => statuses.push(s));
+    await until(async () => (await ok(core, 'sync.status', {})).state === 'online'); // the first round, at start
+    expect(await ok(core, 'session.signIn', JAMES)).toMatchObject({ customerName: 'James Taylor' });
+    await ok(core, 'payment.start', { requestId: randomUUID(), amountMinor: 1_000, billNo: null, method: 'card', language: 'en' });
+    await until(() => hub.events.size === 1);
+    expect([...hub.events.values()][0]).toMatchObject({ deviceSeq: 1, eventType: 'payment.recorded' });
+    await until(async () => (await ok(core, 'sync.status', {})).waiting === 0);
+    expect(statuses.map((s) => s.state)).toContain('syncing');
+    expect(statuses.at(-1)).toMatchObject({ state: 'online', waiting: 0 });
+
+    // The hub goes away: the kiosk keeps serving, and the badge says what waits.
+    hub.offline = true;
+    await ok(core, 'help.call', { screen: 'overview' });
+    await until(async () => (await ok(core, 'sync.status', {})).state === 'offline');
+    expect(await ok(core, 'sync.status', {})).toMatchObject({ state: 'offline', waiting: 1 });
+    expect((await ok(core, 'payment.quote', {})).balance.currency).toBe('EUR');
+  });
+});
