@@ -48,6 +48,9 @@ describe('the core’s link to headquarters', () => {
     await ok(core, 'help.call', { screen: 'overview' });
     await until(async () => (await ok(core, 'sync.status', {})).state === 'offline');
     expect(await ok(core, 'sync.status', {})).toMatchObject({ state: 'offline', waiting: 1 });
+    // Backing off, a new item does not knock on the hub, but the screens hear that two wait now.
+    await ok(core, 'help.call', { screen: 'bill' });
+    expect(statuses.at(-1)).toMatchObject({ state: 'offline', waiting: 2 });
     expect((await ok(core, 'payment.quote', {})).balance.currency).toBe('EUR');
   });
 });

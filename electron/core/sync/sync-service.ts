@@ -69,5 +69,12 @@ export function startSync(options: SyncServiceOptions): SyncService {
   });
   options.log.info({ hubUrl: credential.hubUrl, deviceId: credential.deviceId, branchId: credential.branchId }, 'syncing with headquarters');
   loop.start();
-  return { status: () => view(engine.status), wake: () => loop.wake(), stop: () => loop.stop() };
+  return {
+    status: () => view(engine.status),
+    wake: () => {
+      options.onStatus(view(engine.status)); // one more item waits: the badge says so at once, online or not
+      loop.wake();
+    },
+    stop: () => loop.stop(),
+  };
 }
