@@ -28,6 +28,21 @@ describe('the core’s link to headquarters', () => {
     expect(await ok(core, 'sync.status', {})).toEqual({ state: 'off', lastSyncAt: null, waiting: 0, parked: 0 });
   });
 
+  it('an unreadable credential does not stop the kiosk: it serves customers and says staff must enrol it again', async () => {
+    const broken: CredentialStore = {
+      read: () => {
+        throw new Error('hub-credential.json is not a hub credential');
+      },
+      write: () => {},
+    };
+    const { core } = await startTestCore({}, undefined, undefined, undefined, { credentials: broken });
+    running.push(core);
+    expect(await ok(core, 'sync.status', {})).toEqual({ state: 'stopped', lastSyncAt: null, waiting: 0, parked: 0 });
+    await ok(core, 'session.signIn', JAMES);
+    await ok(core, 'help.call', { screen: 'overview' });
+    expect(await ok(core, 'sync.status', {})).toMatchObject({ state: 'stopped', waiting: 1 });
+  });
+
   it('enrolled: a payment reaches the hub at once, and the screens hear the status change', async () => {
     const hub = new FakeHub();
     const statuses: SyncStatusView[] = [];

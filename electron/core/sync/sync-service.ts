@@ -27,6 +27,12 @@ export interface SyncServiceOptions {
   intervalMs?: number;
 }
 
+/** No hub to talk to (never enrolled, or its credential is unreadable): the kiosk works on its own ledger. */
+function standalone(db: Database, state: 'off' | 'stopped'): SyncService {
+  const outbox = new OutboxQueue(db);
+  return { status: () => ({ state, lastSyncAt: null, waiting: outbox.waiting(), parked: 0 }), wake: () => {}, stop: () => {} };
+}
+
 const view = (s: SyncStatus): SyncStatusView => ({ state: s.state, lastSyncAt: s.lastSyncAt, waiting: s.waiting, parked: s.parked });
 
 /**
@@ -35,11 +41,15 @@ const view = (s: SyncStatus): SyncStatusView => ({ state: s.state, lastSyncAt: s
  * the screens; without one the kiosk works on its own ledger (demo mode) and says so.
  */
 export function startSync(options: SyncServiceOptions): SyncService {
-  const credential = options.store.read();
-  if (!credential) {
-    const off: SyncStatusView = { state: 'off', lastSyncAt: null, waiting: new OutboxQueue(options.db).waiting(), parked: 0 };
-    return { status: () => off, wake: () => {}, stop: () => {} };
+  let credential: HubCredential | null;
+  try {
+    credential = options.store.read();
+  } catch (err) {
+    // An unreadable credential must not keep the kiosk from serving customers: it works alone and says staff must enrol it again.
+    options.log.error({ err }, 'the hub credential cannot be read; enrol this kiosk again');
+    return standalone(options.db, 'stopped');
   }
+  if (!credential) return standalone(options.db, 'off');
   const transport = options.transport?.(credential) ?? new HttpTransport({ baseUrl: credential.hubUrl, credential: credential.credential, timeoutMs: 15_000 });
   // Logged once when the link goes and once when it comes back, not on every retry.
   let failing = false;
