@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, type WebContents } from 'electron';
 import { eventNames } from '../shared/contract/index.ts';
 import { startCore, type KioskCore } from './core/kiosk-core.ts';
 import { createLogger } from './core/log.ts';
 import { SettingsError } from './core/settings/schema.ts';
 import { attachCrashGuard } from './shell/crash-guard.ts';
+import { createKeychainCredentialStore } from './shell/credential-store.ts';
 import { registerContractHandlers, validateSender } from './shell/ipc.ts';
 import { hardenAllWebContents } from './shell/navigation.ts';
 import { applyPermissionPolicy } from './shell/permissions.ts';
@@ -54,7 +55,8 @@ async function start(): Promise<void> {
   applyPermissionPolicy(session.defaultSession);
   registerAppProtocol(protocol, RENDERER_ROOT);
 
-  core = await startCore({ dataDir: app.getPath('userData'), settings, logger: log });
+  const dataDir = app.getPath('userData');
+  core = await startCore({ dataDir, settings, logger: log, credentials: createKeychainCredentialStore(dataDir, safeStorage, log) });
   const { dispatch, events } = core;
 
   registerContractHandlers(ipcMain, dispatch, (event) => validateSender(event, mainWindow?.webContents), log);

@@ -61,7 +61,8 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const now = options.now ?? (() => new Date());
   const log = options.logger ?? createLogger();
   mkdirSync(options.dataDir, { recursive: true });
-  const db = await openLedger(path.join(options.dataDir, LEDGER_FILE));
+  const ledgerFile = path.join(options.dataDir, LEDGER_FILE);
+  const db = await openLedger(ledgerFile);
   const today = () => dateInZone(now(), settings.timeZone);
 
   if (settings.demo.enabled) {
@@ -114,6 +115,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const customer = () => session.require().accountId;
   const sync = startSync({
     db,
+    ledgerFile,
     store: options.credentials ?? new FileCredentialStore(options.dataDir),
     log,
     now,

@@ -6,6 +6,7 @@ import type { CredentialStore, HubCredential } from '../../electron/core/sync/en
 import { startTestCore } from '../helpers/demo-ledger.ts';
 import { FakeHub } from '../helpers/fake-hub.ts';
 import { JAMES, ok } from '../helpers/signed-in.ts';
+import { until } from '../helpers/until.ts';
 
 const running: KioskCore[] = [];
 afterEach(() => running.splice(0).forEach((c) => c.close()));
@@ -13,13 +14,6 @@ afterEach(() => running.splice(0).forEach((c) => c.close()));
 const enrolled: HubCredential = { hubUrl: 'https://hub.example', deviceId: 'dev-1', branchId: 'MAD-01', credential: 'dev-1.secret-secret-secret-secret' };
 const memoryStore = (credential: HubCredential | null): CredentialStore => ({ read: () => credential, write: () => {} });
 
-async function until(check: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('the core’s link to headquarters', () => {
   it('without an enrolment the kiosk works alone and says so, signed in or not', async () => {

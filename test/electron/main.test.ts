@@ -34,6 +34,8 @@ function freshElectron() {
       removeHandler: vi.fn((channel: string) => void handlers.delete(channel)),
       removeAllListeners: vi.fn(),
     },
+    // No keyring on a test box: the credential store falls back to its 0600 file.
+    safeStorage: { isEncryptionAvailable: vi.fn(() => false), getSelectedStorageBackend: vi.fn(() => 'basic_text'), encryptString: vi.fn(), decryptString: vi.fn() },
     session: {
       defaultSession: {
         setPermissionRequestHandler: vi.fn(),
@@ -68,6 +70,9 @@ vi.mock('electron', () => ({
   },
   get session() {
     return h.electron.session;
+  },
+  get safeStorage() {
+    return h.electron.safeStorage;
   },
   BrowserWindow: FakeBrowserWindow,
 }));
@@ -155,6 +160,9 @@ describe('main: start-up', () => {
     expect(options.dataDir).toBe('/var/lib/kiosk/userData');
     expect(options.settings.kioskId).toBe('KIOSK-007');
     expect(options.settings.currency).toBe('EUR');
+    // The hub credential store asked the OS keychain (none here) before the core started.
+    expect(options.credentials).toBeDefined();
+    expect(h.electron.safeStorage.isEncryptionAvailable).toHaveBeenCalled();
   });
 
   it('opens one hardened kiosk window from app:// with the bundled preload and devtools off', async () => {

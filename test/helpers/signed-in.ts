@@ -5,10 +5,10 @@ import { LEDGER_FILE, type KioskCore } from '../../electron/core/kiosk-core.ts';
 import { simulatedDevices, type SimulatedDevices } from '../../electron/core/devices/simulated-devices.ts';
 import type { ChannelName, ChannelOutput } from '../../shared/contract/index.ts';
 import type { Result } from '../../shared/errors.ts';
+import { JAMES } from './customers.ts';
 import { startTestCore } from './demo-ledger.ts';
 
-export const JAMES = { identifier: '4000000002', pin: '1234' };
-export const ELENA = { identifier: '4000000010', pin: '2468' };
+export { ELENA, JAMES } from './customers.ts';
 
 /** Cores started by a test file, closed after each test. */
 export function useCores() {
@@ -25,6 +25,10 @@ export function useCores() {
       expect((await core.dispatch('session.signIn', who)).ok).toBe(true);
       const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
       return { core, db, dataDir, devices: devices as SimulatedDevices };
+    },
+    /** A core started elsewhere, closed with the others. */
+    adopt(core: KioskCore) {
+      running.push(core);
     },
     async anonymous() {
       const { core } = await startTestCore();
