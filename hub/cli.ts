@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { billRunCommand, importUsageCommand } from './billing/cli-commands.ts';
+import { allowanceCommand, DECISIONS_USAGE, suspenseCommand } from './decisions/cli.ts';
 import { migrate } from './db/migrate.ts';
 import { createHubLogger, openHubDb, readConfig, type HubConfig } from './runtime/config.ts';
 import { claimDataDir, runningHub } from './runtime/embedded-lock.ts';
@@ -10,6 +12,9 @@ const USAGE = `Usage: npm run hub [-- <command>]
   enrol --branch <id>      print a one-time enrolment code for a kiosk of that branch
   revoke --device <id>     revoke a kiosk's credential at once
   devices                  list enrolled kiosks
+  import-usage <file.csv>  import usage records from a CSV file (docs/usage-import.md)
+  bill-run --cycle YYYY-MM bill every account whose bill cycle ends in that month
+${DECISIONS_USAGE}
 Environment: DATABASE_URL (else embedded PostgreSQL in HUB_DATA_DIR, default ./.hub-data),
 HUB_PORT (8787), HUB_HOST (127.0.0.1), HUB_OPERATOR_TOKEN, HUB_LOG_LEVEL (info).`;
 
@@ -35,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { branch: { type: 'string' }, device: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { branch: { type: 'string' }, device: { type: 'string' }, cycle: { type: 'string' }, payment: { type: 'string' }, account: { type: 'string' }, by: { type: 'string' }, note: { type: 'string' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command = 'serve'] = positionals;
   if (values.help) {
@@ -67,6 +72,18 @@ async function main(argv: string[]): Promise<number> {
       for (const d of devices) console.log([d.id, d.branchId, d.revokedAt ? `revoked ${d.revokedAt}` : 'active', d.name].join('\t'));
       return 0;
     }
+    case 'import-usage':
+      if (!positionals[1]) break;
+      return importUsageCommand(positionals[1], (run) => withCommands(config, run));
+    case 'bill-run':
+      return billRunCommand(values.cycle, (run) => withCommands(config, run));
+    case 'suspense': {
+      const code = await suspenseCommand(positionals[1], values, (run) => withCommands(config, run));
+      if (code === null) break;
+      return code;
+    }
+    case 'allowance':
+      return allowanceCommand(values, (run) => withCommands(config, run));
   }
   console.error(USAGE);
   return 2;

@@ -5,6 +5,7 @@ import { installErrorHandling } from './http/errors.ts';
 import { createMetrics, installHttpMetrics } from './http/metrics.ts';
 import { operatorRoutes } from './http/operator-routes.ts';
 import { syncRoutes } from './http/sync-routes.ts';
+import { TMF_PREFIX, tmfRoutes } from './tmf/plugin.ts';
 
 export interface HubOptions {
   db: HubDb;
@@ -12,7 +13,7 @@ export interface HubOptions {
   logger?: FastifyBaseLogger;
   /** The clock for expiry and timestamps; tests move it. */
   now?: () => Date;
-  /** Bearer token for /operator/v1/*; without one those routes are refused. */
+  /** Bearer token for /operator/v1/* and /tmf-api/*; without one those routes are refused. */
   operatorToken?: string;
 }
 
@@ -44,5 +45,6 @@ export async function buildHub(options: HubOptions): Promise<FastifyInstance> {
 
   await app.register(syncRoutes, { db, metrics, now });
   await app.register(operatorRoutes, { db, now, operatorToken: options.operatorToken });
+  await app.register(tmfRoutes, { db, now, operatorToken: options.operatorToken, prefix: TMF_PREFIX });
   return app;
 }

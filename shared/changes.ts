@@ -39,6 +39,14 @@ export const JournalEntry = z
   });
 export type JournalEntry = z.infer<typeof JournalEntry>;
 
+/** Why a request was decided as it was: a stable code, an English sentence, and the figures a screen may format. */
+export const DecisionReason = z.object({
+  code: z.string().min(1).max(64),
+  text: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+export type DecisionReason = z.infer<typeof DecisionReason>;
+
 export const Change = z.discriminatedUnion('type', [
   /** The operator's catalog, whole: prices, allowances, discounts and tax categories travel together. */
   z.object({ type: z.literal('catalog.published'), catalog: Catalog }),
@@ -100,6 +108,34 @@ export const Change = z.discriminatedUnion('type', [
     /** The bill the customer chose to pay; allocation pays it first, then the oldest. */
     targetBillNo: z.string().min(1).max(40).nullable().default(null),
     entry: JournalEntry,
+  }),
+  /**
+   * Headquarters' decision on a credit-limit request a kiosk sent (DESIGN §4: requests are decided
+   * centrally, a kiosk only within its branch's offline allowance). `id` is the request's id.
+   */
+  z.object({
+    type: z.literal('credit.decided'),
+    id: Id,
+    accountId: Id,
+    /** What the risk engine decided on the central ledger. */
+    decision: z.enum(['approve', 'refer', 'decline']),
+    /** Where the request stands: `referred` waits for staff. */
+    status: z.enum(['approved', 'referred', 'declined']),
+    /** The account's credit limit in force after the decision. */
+    creditLimitMinor: MinorUnits.nonnegative(),
+    /** What became of the raise the kiosk granted on its own, if it granted one. */
+    offline: z.enum(['agreed', 'keptForReview', 'reduced']).nullable(),
+    reasons: z.array(DecisionReason),
+    decidedAt: Instant,
+  }),
+  /** Headquarters' decision on a product order (TMF622 state); a completed order's products travel as product.upsert before it. */
+  z.object({
+    type: z.literal('order.decided'),
+    id: Id,
+    accountId: Id,
+    state: z.enum(['completed', 'failed', 'held', 'inProgress']),
+    reasons: z.array(DecisionReason),
+    decidedAt: Instant,
   }),
 ]);
 export type Change = z.infer<typeof Change>;

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { KioskError, type ErrorCode, type KioskErrorData } from '../../shared/errors.ts';
 
 /** Errors leave the hub as the kiosk's error data (`{ error: { code, message, details? } }`) with the matching HTTP status. */
-const statusOf: Partial<Record<ErrorCode, number>> = {
+export const statusOf: Partial<Record<ErrorCode, number>> = {
   VALIDATION: 400,
   AUTH_FAILED: 401,
   FORBIDDEN: 403,

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { KioskError } from '../../shared/errors.ts';
+import { billingRoutes } from '../billing/operator-api.ts';
 import type { HubDb } from '../db/hub-db.ts';
+import { decisionRoutes } from '../decisions/operator.ts';
 import { listDevices, revokeDevice } from '../security/devices.ts';
 import { issueEnrolmentCode } from '../security/enrolment.ts';
 import { operatorGuard } from '../security/operator.ts';
@@ -22,6 +24,8 @@ export interface OperatorRouteOptions {
 /** Headquarters' own API behind the operator token: what `npm run hub -- enrol|revoke|devices` does, over HTTP. */
 export async function operatorRoutes(app: FastifyInstance, { db, now, operatorToken }: OperatorRouteOptions): Promise<void> {
   app.addHook('onRequest', operatorGuard(operatorToken));
+  await billingRoutes(app, { db, now });
+  decisionRoutes(app, { db, now });
 
   app.post('/operator/v1/enrolment-codes', async (request, reply) => {
     const body = parseInput(EnrolmentCodeBody, request.body, 'body');

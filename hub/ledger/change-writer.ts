@@ -25,6 +25,9 @@ const level: Record<Type, number> = {
   'usage.recorded': 4,
   'bill.issued': 4,
   'payment.recorded': 4,
+  // Decisions after what they change (a completed order's products, an approved limit).
+  'credit.decided': 5,
+  'order.decided': 5,
 };
 
 /** Two changes with the same key never share a set-based statement: the second one sees the first. */
@@ -118,6 +121,8 @@ function scopeOf(change: Change): Scope {
     case 'bill.issued':
       return { of: 'account', id: change.bill.accountId };
     case 'payment.recorded':
+    case 'credit.decided':
+    case 'order.decided':
       return { of: 'account', id: change.accountId };
   }
 }
@@ -140,6 +145,10 @@ async function writeRun(tx: HubQueryable, run: Change[]): Promise<Change[]> {
     case 'bill.issued':
     case 'payment.recorded':
       return writeMoneyFacts(tx, run as MoneyFact[]);
+    case 'credit.decided':
+    case 'order.decided':
+      // The decision desk (hub/decisions) keeps the decision in its own tables, once per request; the change only carries it to the kiosks.
+      return run;
     case undefined:
       return [];
   }

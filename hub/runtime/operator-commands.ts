@@ -1,4 +1,6 @@
+import { directBillingCommands, httpBillingCommands, type BillingCommands } from '../billing/operator-api.ts';
 import type { HubDb } from '../db/hub-db.ts';
+import { directDecisionCommands, httpDecisionCommands, type DecisionCommands } from '../decisions/operator.ts';
 import { listDevices, revokeDevice } from '../security/devices.ts';
 import { issueEnrolmentCode } from '../security/enrolment.ts';
 
@@ -16,7 +18,7 @@ export interface DeviceLine {
 }
 
 /** What an operator does from the command line, wherever the database is. */
-export interface OperatorCommands {
+export interface OperatorCommands extends BillingCommands, DecisionCommands {
   enrol(branchId: string): Promise<IssuedCode>;
   /** Null when there is no such device. */
   revoke(deviceId: string): Promise<{ revokedAt: string } | null>;
@@ -26,6 +28,8 @@ export interface OperatorCommands {
 /** Straight on the database (a PostgreSQL server, or an embedded one no hub process is serving). */
 export function directCommands(db: HubDb): OperatorCommands {
   return {
+    ...directBillingCommands(db),
+    ...directDecisionCommands(db),
     async enrol(branchId) {
       const issued = await issueEnrolmentCode(db, { branchId, now: new Date() });
       return { ...issued, expiresAt: issued.expiresAt.toISOString() };
@@ -53,6 +57,8 @@ export function httpCommands(baseUrl: string, operatorToken: string): OperatorCo
     return { status: response.status, body: json };
   }
   return {
+    ...httpBillingCommands(baseUrl, operatorToken),
+    ...httpDecisionCommands(call),
     async enrol(branchId) {
       const { status, body } = await call<IssuedCode & { error?: { message: string } }>('POST', '/operator/v1/enrolment-codes', { branchId });
       if (status === 404) throw new Error(body.error?.message ?? `There is no branch ${branchId}.`);

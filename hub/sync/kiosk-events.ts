@@ -3,6 +3,7 @@ import { KioskError } from '../../shared/errors.ts';
 import { factHash } from '../../shared/node/hash.ts';
 import { SCHEMA_VERSION, eventPayloads, isKnownEventType, type KioskEventType, type OutboxEvent } from '../../shared/sync/protocol.ts';
 import { sqlState, type HubQueryable } from '../db/hub-db.ts';
+import { decideCreditInPush, decideOrderInPush, DECIDED_EVENT_TYPES } from '../decisions/in-push.ts';
 import { writeChanges } from '../ledger/change-writer.ts';
 import type { DeviceIdentity } from '../security/devices.ts';
 import { holdsNul } from './event-hash.ts';
@@ -27,7 +28,8 @@ type Handler<T extends KioskEventType> = (tx: HubQueryable, payload: Payload<T>,
 
 /**
  * Does what an event of this device asks, inside the push's transaction: a payment is applied to
- * the ledger (or held in suspense), a request is stored for headquarters to decide. A type this hub
+ * the ledger (or held in suspense); a credit request or an order is stored and decided centrally
+ * (hub/decisions), an assistance request is stored for staff. A type this hub
  * does not know is parked; a payload that does not fit its type is rejected, or parked when the
  * kiosk speaks a newer schema (a later hub may read it).
  */
@@ -50,13 +52,26 @@ export async function handleEvent(tx: HubQueryable, event: OutboxEvent, context:
 
 const handlers: { [T in KioskEventType]: Handler<T> } = {
   'payment.recorded': (tx, payment, event, context) => receivePayment(tx, payment as ChangeOf<'payment.recorded'>, event, context),
-  'credit.requested': (tx, p, event, context) =>
-    storeRequest(tx, 'credit_requests', 'credit request', event, context, p, { account_id: p.accountId, requested_minor: p.requested, kiosk_decision: p.decision }),
-  'order.submitted': (tx, p, event, context) =>
-    storeRequest(tx, 'product_orders', 'order', event, context, p, { account_id: p.account_id, kiosk_state: p.state }),
+  'credit.requested': async (tx, p, event, context) => {
+    const stored = await storeRequest(tx, 'credit_requests', 'credit request', event, context, p, { account_id: p.accountId, requested_minor: p.requested, kiosk_decision: p.decision });
+    if (stored.outcome === 'accepted') await decideCreditInPush(tx, p, originOf(context));
+    return stored;
+  },
+  'order.submitted': async (tx, p, event, context) => {
+    const stored = await storeRequest(tx, 'product_orders', 'order', event, context, p, { account_id: p.account_id, kiosk_state: p.state });
+    if (stored.outcome === 'accepted') await decideOrderInPush(tx, p, originOf(context));
+    return stored;
+  },
   'assist.requested': (tx, p, event, context) =>
     storeRequest(tx, 'assist_requests', 'assistance request', event, context, p, { account_id: p.accountId, screen: p.screen }),
 };
+
+const originOf = (context: EventContext) => ({ branchId: context.device.branchId, deviceId: context.device.id, receivedAt: context.receivedAt });
+
+/** Whether handling an event of this type may append to the change feed (a payment, or a request headquarters decides at once). */
+export function appendsToFeed(eventType: string): boolean {
+  return eventType === 'payment.recorded' || DECIDED_EVENT_TYPES.has(eventType);
+}
 
 /**
  * A payment a kiosk took. Applied through the change writer (journal entry, postings, payment row,

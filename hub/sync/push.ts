@@ -3,7 +3,7 @@ import type { HubDb, HubQueryable } from '../db/hub-db.ts';
 import { lockFeed } from '../ledger/feed.ts';
 import type { DeviceIdentity } from '../security/devices.ts';
 import { eventHash, storableJson } from './event-hash.ts';
-import { handleEvent, type EventContext, type Handled } from './kiosk-events.ts';
+import { appendsToFeed, handleEvent, type EventContext, type Handled } from './kiosk-events.ts';
 
 /** The hard error of DESIGN §4: an id or a (device, seq) the hub already holds, with another payload. */
 export const CONFLICT_REASON = 'same id/seq, different payload';
@@ -35,8 +35,8 @@ type StoredEvent = {
 export async function receivePush(db: HubDb, device: DeviceIdentity, request: PushRequest, receivedAt: Date): Promise<PushResponse> {
   const context: EventContext = { device, schemaVersion: request.schemaVersion, receivedAt };
   return db.transaction(async (tx) => {
-    // Payments append to the feed: its lock first (before any read), then the device's.
-    if (request.events.some((e) => e.eventType === 'payment.recorded')) await lockFeed(tx);
+    // Payments and decided requests append to the feed: its lock first (before any read), then the device's.
+    if (request.events.some((e) => appendsToFeed(e.eventType))) await lockFeed(tx);
     let ackedThrough = await lockWatermark(tx, device.id, receivedAt);
     const first = request.events[0] as OutboxEvent;
     if (first.deviceSeq > ackedThrough + 1) return response([], ackedThrough);

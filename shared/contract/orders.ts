@@ -61,8 +61,8 @@ export type OrderPreview = z.infer<typeof OrderPreview>;
 
 export const ProductOrderView = z.object({
   id: z.string(),
-  /** TMF622: acknowledged (on its way), held (staff must approve first). */
-  state: z.enum(['acknowledged', 'held']),
+  /** TMF622: acknowledged (on its way), held (staff must approve first); then as headquarters decided it (a retry may see that). */
+  state: z.enum(['acknowledged', 'held', 'inProgress', 'completed', 'failed', 'cancelled']),
   createdAt: z.string(),
   preview: OrderPreview,
 });

@@ -2,22 +2,24 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { dateInZone } from '../../shared/calendar.ts';
 import { ledgerAccounts } from '../../shared/changes.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
-import { generateDemo } from '../../shared/demo/generator.ts';
 import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
 import { OutboxQueue } from '../../electron/core/sync/outbox-queue.ts';
 import { PullApplier } from '../../electron/core/sync/pull-applier.ts';
 import { SyncEngine } from '../../electron/core/sync/sync-engine.ts';
 import { HttpTransport } from '../../electron/core/sync/transport.ts';
+import { enrolWithHub, FileCredentialStore } from '../../electron/core/sync/enrolment.ts';
+import type { SyncStatusView } from '../../shared/contract/sync.ts';
 import { HubChangeWriter } from '../../hub/ledger/change-writer.ts';
 import { issueEnrolmentCode } from '../../hub/security/enrolment.ts';
 import { buildHub } from '../../hub/server.ts';
-import { TEST_DEMO } from '../helpers/demo-ledger.ts';
+import { freshDataDir, startTestCore } from '../helpers/demo-ledger.ts';
+import { until } from '../helpers/until.ts';
 import { JAMES, ok, useCores } from '../helpers/signed-in.ts';
 import { engines, freshDatabases } from './databases.ts';
+import { seedTestBranch } from './demo-branch.ts';
 import { paymentFact } from '../helpers/payments.ts';
 
 const cores = useCores();
@@ -29,11 +31,7 @@ describe.each(engines)('a kiosk syncing with the hub on %s', (engine) => {
   it('pushes its payments once, gets them back harmlessly, and ends with the hub’s balance', async () => {
     const { db } = await databases.fresh();
     const { core, dataDir } = await cores.signedIn(JAMES);
-    // The kiosk's demo ledger was made today (in the branch's zone): the hub seeds the same one, PINs aside.
-    const asOf = dateInZone(new Date(), demoBranch.timeZone);
-    await db.query(`INSERT INTO branches (id, name, currency, country_calling_code, time_zone) VALUES ($1, $2, 'EUR', '34', $3)`, [demoBranch.id, demoBranch.name, demoBranch.timeZone]);
-    const demo = { ...TEST_DEMO, asOf, branchId: demoBranch.id, currency: demoBranch.currency, countryCallingCode: demoBranch.countryCallingCode, timeZone: demoBranch.timeZone };
-    await new HubChangeWriter(db).write([...generateDemo(demo, () => 'unhashed')].flat());
+    await seedTestBranch(db);
 
     const app = await buildHub({ db });
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -78,4 +76,45 @@ describe.each(engines)('a kiosk syncing with the hub on %s', (engine) => {
       await app.close();
     }
   }, 60_000);
+
+  it('in the kiosk core, the sync worker thread pushes a payment at once and the screens hear it; stopping the hub leaves the kiosk serving', async () => {
+    const { db } = await databases.fresh();
+    // PINs hashed: the kiosk pulls the customers back from the hub, and James signs in after that.
+    await seedTestBranch(db, 'hashed');
+    const app = await buildHub({ db });
+    const hubUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const dataDir = await freshDataDir();
+      const store = new FileCredentialStore(dataDir);
+      const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: new Date() });
+      await enrolWithHub({ hubUrl, code, deviceName: 'Kiosk 1', branchId: demoBranch.id, store });
+      // No transport given: the core starts its worker thread on the enrolled credential.
+      const { core } = await startTestCore({}, dataDir);
+      cores.adopt(core);
+      const statuses: SyncStatusView[] = [];
+      core.events.on('sync.status', (status) => statuses.push(status));
+      await until(async () => (await ok(core, 'sync.status', {})).state === 'online', 30_000);
+
+      await ok(core, 'session.signIn', JAMES);
+      const paid = await ok(core, 'payment.start', { requestId: randomUUID(), amountMinor: 1_234, billNo: null, method: 'card', language: 'en' });
+      const onHub = async () => (await db.query<{ id: string }>(`SELECT id FROM payments WHERE amount_minor = 1234`)).map((r) => r.id);
+      await until(async () => (await onHub()).length === 1, 20_000);
+      expect(paid.status).toBe('approved');
+      await until(() => statuses.at(-1)?.state === 'online' && statuses.at(-1)?.waiting === 0, 20_000);
+      // The wake said "1 waiting" at once, then the worker's round reported syncing and online.
+      expect(statuses.some((s) => s.waiting === 1)).toBe(true);
+      expect(statuses.map((s) => s.state)).toEqual(expect.arrayContaining(['syncing', 'online']));
+      expect(statuses.at(-1)).toMatchObject({ state: 'online', waiting: 0, parked: 0 });
+      expect((await ok(core, 'sync.status', {})).lastSyncAt).not.toBeNull();
+
+      // The hub goes away: the kiosk keeps taking requests, the worker notices, and the badge counts what waits.
+      await app.close();
+      await ok(core, 'help.call', { screen: 'overview' });
+      await until(async () => (await ok(core, 'sync.status', {})).state === 'offline', 20_000);
+      expect(await ok(core, 'sync.status', {})).toMatchObject({ state: 'offline', waiting: 1 });
+      expect((await ok(core, 'payment.quote', {})).balance.currency).toBe('EUR');
+    } finally {
+      await app.close();
+    }
+  }, 90_000);
 });

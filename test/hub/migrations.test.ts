@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../../hub/db/migrate.ts';
 import { engines, freshDatabases } from './databases.ts';
 
+const ALL = ['0001-central', '0002-push', '0003-operations', '0004-decisions', '0005-tmf'];
 const tables = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`;
 
 describe.each(engines)('hub migrations on %s', (engine) => {
@@ -9,15 +10,20 @@ describe.each(engines)('hub migrations on %s', (engine) => {
 
   it('creates the central schema on an empty database and does nothing on a second run', async () => {
     const { db } = await databases.fresh({ migrated: false });
-    expect(await migrate(db)).toEqual(['0001-central', '0002-push']);
+    expect(await migrate(db)).toEqual(ALL);
     const names = (await db.query<{ table_name: string }>(tables)).map((r) => r.table_name);
     expect(names).toEqual([
       'assist_requests',
+      'bill_run_problems',
+      'bill_runs',
+      'bill_state_changes',
       'billing_accounts',
       'bills',
+      'branch_offline_allowances',
       'branches',
       'catalog_versions',
       'changes',
+      'credit_decisions',
       'credit_requests',
       'customers',
       'device_event_conflicts',
@@ -27,23 +33,29 @@ describe.each(engines)('hub migrations on %s', (engine) => {
       'enrolment_codes',
       'hub_migrations',
       'journal_entries',
+      'offline_approvals',
+      'order_decisions',
       'payments',
       'postings',
       'product_orders',
       'product_terms',
       'products',
       'suspense_payments',
+      'suspense_resolutions',
+      'tmf_payment_requests',
+      'usage_import_rejects',
+      'usage_imports',
       'usage_records',
     ]);
     expect(await migrate(db)).toEqual([]);
     expect((await db.query<{ table_name: string }>(tables)).length).toBe(names.length);
-    expect(await db.query('SELECT name FROM hub_migrations ORDER BY name')).toEqual([{ name: '0001-central' }, { name: '0002-push' }]);
+    expect(await db.query('SELECT name FROM hub_migrations ORDER BY name')).toEqual(ALL.map((name) => ({ name })));
   });
 
   it('applies each migration once when three processes migrate at the same time', async () => {
     const { db, another } = await databases.fresh({ migrated: false });
     const runs = await Promise.all([migrate(db), migrate(another()), migrate(another())]);
-    expect(runs.flat().sort()).toEqual(['0001-central', '0002-push']);
+    expect(runs.flat().sort()).toEqual(ALL);
   });
 
   describe('the journal', () => {

@@ -58,6 +58,14 @@ export class ChangeApplier {
           authorization_code, correlator_id, target_bill_no, status, entry_id, created_at, updated_at)
         VALUES (@id, @accountId, @amountMinor, @currency, @paymentMethod, @channel, @pointOfInteraction,
           @authorizationCode, @correlatorId, @targetBillNo, 'done', @entryId, @occurredAt, @occurredAt)`),
+      // Headquarters' answer beside what the kiosk decided; a referred request stays open for staff.
+      creditDecided: p(`UPDATE credit_requests SET status = CASE @status WHEN 'referred' THEN 'open' ELSE 'decided' END,
+          central_decision = @decision, central_status = @status, central_limit_minor = @creditLimitMinor, offline_outcome = @offline,
+          central_reasons = @reasons, decided_at = @decidedAt
+        WHERE id = @id AND account_id = @accountId AND decided_at IS NOT @decidedAt`),
+      creditLimit: p(`UPDATE billing_accounts SET credit_limit_minor = @creditLimitMinor WHERE id = @accountId AND credit_limit_minor <> @creditLimitMinor`),
+      orderDecided: p(`UPDATE product_orders SET state = @state, decision_reasons = @reasons, decided_at = @decidedAt
+        WHERE id = @id AND account_id = @accountId AND decided_at IS NOT @decidedAt`),
     };
     this.#applyBatch = db.transaction((changes: readonly Change[]) => {
       const result: ApplyResult = { applied: 0, duplicates: 0 };
@@ -112,6 +120,14 @@ export class ChangeApplier {
         return this.#applyBill(change);
       case 'payment.recorded':
         return this.#applyPayment(change);
+      case 'credit.decided': {
+        // Every kiosk of the branch takes the limit; the one that took the request also records the answer on it.
+        const row = { ...change, reasons: JSON.stringify(change.reasons) };
+        const changed = s.creditDecided.run(row).changes + s.creditLimit.run(row).changes;
+        return changed > 0 ? 'applied' : 'duplicate';
+      }
+      case 'order.decided':
+        return s.orderDecided.run({ ...change, reasons: JSON.stringify(change.reasons) }).changes > 0 ? 'applied' : 'duplicate';
     }
   }
 

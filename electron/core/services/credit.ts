@@ -1,6 +1,6 @@
-import { dateInZone, type CalendarDate } from '../../../shared/calendar.ts';
+import type { CalendarDate } from '../../../shared/calendar.ts';
+import { creditProfile } from '../../../shared/billing/credit-profile.ts';
 import { decideCreditLimit, scoreCredit, type CreditProfileInput, type DecisionReason } from '../../../shared/billing/credit-risk.ts';
-import { termOn } from '../../../shared/billing/product.ts';
 import type { CreditDecisionView, CreditStatus } from '../../../shared/contract/credit.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { formatMoney, money } from '../../../shared/money.ts';
@@ -130,28 +130,18 @@ export class CreditDesk {
     const limit = this.#limit.get(accountId) as number | undefined;
     if (limit === undefined) throw new KioskError('NOT_FOUND', 'This account is not on this kiosk.');
     const { catalog, currency, products, unbilled } = this.usage.forAccount(accountId, today);
-    const allocation = this.history.allocation(accountId);
-    const live = products.filter((p) => p.status !== 'terminated' && termOn(p, today));
-    const account = this.usage.account(accountId);
     return {
       currency,
-      profile: {
-        asOf: today,
-        openedOn: account.openedOn,
+      profile: creditProfile({
+        today,
+        timeZone: this.settings.timeZone,
+        openedOn: this.usage.account(accountId).openedOn,
         creditLimitMinor: limit,
-        balanceMinor: allocation.balanceMinor,
+        catalog,
+        products,
+        allocation: this.history.allocation(accountId),
         unbilledUsageMinor: unbilled.taxIncludedMinor,
-        pendingOrdersFirstBillMinor: 0,
-        serviceCount: live.filter((p) => p.parentId === null).length,
-        bills: allocation.bills.map((b) => ({
-          billNo: b.billNo,
-          paymentDueDate: b.paymentDueDate,
-          amountMinor: b.amountMinor,
-          paidOn: b.paidOn === null ? null : dateInZone(new Date(b.paidOn), this.settings.timeZone),
-        })),
-        dishonouredPayments: 0,
-        monthlyRecurringMinor: live.reduce((sum, p) => sum + catalog.recurringPrice((termOn(p, today) as { offeringId: string }).offeringId, today), 0),
-      },
+      }),
     };
   }
 }

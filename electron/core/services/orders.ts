@@ -1,27 +1,18 @@
-import { addDays, type CalendarDate } from '../../../shared/calendar.ts';
-import { allLines, type BillLine } from '../../../shared/billing/bill.ts';
+import type { CalendarDate } from '../../../shared/calendar.ts';
 import type { CatalogIndex, ProductOffering } from '../../../shared/billing/catalog.ts';
-import { composeBill, monthsBetween, type BillAccount } from '../../../shared/billing/compose.ts';
-import { decideOrder, scoreCredit } from '../../../shared/billing/credit-risk.ts';
-import { cycleAt } from '../../../shared/billing/cycle.ts';
-import { eligibility, saleRules, type EligibilityCode } from '../../../shared/billing/optimizer.ts';
-import { termOn, type BillableProduct } from '../../../shared/billing/product.ts';
+import { liveProducts } from '../../../shared/billing/credit-profile.ts';
+import { currentOffering, previewOrder } from '../../../shared/billing/order-preview.ts';
+import type { BillableProduct } from '../../../shared/billing/product.ts';
 import type { OrderAction, OrderPreview, ProductOrderView, SellableOffering } from '../../../shared/contract/orders.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { money } from '../../../shared/money.ts';
 import type { Database } from '../ledger/db.ts';
-import type { LedgerProduct } from '../ledger/billing-reader.ts';
 import { Outbox } from '../ledger/outbox.ts';
 import type { CreditDesk } from './credit.ts';
 import { allowancesOf, meterUnits, type CycleUsage } from './cycle-usage.ts';
 
-type Reason = OrderPreview['reasons'][number];
-
-/** What stops a customer's own order: the rules about what can be sold, and a commitment not yet served. */
-const ORDER_RULES: ReadonlySet<EligibilityCode> = new Set<EligibilityCode>([...saleRules, 'IN_COMMITMENT']);
-/** How far ahead a removal or suspension can be booked. */
-const MAX_NOTICE_DAYS = 90;
-const NEW_PRODUCT_ID = 'new-product';
+// The offers screen leaves out what is already on its way, by the same rule as the preview.
+export { sameTarget } from '../../../shared/billing/order-preview.ts';
 
 interface OrderRow {
   id: string;
@@ -61,52 +52,20 @@ export class OrderDesk {
 
   catalog(accountId: string, today: CalendarDate): SellableOffering[] {
     const { catalog, currency, products } = this.usage.forAccount(accountId, today);
-    const live = products.filter((p) => p.status !== 'terminated' && termOn(p, today));
+    const live = liveProducts(products, today);
     return catalog
       .sellable(today)
       .filter((o) => o.category === 'plan' || live.some((p) => p.parentId === null && o.addOnTo.includes(currentOffering(p, today))))
       .map((o) => sellableView(o, catalog, live, today, currency));
   }
 
+  /** The billing engine's preview of the order (shared with headquarters, which decides it again on the central ledger). */
   preview(accountId: string, order: OrderAction, today: CalendarDate): OrderPreview {
     const { catalog, currency, cycle, products, records } = this.usage.forAccount(accountId, today);
-    const account = this.usage.account(accountId);
-    const { after, effectiveDate, reasons } = this.#apply(catalog, account, products, order, today);
-    if (this.openOrders(accountId).some((open) => sameTarget(open, order))) {
-      reasons.push({ code: 'ORDER_PENDING', text: 'An order for this service is already on its way.', params: {} });
-    }
-    const nextBillDate = addDays(cycle.end, 1);
-    const settledBillDate = cycleAt(nextBillDate, account.billCycleDay, 1).start;
-    const bill = (set: readonly BillableProduct[], billDate: CalendarDate, withUsage: boolean) =>
-      composeBill({
-        catalog,
-        account,
-        products: set,
-        billDate,
-        timeZone: this.timeZone,
-        usage: withUsage ? records : [],
-        balance: { previousBalanceMinor: 0, paymentsReceivedMinor: 0, adjustmentsMinor: 0 },
-      }).bill;
-    const before = bill(products, nextBillDate, true);
-    const withOrder = bill(after, nextBillDate, true);
-    const monthlyBefore = bill(products, settledBillDate, false).taxIncludedAmountMinor;
-    const monthlyAfter = bill(after, settledBillDate, false).taxIncludedAmountMinor;
-    const unchanged = new Set(allLines(before).map(lineKey));
-    const lines = allLines(withOrder).filter((l) => !unchanged.has(lineKey(l)));
-
     const { profile } = this.credit.profile(accountId, today);
-    const firstBill = Math.max(withOrder.taxIncludedAmountMinor - before.taxIncludedAmountMinor, 0);
-    const decided = decideOrder(scoreCredit(profile), profile, firstBill, monthlyAfter - monthlyBefore);
-    const decision: OrderPreview['decision'] = reasons.length > 0 ? 'decline' : decided.decision;
-    return {
-      order,
-      effectiveDate,
-      decision,
-      reasons: [...reasons, ...decided.reasons.map((r) => ({ code: r.code, text: r.text, params: r.params }))],
-      monthlyBefore: money(monthlyBefore, currency),
-      monthlyAfter: money(monthlyAfter, currency),
-      nextBill: { billDate: nextBillDate, withoutOrder: money(before.taxIncludedAmountMinor, currency), withOrder: money(withOrder.taxIncludedAmountMinor, currency), lines },
-    };
+    const account = this.usage.account(accountId);
+    const context = { catalog, account, currency, timeZone: this.timeZone, today, cycle, products, records, profile, openOrders: this.openOrders(accountId) };
+    return previewOrder(context, order).preview;
   }
 
   submit(accountId: string, requestId: string, order: OrderAction, today: CalendarDate, at: Date): ProductOrderView {
@@ -135,101 +94,6 @@ export class OrderDesk {
   openOrders(accountId: string): OrderAction[] {
     return (this.#open.all(accountId) as string[]).map((action) => JSON.parse(action) as OrderAction);
   }
-
-  /** The account's products as they would be after the order, or the reasons it cannot be placed. */
-  #apply(catalog: CatalogIndex, account: BillAccount, products: readonly LedgerProduct[], order: OrderAction, today: CalendarDate): { after: BillableProduct[]; effectiveDate: CalendarDate; reasons: Reason[] } {
-    const reasons: Reason[] = [];
-    const refuse = (code: string, text: string) => reasons.push({ code, text, params: {} });
-    const effectiveDate = order.action === 'remove' || order.action === 'suspend' ? order.effectiveDate : today;
-    if (effectiveDate < today || effectiveDate > addDays(today, MAX_NOTICE_DAYS)) {
-      throw new KioskError('VALIDATION', `Choose a date from today to ${addDays(today, MAX_NOTICE_DAYS)}.`);
-    }
-    if (order.action === 'add') {
-      const offering = catalog.offering(order.offeringId);
-      if (!offering) throw new KioskError('NOT_FOUND', 'That service is not in the catalog.');
-      const parent = order.parentProductId === null ? null : products.find((p) => p.id === order.parentProductId && p.parentId === null && termOn(p, today));
-      if (order.parentProductId !== null && !parent) throw new KioskError('NOT_FOUND', 'That service is not on your account.');
-      if (offering.category === 'addOn' && (!parent || !offering.addOnTo.includes(currentOffering(parent, today)))) refuse('ADDON_INCOMPATIBLE', `${offering.name} cannot be added to that service.`);
-      if (offering.category === 'plan') this.#rules(catalog, account, products, { kind: 'addService', productId: null, toOfferingId: offering.id }, today, refuse);
-      const added: BillableProduct = {
-        id: NEW_PRODUCT_ID,
-        kind: offering.kind,
-        identifier: parent?.identifier ?? 'new',
-        parentId: parent?.id ?? null,
-        terms: [{ offeringId: offering.id, from: today, to: null }],
-      };
-      return { after: [...products, added], effectiveDate, reasons };
-    }
-    const product = products.find((p) => p.id === order.productId && termOn(p, today));
-    if (!product || product.status === 'terminated') throw new KioskError('NOT_FOUND', 'That service is not on your account.');
-    if (order.action === 'change') {
-      this.#rules(catalog, account, products, { kind: 'changePlan', productId: product.id, toOfferingId: order.offeringId }, today, refuse);
-      const terms = product.terms.map((t) => (termOn(product, today) === t ? { ...t, to: addDays(today, -1) } : t)).filter((t) => t.to === null || t.to >= t.from);
-      return { after: products.map((p) => (p === product ? { ...p, terms: [...terms, { offeringId: order.offeringId, from: today, to: null }] } : p)), effectiveDate, reasons };
-    }
-    if (order.action === 'suspend') {
-      if (product.status !== 'active') refuse('PRODUCT_NOT_ACTIVE', 'This service is not active.');
-      // A suspension is a hold: the service stops, the fee does not, so the bill is unchanged.
-      return { after: [...products], effectiveDate, reasons };
-    }
-    const lastDay = addDays(effectiveDate, -1);
-    const end = (p: BillableProduct): BillableProduct => ({
-      ...p,
-      terms: p.terms.filter((t) => t.from <= lastDay).map((t) => (t.to === null || t.to > lastDay ? { ...t, to: lastDay } : t)),
-    });
-    const offering = catalog.requireOffering(currentOffering(product, today));
-    const term = termOn(product, today);
-    if (term && offering.commitmentMonths > 0 && monthsBetween(term.from, effectiveDate) < offering.commitmentMonths) {
-      refuse('IN_COMMITMENT', `${offering.name} has a ${offering.commitmentMonths}-month commitment that has not ended; staff can help.`);
-    }
-    // Its add-ons end with it; a product with no day left in service leaves the bill entirely.
-    const after = products.map((p) => (p === product || p.parentId === product.id ? end(p) : p)).filter((p) => p.terms.length > 0);
-    return { after, effectiveDate, reasons };
-  }
-
-  #rules(
-    catalog: CatalogIndex,
-    account: BillAccount,
-    products: readonly LedgerProduct[],
-    candidate: Parameters<typeof eligibility>[1],
-    today: CalendarDate,
-    refuse: (code: string, text: string) => void,
-  ): void {
-    const { reasons } = eligibility({ catalog, account, products, timeZone: this.timeZone, asOf: today, usage: [], riskBand: 'A' }, candidate);
-    for (const code of reasons) if (ORDER_RULES.has(code)) refuse(code, ruleText[code] ?? code);
-  }
-}
-
-const ruleText: Partial<Record<EligibilityCode, string>> = {
-  OFFERING_NOT_FOUND: 'That service is not in the catalog.',
-  NOT_A_PLAN: 'That is an extra, not a plan.',
-  RETIRED: 'That plan is no longer sold.',
-  NOT_SELLABLE: 'That plan is not on sale today.',
-  KIND_MISMATCH: 'A service can only move to a plan of the same kind.',
-  SAME_PLAN: 'You are already on that plan.',
-  PRODUCT_NOT_ACTIVE: 'This service is not active.',
-  ADD_ON_PRODUCT: 'Extras cannot change plan.',
-  CHANGE_PENDING: 'A change to this service is already on its way.',
-  PRODUCT_ENDING: 'This service is ending.',
-  IN_COMMITMENT: 'This plan has a commitment that has not ended: it can move up, not down.',
-  ADDON_INCOMPATIBLE: 'An extra on this service does not work with that plan.',
-  USAGE_NOT_SUPPORTED: 'That plan cannot carry how this service is used (for example roaming).',
-};
-
-/** Two orders on the same service (or adding the same thing to the same place) cannot both be on their way. */
-export function sameTarget(a: OrderAction, b: OrderAction): boolean {
-  if (a.action === 'add' || b.action === 'add') {
-    return a.action === 'add' && b.action === 'add' && a.offeringId === b.offeringId && a.parentProductId === b.parentProductId;
-  }
-  return a.productId === b.productId;
-}
-
-function currentOffering(product: BillableProduct, today: CalendarDate): string {
-  return (termOn(product, today) ?? (product.terms.at(-1) as { offeringId: string })).offeringId;
-}
-
-function lineKey(l: BillLine): string {
-  return `${l.productId}|${l.cause}|${l.sourceId}|${l.amountMinor}|${l.taxCategory}`;
 }
 
 function sellableView(o: ProductOffering, catalog: CatalogIndex, live: readonly BillableProduct[], today: CalendarDate, currency: string): SellableOffering {

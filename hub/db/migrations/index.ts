@@ -1,6 +1,9 @@
 import type { HubQueryable } from '../hub-db.ts';
 import * as central from './0001-central.ts';
 import * as push from './0002-push.ts';
+import * as operations from './0003-operations.ts';
+import * as decisions from './0004-decisions.ts';
+import * as tmf from './0005-tmf.ts';
 
 export interface HubMigration {
   name: string;
@@ -11,4 +14,7 @@ export interface HubMigration {
 export const migrations: HubMigration[] = [
   { name: '0001-central', up: central.up },
   { name: '0002-push', up: push.up },
+  { name: '0003-operations', up: operations.up },
+  { name: '0004-decisions', up: decisions.up },
+  { name: '0005-tmf', up: tmf.up },
 ];

@@ -4,6 +4,7 @@ import * as requests from './0002-requests.ts';
 import * as paymentIntents from './0003-payment-intents.ts';
 import * as productOrders from './0004-product-orders.ts';
 import * as sync from './0005-sync.ts';
+import * as centralDecisions from './0006-central-decisions.ts';
 
 export interface Migration {
   name: string;
@@ -17,4 +18,5 @@ export const migrations: Migration[] = [
   { name: '0003-payment-intents', up: paymentIntents.up },
   { name: '0004-product-orders', up: productOrders.up },
   { name: '0005-sync', up: sync.up },
+  { name: '0006-central-decisions', up: centralDecisions.up },
 ];

@@ -1,0 +1,149 @@
+import type { CalendarDate } from '../../shared/calendar.ts';
+import type { ChangeOf, DecisionReason } from '../../shared/changes.ts';
+import { NEW_PRODUCT_ID, previewOrder } from '../../shared/billing/order-preview.ts';
+import type { BillableProduct } from '../../shared/billing/product.ts';
+import type { OrderAction, OrderPreview } from '../../shared/contract/orders.ts';
+import { KioskError } from '../../shared/errors.ts';
+import type { eventPayloads } from '../../shared/sync/protocol.ts';
+import type { HubQueryable } from '../db/hub-db.ts';
+import type { HubProduct } from '../billing/ledger-reads.ts';
+import { writeChanges } from '../ledger/change-writer.ts';
+import { centralOrderContext, readCentralAccount, type CentralAccount } from './central-account.ts';
+import type { RequestOrigin } from './credit.ts';
+
+export type OrderSubmitted = ReturnType<(typeof eventPayloads)['order.submitted']['parse']>;
+type State = ChangeOf<'order.decided'>['state'];
+type ProductUpsert = ChangeOf<'product.upsert'>;
+type Decision = OrderPreview['decision'] | 'invalid';
+
+const reason = (code: string, text: string): DecisionReason => ({ code, text, params: {} });
+
+export interface Outcome {
+  decision: Decision;
+  state: State;
+  reasons: DecisionReason[];
+  products: ProductUpsert[];
+}
+
+/**
+ * Decides a product order a kiosk sent, in the push's transaction, by the same rules the kiosk
+ * previewed it with (shared/billing/order-preview.ts: the sale rules, then the credit decision)
+ * over the central ledger on the hub's today:
+ *
+ * - eligible: fulfilled on the central ledger at once (`completed`), its products written as
+ *   product.upsert changes for the branch; a suspension dated later stays `inProgress`;
+ * - refer: `held` for staff (a referred order waits, as at the kiosk);
+ * - decline, or an order that no longer makes sense (its service gone, its date passed): `failed`,
+ *   with the reasons.
+ *
+ * An order.decided change then tells the branch's kiosks the state, after the products it changed.
+ */
+export async function decideOrderRequest(tx: HubQueryable, order: OrderSubmitted, origin: RequestOrigin): Promise<void> {
+  const central = await readCentralAccount(tx, order.account_id, origin.receivedAt);
+  const outcome =
+    central && central.branchId === origin.branchId
+      ? decide(central, order, await openOrders(tx, order))
+      : { decision: 'invalid' as const, state: 'failed' as const, reasons: [reason('ACCOUNT_NOT_IN_BRANCH', "Headquarters does not hold this account in the kiosk's branch.")], products: [] };
+  await recordOrderDecision(tx, order.id, order.account_id, outcome, origin.receivedAt);
+  if (!central || central.branchId !== origin.branchId) return;
+  const decided: ChangeOf<'order.decided'> = {
+    type: 'order.decided',
+    id: order.id,
+    accountId: order.account_id,
+    state: outcome.state,
+    reasons: outcome.reasons,
+    decidedAt: origin.receivedAt.toISOString(),
+  };
+  await writeChanges(tx, [...outcome.products, decided]);
+}
+
+export async function recordOrderDecision(tx: HubQueryable, orderId: string, accountId: string, outcome: Outcome, at: Date): Promise<void> {
+  await tx.query(
+    `INSERT INTO order_decisions (order_id, account_id, decision, state, reasons, product_ids, decided_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7)`,
+    [orderId, accountId, outcome.decision, outcome.state, JSON.stringify(outcome.reasons), JSON.stringify(outcome.products.map((p) => p.id)), at],
+  );
+  await tx.query('UPDATE product_orders SET status = $2 WHERE id = $1', [orderId, outcome.state]);
+}
+
+/** Orders of the account still on their way here (held for staff, or booked for a later day), this one aside. */
+async function openOrders(tx: HubQueryable, order: OrderSubmitted): Promise<OrderAction[]> {
+  const rows = await tx.query<{ action: OrderAction }>(
+    `SELECT o.payload->'action' AS action FROM product_orders o JOIN order_decisions d ON d.order_id = o.id
+      WHERE o.account_id = $1 AND o.id <> $2 AND d.state IN ('held', 'inProgress')`,
+    [order.account_id, order.id],
+  );
+  return rows.map((r) => r.action);
+}
+
+function decide(central: CentralAccount, order: OrderSubmitted, open: readonly OrderAction[]): Outcome {
+  let judged: ReturnType<typeof previewOrder>;
+  try {
+    judged = previewOrder(centralOrderContext(central, open), order.action);
+  } catch (error) {
+    // The order cannot be read against the account as it is now (its service gone, its date passed).
+    if (!(error instanceof KioskError)) throw error;
+    return { decision: 'invalid', state: 'failed', reasons: [reason(error.code === 'VALIDATION' ? 'DATE_NOT_BOOKABLE' : 'NOT_ON_ACCOUNT', error.message)], products: [] };
+  }
+  const { preview, after } = judged;
+  const reasons = preview.reasons.map((r) => ({ code: r.code, text: r.text, params: r.params }));
+  if (preview.decision === 'decline') return { decision: 'decline', state: 'failed', reasons, products: [] };
+  if (preview.decision === 'refer') return { decision: 'refer', state: 'held', reasons, products: [] };
+  return fulfil(central, order, after, preview.effectiveDate, reasons);
+}
+
+/**
+ * The products as the eligible order leaves them. Statuses are fulfilment's, not billing's (the
+ * preview's `after` carries the terms billing reads): an added plan is `pendingActive` under a
+ * placeholder identifier until provisioning gives it a number or an address; a removal dated
+ * today terminates at once, a later one is `pendingTerminate` with its last day booked.
+ */
+function fulfil(central: CentralAccount, order: OrderSubmitted, after: readonly BillableProduct[], effectiveDate: CalendarDate, reasons: DecisionReason[]): Outcome {
+  const { action } = order;
+  const completed = (products: ProductUpsert[]): Outcome => ({ decision: 'eligible', state: 'completed', reasons, products });
+  const upsert = (p: Pick<HubProduct, 'id' | 'kind' | 'identifier' | 'parentId' | 'terms' | 'status'>): ProductUpsert => ({
+    type: 'product.upsert',
+    id: p.id,
+    accountId: central.account.id,
+    kind: p.kind,
+    identifier: p.identifier,
+    parentId: p.parentId,
+    status: p.status,
+    terms: p.terms,
+  });
+  const afterOf = (id: string) => after.find((p) => p.id === id);
+
+  switch (action.action) {
+    case 'add': {
+      const added = afterOf(NEW_PRODUCT_ID) as BillableProduct;
+      const standalone = added.parentId === null;
+      return completed([
+        upsert({
+          ...added,
+          id: `prod-${order.id}`,
+          identifier: standalone ? `pending-${order.id}` : added.identifier,
+          status: standalone ? 'pendingActive' : 'active',
+        }),
+      ]);
+    }
+    case 'change': {
+      const product = central.products.find((p) => p.id === action.productId) as HubProduct;
+      return completed([upsert({ ...product, terms: (afterOf(product.id) as BillableProduct).terms })]);
+    }
+    case 'suspend': {
+      if (effectiveDate > central.today) {
+        return { decision: 'eligible', state: 'inProgress', reasons: [...reasons, reason('SCHEDULED', `The service will be suspended on ${effectiveDate}.`)], products: [] };
+      }
+      const product = central.products.find((p) => p.id === action.productId) as HubProduct;
+      return completed([upsert({ ...product, status: 'suspended' })]);
+    }
+    case 'remove': {
+      const ending = central.products.filter((p) => (p.id === action.productId || p.parentId === action.productId) && p.status !== 'terminated');
+      // A service with no day in service before the date (ordered and removed at once) has no term to end; staff cancel it.
+      if (ending.some((p) => !afterOf(p.id))) {
+        return { decision: 'invalid', state: 'failed', reasons: [reason('NOT_STARTED', 'This service has not started yet: staff can cancel it.')], products: [] };
+      }
+      const status = effectiveDate <= central.today ? 'terminated' : 'pendingTerminate';
+      return completed(ending.map((p) => upsert({ ...p, status, terms: (afterOf(p.id) as BillableProduct).terms })));
+    }
+  }
+}

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import type { HubDb } from '../db/hub-db.ts';
+
+export interface TmfRouteOptions {
+  db: HubDb;
+  now: () => Date;
+}
+
+export const IdParams = z.object({ id: z.string().min(1).max(100) });
+/** A single resource takes `fields` and nothing else. */
+export const FieldsQuery = z.object({ fields: z.string().min(1).max(2_000).optional() }).strict();
