@@ -7,6 +7,9 @@ const benches: Record<string, () => Promise<void>> = {
   overview: async () => (await import('./overview.bench.ts')).overviewBench(),
   'bill-run': async () => (await import('./bill-run.bench.ts')).billRunBench(),
   'screen-response': async () => (await import('./screen-response.bench.ts')).screenResponseBench(),
+  'sync-push': async () => (await import('./sync-push.bench.ts')).syncPushBench(),
+  'sync-pull': async () => (await import('./sync-pull.bench.ts')).syncPullBench(),
+  'sync-fleet': async () => (await import('./sync-fleet.bench.ts')).syncFleetBench(),
 };
 
 const wanted = process.argv.slice(2);
