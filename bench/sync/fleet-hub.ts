@@ -3,8 +3,8 @@ import type { Row } from '../../hub/db/hub-db.ts';
 
 /** What the fleet bench asks of its hub thread. */
 export interface FleetHubSetup {
-  /** The hub-worker.ts module (a file URL) that worker-boot.mjs loads. */
-  entry: string;
+  /** The hub-worker.ts module (a file URL) that the kiosk's source-worker boot file loads. */
+  sourceEntry: string;
   schema: string;
   branches: string[];
   accountsPerBranch: number;
@@ -43,9 +43,9 @@ export interface FleetHub extends Omit<HubReady, 'type'> {
  * the main thread) and the hub do not queue behind each other's work as they would on one loop,
  * while the bench stays one process. Its database is reached only through it (PGlite lives there).
  */
-export function startFleetHub(setup: Omit<FleetHubSetup, 'entry'>): Promise<FleetHub> {
-  const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
-    workerData: { ...setup, entry: new URL('./hub-worker.ts', import.meta.url).href } satisfies FleetHubSetup,
+export function startFleetHub(setup: Omit<FleetHubSetup, 'sourceEntry'>): Promise<FleetHub> {
+  const worker = new Worker(new URL('../../electron/core/sync/source-worker-boot.mjs', import.meta.url), {
+    workerData: { ...setup, sourceEntry: new URL('./hub-worker.ts', import.meta.url).href } satisfies FleetHubSetup,
     name: 'bench-hub',
   });
   const pending = new Map<number, { resolve: (m: Extract<FromHub, { type: 'reply' }>) => void; reject: (e: Error) => void }>();

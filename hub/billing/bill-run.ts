@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { addDays, addMonths, dateInZone, startOfDayInZone, type CalendarDate } from '../../shared/calendar.ts';
-import { lateFeeDue, type AccountEvent } from '../../shared/billing/allocation.ts';
+import { inReplayOrder, lateFeeDue, type AccountEvent } from '../../shared/billing/allocation.ts';
 import type { CatalogIndex } from '../../shared/billing/catalog.ts';
 import { composeBill, type BillRun } from '../../shared/billing/compose.ts';
 import { cycleAt, cycleContaining, overlapDays, type Cycle } from '../../shared/billing/cycle.ts';
@@ -352,7 +352,7 @@ function compose(
     ...money
       .filter((m) => m.kind === 'payment')
       .map((m): AccountEvent => ({ type: 'payment', paymentId: m.id, at: m.occurred_at.toISOString(), amountMinor: m.amount_minor, ...(m.target_bill_no ? { targetBillNo: m.target_bill_no } : {}) })),
-  ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.type === 'bill' ? -1 : b.type === 'bill' ? 1 : 0));
+  ].sort(inReplayOrder);
   const lateFeeFor = previous
     ? lateFeeDue(events, { since: previous.bill_date, until: billDate, graceDays: catalog.catalog.fees.latePayment.graceDays, timeZone: account.timeZone })
     : [];

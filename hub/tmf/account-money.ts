@@ -1,4 +1,4 @@
-import { allocate, type AccountEvent, type AllocationState, type BillAllocation } from '../../shared/billing/allocation.ts';
+import { allocate, inReplayOrder, type AccountEvent, type AllocationState, type BillAllocation } from '../../shared/billing/allocation.ts';
 import type { CustomerBillState } from '../../shared/billing/bill.ts';
 import { dateInZone, type CalendarDate } from '../../shared/calendar.ts';
 import { ledgerAccounts } from '../../shared/changes.ts';
@@ -57,12 +57,6 @@ function toEvent(row: EventRow): AccountEvent {
   return { type: 'payment', paymentId: row.id, at, amountMinor: row.amount_minor, ...(row.target_bill_no === null ? {} : { targetBillNo: row.target_bill_no }) };
 }
 
-/** Time order; a bill and a payment at the same instant: the bill first (the kiosk's AccountHistory orders them so too). */
-function byTime(a: AccountEvent, b: AccountEvent): number {
-  if (a.at !== b.at) return a.at < b.at ? -1 : 1;
-  return a.type === b.type ? 0 : a.type === 'bill' ? -1 : 1;
-}
-
 /** The money of each account in `accounts` (id → its branch's time zone), as of `now`. Three queries, whatever the number of accounts. */
 export async function accountMoney(q: HubQueryable, accounts: ReadonlyMap<string, string>, now: Date): Promise<Map<string, AccountMoney>> {
   const ids = [...accounts.keys()];
@@ -80,7 +74,7 @@ export async function accountMoney(q: HubQueryable, accounts: ReadonlyMap<string
   const result = new Map<string, AccountMoney>();
   for (const [accountId, timeZone] of accounts) {
     const own = byAccount.get(accountId) ?? [];
-    const allocation = allocate(own.map(toEvent).sort(byTime));
+    const allocation = allocate(own.map(toEvent).sort(inReplayOrder));
     const balanceMinor = balanceOf.get(ledgerAccounts.receivable(accountId)) ?? 0;
     const today = todayIn.get(timeZone) as CalendarDate;
     const overdueMinor = allocation.bills.filter((b) => b.remainingMinor > 0 && b.paymentDueDate < today).reduce((sum, b) => sum + b.remainingMinor, 0);

@@ -37,6 +37,12 @@ export type AccountEvent =
   | { type: 'reversal'; paymentId: string; at: string }
   | { type: 'adjustment'; id: string; at: string; amountMinor: number };
 
+/** The order allocation replays an account's events in: by time; a bill and a payment at the same instant, the bill first. */
+export function inReplayOrder(a: AccountEvent, b: AccountEvent): number {
+  if (a.at !== b.at) return a.at < b.at ? -1 : 1;
+  return a.type === 'bill' ? (b.type === 'bill' ? 0 : -1) : b.type === 'bill' ? 1 : 0;
+}
+
 export interface AllocateOptions {
   /** The operator's time zone, for bare-date `at` values and day ends. Default 'UTC'. */
   timeZone?: string;

@@ -1,4 +1,4 @@
-import { allocate, type AccountEvent, type AllocationState } from '../../../shared/billing/allocation.ts';
+import { allocate, inReplayOrder, type AccountEvent, type AllocationState } from '../../../shared/billing/allocation.ts';
 import { CustomerBill } from '../../../shared/billing/bill.ts';
 import type { Database } from './db.ts';
 
@@ -54,8 +54,7 @@ export class AccountHistory {
         }),
       ),
     ];
-    // Allocation replays in time order; a bill and a payment at the same instant: the bill first.
-    return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.type === 'bill' ? -1 : b.type === 'bill' ? 1 : 0));
+    return events.sort(inReplayOrder);
   }
 
   allocation(accountId: string): AllocationState {
