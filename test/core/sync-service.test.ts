@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncStatusView } from '../../shared/contract/sync.ts';
-import type { KioskCore } from '../../electron/core/kiosk-core.ts';
+import { LEDGER_FILE, type KioskCore } from '../../electron/core/kiosk-core.ts';
 import type { CredentialStore, HubCredential } from '../../electron/core/sync/enrolment.ts';
-import { startTestCore } from '../helpers/demo-ledger.ts';
+import { freshDataDir, startTestCore } from '../helpers/demo-ledger.ts';
 import { FakeHub } from '../helpers/fake-hub.ts';
 import { JAMES, ok } from '../helpers/signed-in.ts';
 import { until } from '../helpers/until.ts';
@@ -29,9 +31,14 @@ describe('the core’s link to headquarters', () => {
       },
       write: () => {},
     };
-    const { core } = await startTestCore({}, undefined, undefined, undefined, { credentials: broken });
+    // A change parked while the kiosk still synced stays counted on the badge.
+    const dataDir = await freshDataDir();
+    const ledger = new BetterSqlite3(path.join(dataDir, LEDGER_FILE));
+    ledger.prepare(`INSERT INTO parked_changes (server_seq, change, reason, parked_at) VALUES (7, '{}', 'unknown type', '2026-11-26T08:00:00.000Z')`).run();
+    ledger.close();
+    const { core } = await startTestCore({}, dataDir, undefined, undefined, { credentials: broken });
     running.push(core);
-    expect(await ok(core, 'sync.status', {})).toEqual({ state: 'stopped', lastSyncAt: null, waiting: 0, parked: 0 });
+    expect(await ok(core, 'sync.status', {})).toEqual({ state: 'stopped', lastSyncAt: null, waiting: 0, parked: 1 });
     await ok(core, 'session.signIn', JAMES);
     await ok(core, 'help.call', { screen: 'overview' });
     expect(await ok(core, 'sync.status', {})).toMatchObject({ state: 'stopped', waiting: 1 });

@@ -17,6 +17,12 @@ export interface PageResult {
  * A change this kiosk cannot apply (a type it does not know yet, or a fact it refuses) is parked
  * with its reason, never dropped, and the rest of the page goes on.
  */
+/** How many pulled changes wait aside: the badge shows it whether or not a sync is running. */
+export function parkedCounter(db: Database): () => number {
+  const count = db.prepare(`SELECT COUNT(*) FROM parked_changes`).pluck();
+  return () => count.get() as number;
+}
+
 export class PullApplier {
   readonly #applier: ChangeApplier;
   readonly #cursor;
@@ -26,7 +32,7 @@ export class PullApplier {
   constructor(db: Database, applier: ChangeApplier) {
     this.#applier = applier;
     this.#cursor = db.prepare(`SELECT value FROM sync_state WHERE key = '${CURSOR}'`).pluck();
-    this.#parkedCount = db.prepare(`SELECT COUNT(*) FROM parked_changes`).pluck();
+    this.#parkedCount = parkedCounter(db);
     const setCursor = db.prepare(`INSERT INTO sync_state (key, value) VALUES ('${CURSOR}', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
     const park = db.prepare(`INSERT OR IGNORE INTO parked_changes (server_seq, change, reason, parked_at) VALUES (?, ?, ?, ?)`);
     this.#page = db.transaction((page: PullResponse, at: string): PageResult => {
@@ -50,7 +56,7 @@ export class PullApplier {
   }
 
   parked(): number {
-    return this.#parkedCount.get() as number;
+    return this.#parkedCount();
   }
 
   apply(page: PullResponse, at: Date): PageResult {

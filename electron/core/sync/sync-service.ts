@@ -3,6 +3,7 @@ import type { Database } from '../ledger/db.ts';
 import type { Logger } from '../log.ts';
 import type { CredentialStore, HubCredential } from './enrolment.ts';
 import { OutboxQueue } from './outbox-queue.ts';
+import { parkedCounter } from './pull-applier.ts';
 import { runSyncLoop, type SyncRunner } from './sync-runner.ts';
 import { startSyncWorker } from './sync-worker-host.ts';
 import type { SyncTransport } from './transport.ts';
@@ -25,7 +26,8 @@ export interface SyncServiceOptions {
 /** No hub to talk to (never enrolled, or its credential is unreadable): the kiosk works on its own ledger. */
 function standalone(db: Database, state: 'off' | 'stopped'): SyncService {
   const outbox = new OutboxQueue(db);
-  return { status: () => ({ state, lastSyncAt: null, waiting: outbox.waiting(), parked: 0 }), wake: () => {}, stop: () => {} };
+  const parked = parkedCounter(db);
+  return { status: () => ({ state, lastSyncAt: null, waiting: outbox.waiting(), parked: parked() }), wake: () => {}, stop: () => {} };
 }
 
 /**

@@ -1,11 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import type { SyncStatusView } from '../../../shared/contract/sync.ts';
-import { ChangeApplier } from '../ledger/apply-changes.ts';
 import type { Database } from '../ledger/db.ts';
 import type { Logger } from '../log.ts';
 import type { HubCredential } from './enrolment.ts';
 import { OutboxQueue } from './outbox-queue.ts';
-import { PullApplier } from './pull-applier.ts';
+import { parkedCounter } from './pull-applier.ts';
 import type { SyncRunner } from './sync-runner.ts';
 import { FromSyncWorker, type SyncWorkerData, type ToSyncWorker } from './sync-worker-messages.ts';
 
@@ -43,13 +42,13 @@ export interface SyncWorkerHostOptions {
  */
 export function startSyncWorker(options: SyncWorkerHostOptions): SyncRunner {
   const outbox = new OutboxQueue(options.db);
-  const pull = new PullApplier(options.db, new ChangeApplier(options.db));
+  const parked = parkedCounter(options.db);
   const script = options.script ?? syncWorkerScript();
-  let last: SyncStatusView = { state: 'offline', lastSyncAt: null, waiting: outbox.waiting(), parked: pull.parked() };
+  let last: SyncStatusView = { state: 'offline', lastSyncAt: null, waiting: outbox.waiting(), parked: parked() };
   let worker: Worker | null = null;
   let restartTimer: NodeJS.Timeout | null = null;
   let stopped = false;
-  const fresh = (): SyncStatusView => ({ ...last, waiting: outbox.waiting(), parked: pull.parked() });
+  const fresh = (): SyncStatusView => ({ ...last, waiting: outbox.waiting(), parked: parked() });
 
   const spawn = (): void => {
     const workerData: SyncWorkerData & { sourceEntry?: string } = {
