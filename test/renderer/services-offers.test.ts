@@ -191,6 +191,33 @@ describe('services screen', () => {
     expect((fake.callsTo('order.submit') as Array<{ requestId: string }>).map((c) => c.requestId)).toEqual([REQUEST_ID, REQUEST_ID]);
   });
 
+  it('a retry after headquarters decided shows that decision: a failed order shows no new figures, a completed one does', async () => {
+    const fake = withOrders(withJourneys(new FakeKiosk()));
+    let state: 'failed' | 'completed' = 'failed';
+    fake.respond('order.submit', (input) => {
+      const { requestId, order } = input as { requestId: string; order: never };
+      return { ok: true, value: placedOrder(requestId, changePreview(order), state) };
+    });
+    const { user } = await toServices(fake);
+    await user.click(screen.getByRole('button', { name: 'Add TV Essentials' }));
+    await screen.findByTestId('order-preview');
+    await user.click(screen.getByTestId('order-confirm'));
+    await screen.findByRole('heading', { level: 2, name: 'Your order could not go ahead' });
+    expect(screen.getByTestId('order-result').classList.contains('stopped')).toBe(true);
+    expect(screen.queryByTestId('order-result-monthly')).toBeNull();
+    expect(screen.queryByTestId('order-result-next')).toBeNull();
+    expect(screen.getByTestId('order-result-next-step').textContent).toBe('Nothing was changed and nothing will be charged. To find out why, press Call staff.');
+
+    state = 'completed';
+    await user.click(screen.getByTestId('order-again'));
+    await user.click(await screen.findByRole('button', { name: 'Add TV Essentials' }));
+    await screen.findByTestId('order-preview');
+    await user.click(screen.getByTestId('order-confirm'));
+    await screen.findByRole('heading', { level: 2, name: 'Your order is done' });
+    expect(screen.getByTestId('order-result').classList.contains('stopped')).toBe(false);
+    expect(plain(screen.getByTestId('order-result-monthly').textContent)).toMatch(/ a month$/);
+  });
+
   it('a failed load offers a retry', async () => {
     const fake = withOrders(withJourneys(new FakeKiosk()));
     fake.respond('services.catalog', () => failure('INTERNAL', 'boom'));
