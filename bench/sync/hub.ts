@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import type { Change } from '../../shared/changes.ts';
@@ -91,9 +92,9 @@ export async function seedBranch(db: HubDb, branchId: string, accounts: number):
   return accountIds;
 }
 
-/** The hub's HTTP API on 127.0.0.1 (a free port), as `npm run hub` serves it. */
+/** The hub's HTTP API on 127.0.0.1 (a free port), as `npm run hub` serves it; BENCH_HUB_LOG=1 prints its request errors (why a sync call got a 500). */
 export async function listenHub(db: HubDb): Promise<{ app: FastifyInstance; baseUrl: string }> {
-  const app = await buildHub({ db });
+  const app = await buildHub({ db, ...(process.env.BENCH_HUB_LOG ? { logger: pino({ level: 'error' }) } : {}) });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, baseUrl };
 }

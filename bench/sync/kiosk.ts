@@ -60,11 +60,25 @@ export class TimedTransport implements SyncTransport {
   }
 }
 
+/** The kiosk's pull applier with a stopwatch: how long the kiosk spent writing pages (the engine asks for the next page meanwhile). */
+export class TimedPullApplier extends PullApplier {
+  readonly applyMs: number[] = [];
+
+  override apply(...args: Parameters<PullApplier['apply']>): ReturnType<PullApplier['apply']> {
+    const start = performance.now();
+    try {
+      return super.apply(...args);
+    } finally {
+      this.applyMs.push(performance.now() - start);
+    }
+  }
+}
+
 /** The kiosk's sync engine (outbox queue, pull applier, HTTP transport) over `db`, with default batch and page sizes. */
-export function kioskEngine(db: Database, credential: HubCredential): { engine: SyncEngine; transport: TimedTransport; outbox: OutboxQueue; pull: PullApplier } {
+export function kioskEngine(db: Database, credential: HubCredential): { engine: SyncEngine; transport: TimedTransport; outbox: OutboxQueue; pull: TimedPullApplier } {
   // Generous: a 500-event push on PGlite on a busy machine takes seconds, and a timeout would be a failed run.
   const transport = new TimedTransport(new HttpTransport({ baseUrl: credential.hubUrl, credential: credential.credential, timeoutMs: 120_000 }));
   const outbox = new OutboxQueue(db);
-  const pull = new PullApplier(db, new ChangeApplier(db));
+  const pull = new TimedPullApplier(db, new ChangeApplier(db));
   return { engine: new SyncEngine({ outbox, pull, transport, now: () => new Date() }), transport, outbox, pull };
 }

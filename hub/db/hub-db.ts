@@ -25,8 +25,18 @@ export interface HubDb extends HubQueryable {
    * failure, and the transaction is run again from the start. So `fn` must do nothing but
    * database work through `tx` (no side effects that a retry would repeat).
    */
-  transaction<T>(fn: (tx: HubQueryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: HubQueryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface TransactionOptions {
+  /**
+   * An advisory lock key held from before BEGIN until after COMMIT, so transactions that name it
+   * run one at a time and each one's snapshot sees the one before it. (Taken inside the
+   * transaction, the lock would be waited for after the snapshot was made, and SERIALIZABLE
+   * would count a conflict with every transaction committed meanwhile.)
+   */
+  lockKey?: number;
 }
 
 const SERIALIZATION_FAILURE = '40001';

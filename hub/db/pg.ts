@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { parseInt8, retryOnConflict, TYPE_OID, type HubDb, type HubQueryable, type Row } from './hub-db.ts';
+import { parseInt8, retryOnConflict, TYPE_OID, type HubDb, type HubQueryable, type Row, type TransactionOptions } from './hub-db.ts';
 
 export interface PgOptions {
   connectionString: string;
@@ -43,19 +43,27 @@ export function openPgDb(options: PgOptions): HubDb {
   return {
     engine: 'postgres',
     ...queryable(pool),
-    transaction<T>(fn: (tx: HubQueryable) => Promise<T>) {
+    transaction<T>(fn: (tx: HubQueryable) => Promise<T>, options: TransactionOptions = {}) {
+      const { lockKey } = options;
       return retryOnConflict(async () => {
         const client = await pool.connect();
+        let broken = false;
         try {
-          await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
-          const result = await fn(queryable(client));
-          await client.query('COMMIT');
-          return result;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
+          if (lockKey !== undefined) await client.query('SELECT pg_advisory_lock($1)', [lockKey]);
+          try {
+            await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+            const result = await fn(queryable(client));
+            await client.query('COMMIT');
+            return result;
+          } catch (error) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            throw error;
+          } finally {
+            // A session lock outlives the transaction: released here, or with the connection when that fails.
+            if (lockKey !== undefined) await client.query('SELECT pg_advisory_unlock($1)', [lockKey]).catch(() => (broken = true));
+          }
         } finally {
-          client.release();
+          client.release(broken);
         }
       });
     },

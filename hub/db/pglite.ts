@@ -15,7 +15,7 @@ function queryable(target: PGlite | Transaction): HubQueryable {
 /**
  * Embedded PostgreSQL (PGlite, compiled to WebAssembly): the same SQL as the server, in one
  * process, data in `dataDir` (in memory without one). One connection, so transactions run one at a
- * time; SERIALIZABLE is still asked for so the code path is the server's.
+ * time (a lock key adds nothing); SERIALIZABLE is still asked for so the code path is the server's.
  */
 export async function openPgliteDb(dataDir?: string): Promise<HubDb> {
   return pgliteHubDb(await createPglite(dataDir));

@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION, PullQuery, PushRequest } from '../../shared/sync/prot
 import type { HubDb } from '../db/hub-db.ts';
 import { authenticateDevice, type DeviceIdentity } from '../security/devices.ts';
 import { redeemEnrolmentCode } from '../security/enrolment.ts';
-import { readFeed } from '../sync/pull.ts';
+import { pullBody, readFeed } from '../sync/pull.ts';
 import { receivePush } from '../sync/push.ts';
 import { parseInput } from './errors.ts';
 import type { HubMetrics } from './metrics.ts';
@@ -92,12 +92,12 @@ export async function syncRoutes(app: FastifyInstance, { db, metrics, now }: Syn
       return response;
     });
 
-    scope.get('/sync/v1/pull', async (request) => {
+    scope.get('/sync/v1/pull', async (request, reply) => {
       const device = request.device as DeviceIdentity;
       const page = await readFeed(db, device.branchId, parseInput(PullQuery, request.query, 'query'));
       metrics.batchSize.observe({ direction: 'pull' }, page.changes.length);
       metrics.pulledChanges.inc(page.changes.length);
-      return page;
+      return reply.type('application/json; charset=utf-8').send(pullBody(page));
     });
   });
 }

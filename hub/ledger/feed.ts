@@ -1,23 +1,42 @@
 import type { Change } from '../../shared/changes.ts';
-import type { HubQueryable } from '../db/hub-db.ts';
+import type { HubDb, HubQueryable } from '../db/hub-db.ts';
 
 /** Whose a change is: every branch's (the catalog), one branch's, or the branch of the customer, account or product it belongs to. */
 export type Scope = { of: 'everyBranch' } | { of: 'branch' | 'customer' | 'account' | 'product'; id: string };
 type Owner = 'customer' | 'account' | 'product';
 
-/** pg_advisory_xact_lock key for appending to the feed. */
+/** Advisory lock key for appending to the feed. */
 const FEED_LOCK = 0x0b111_0002;
 
 /**
- * Every transaction that appends to `changes` takes this lock first and holds it to COMMIT. A
- * BIGSERIAL is handed out at INSERT, not at COMMIT, so two concurrent writers could commit
- * server_seq 8 after a kiosk has already pulled 9 and moved its cursor past 8; with one writer at a
- * time, rows become visible in server_seq order and `after=<cursor>` never skips one. Taking it
- * before anything else is read keeps SERIALIZABLE retries rare.
+ * Every transaction that appends to `changes` holds this lock until COMMIT. A BIGSERIAL is handed
+ * out at INSERT, not at COMMIT, so two concurrent writers could commit server_seq 8 after a kiosk
+ * has already pulled 9 and moved its cursor past 8; with one writer at a time, rows become visible
+ * in server_seq order and `after=<cursor>` never skips one.
  */
 export async function lockFeed(tx: HubQueryable): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [FEED_LOCK]);
 }
+
+/**
+ * A transaction that will append to the feed, holding its lock from before it starts: writers then
+ * follow one another, each seeing the last one's rows, instead of SERIALIZABLE failing them for
+ * having waited (the kiosks' pushes, many at once).
+ */
+export function feedTransaction<T>(db: HubDb, fn: (tx: HubQueryable) => Promise<T>): Promise<T> {
+  // Queued in this process first, so only one of its connections waits on the database's lock and the rest stay free for pulls.
+  const queued = (feedQueues.get(db) ?? Promise.resolve()).then(() => db.transaction(fn, { lockKey: FEED_LOCK }));
+  feedQueues.set(
+    db,
+    queued.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  return queued;
+}
+
+const feedQueues = new WeakMap<HubDb, Promise<void>>();
 
 const BRANCH_OF: Record<Owner, string> = {
   customer: 'SELECT id, branch_id FROM customers WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))',

@@ -27,13 +27,43 @@ type Payload<T extends KioskEventType> = Exclude<ReturnType<(typeof eventPayload
 type Handler<T extends KioskEventType> = (tx: HubQueryable, payload: Payload<T>, event: OutboxEvent, context: EventContext) => Promise<Handled>;
 
 /**
- * Does what an event of this device asks, inside the push's transaction: a payment is applied to
- * the ledger (or held in suspense); a credit request or an order is stored and decided centrally
- * (hub/decisions), an assistance request is stored for staff. A type this hub
- * does not know is parked; a payload that does not fit its type is rejected, or parked when the
- * kiosk speaks a newer schema (a later hub may read it).
+ * Does what each new event of this device asks, in device order, inside the push's transaction: a
+ * payment is applied to the ledger (or held in suspense); a credit request or an order is stored
+ * and decided centrally (hub/decisions), an assistance request is stored for staff. A type this
+ * hub does not know is parked; a payload that does not fit its type is rejected, or parked when
+ * the kiosk speaks a newer schema (a later hub may read it).
+ *
+ * Consecutive payments (a week offline is thousands of them) are written together: one account
+ * lookup and one change-writer call for the run, not a dozen statements each. Anything else is
+ * handled alone and after the payments before it, so a decision sees the balance they made.
  */
-export async function handleEvent(tx: HubQueryable, event: OutboxEvent, context: EventContext): Promise<Handled> {
+export async function handleEvents(tx: HubQueryable, events: readonly OutboxEvent[], context: EventContext): Promise<Handled[]> {
+  const handled: Handled[] = [];
+  let payments: { index: number; payment: ChangeOf<'payment.recorded'>; event: OutboxEvent }[] = [];
+  const flush = async () => {
+    const outcomes = await receivePayments(tx, payments, context);
+    payments.forEach(({ index }, i) => (handled[index] = outcomes[i] as Handled));
+    payments = [];
+  };
+  for (const [index, event] of events.entries()) {
+    const read = readEvent(event, context);
+    if ('outcome' in read) {
+      handled[index] = read;
+    } else if (read.type === 'payment.recorded') {
+      payments.push({ index, payment: read.payload as ChangeOf<'payment.recorded'>, event });
+    } else {
+      await flush();
+      handled[index] = await (handlers[read.type] as Handler<typeof read.type>)(tx, read.payload, event, context);
+    }
+  }
+  await flush();
+  return handled;
+}
+
+type Read = { [T in KioskEventType]: { type: T; payload: Payload<T> } }[KioskEventType];
+
+/** The event's payload checked against its type, or why it cannot be handled. */
+function readEvent(event: OutboxEvent, context: EventContext): Read | Handled {
   const type = event.eventType;
   if (holdsNul(event.payload)) return rejected(`The ${type} payload contains U+0000 characters, which the hub cannot store`);
   if (!isKnownEventType(type)) {
@@ -47,11 +77,11 @@ export async function handleEvent(tx: HubQueryable, event: OutboxEvent, context:
     }
     return rejected(`Invalid ${type} payload: ${problems}`);
   }
-  return (handlers[type] as Handler<typeof type>)(tx, parsed.data as Payload<typeof type>, event, context);
+  return { type, payload: parsed.data } as Read;
 }
 
-const handlers: { [T in KioskEventType]: Handler<T> } = {
-  'payment.recorded': (tx, payment, event, context) => receivePayment(tx, payment as ChangeOf<'payment.recorded'>, event, context),
+/** Every type but payments, which are received in runs (receivePayments). */
+const handlers: { [T in Exclude<KioskEventType, 'payment.recorded'>]: Handler<T> } = {
   'credit.requested': async (tx, p, event, context) => {
     const stored = await storeRequest(tx, 'credit_requests', 'credit request', event, context, p, { account_id: p.accountId, requested_minor: p.requested, kiosk_decision: p.decision });
     if (stored.outcome === 'accepted') await decideCreditInPush(tx, p, originOf(context));
@@ -74,32 +104,68 @@ export function appendsToFeed(eventType: string): boolean {
 }
 
 /**
- * A payment a kiosk took. Applied through the change writer (journal entry, postings, payment row,
- * and the branch's feed) when the account is in the kiosk's branch; held in suspense when the hub
- * does not know the account; refused for another branch's account or when its postings touch
- * anything but the account's receivable and the cash it came in as.
+ * Payments a kiosk took, in device order. Each is applied through the change writer (journal
+ * entry, postings, payment row, and the branch's feed) when its account is in the kiosk's branch;
+ * held in suspense when the hub does not know the account; refused for another branch's account
+ * or when its postings touch anything but the account's receivable and the cash it came in as.
+ * Those to apply are written in one go; when the database refuses that (a key taken by another
+ * fact), they are written again one by one, so only the offending payment is refused.
  */
-async function receivePayment(tx: HubQueryable, payment: ChangeOf<'payment.recorded'>, event: OutboxEvent, context: EventContext): Promise<Handled> {
+async function receivePayments(
+  tx: HubQueryable,
+  payments: readonly { payment: ChangeOf<'payment.recorded'>; event: OutboxEvent }[],
+  context: EventContext,
+): Promise<Handled[]> {
+  if (payments.length === 0) return [];
+  const accounts = new Map(
+    (
+      await tx.query<{ id: string; currency: string; branch_id: string }>(
+        `SELECT a.id, a.currency, c.branch_id FROM billing_accounts a JOIN customers c ON c.id = a.customer_id
+          WHERE a.id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+        [JSON.stringify([...new Set(payments.map((p) => p.payment.accountId))])],
+      )
+    ).map((r) => [r.id, r]),
+  );
+  const handled: Handled[] = [];
+  const toApply: { index: number; payment: ChangeOf<'payment.recorded'> }[] = [];
+  for (const [index, { payment, event }] of payments.entries()) {
+    const refusal = paymentRefusal(payment, accounts.get(payment.accountId), context);
+    if (refusal !== null) handled[index] = rejected(refusal);
+    else if (!accounts.has(payment.accountId)) handled[index] = await holdInSuspense(tx, payment, event, context);
+    else toApply.push({ index, payment });
+  }
+  if (toApply.length === 0) return handled;
+  const together = await withSavepoint(tx, async () => {
+    await writeChanges(tx, toApply.map((p) => p.payment));
+    return accepted();
+  });
+  for (const { index, payment } of toApply) {
+    handled[index] =
+      together.outcome === 'accepted'
+        ? accepted(payment.entry.id)
+        : await withSavepoint(tx, async () => {
+            await writeChanges(tx, [payment]);
+            return accepted(payment.entry.id);
+          });
+  }
+  return handled;
+}
+
+/** Why a payment cannot be taken as sent (null: it can; an unknown account goes to suspense). */
+function paymentRefusal(payment: ChangeOf<'payment.recorded'>, account: { currency: string; branch_id: string } | undefined, context: EventContext): string | null {
   const mismatch = moneyFactMismatch(payment);
-  if (mismatch) return rejected(mismatch);
+  if (mismatch) return mismatch;
   const receivable = ledgerAccounts.receivable(payment.accountId);
   if (!payment.entry.postings.every((p) => p.ledgerAccount === receivable || p.ledgerAccount.startsWith(ledgerAccounts.cash('')))) {
-    return rejected(`Payment ${payment.id}: its journal entry posts to accounts other than ${receivable} and cash`);
+    return `Payment ${payment.id}: its journal entry posts to accounts other than ${receivable} and cash`;
   }
   if (payment.entry.entryType !== 'payment' || payment.entry.currency !== payment.currency) {
-    return rejected(`Payment ${payment.id}: its journal entry is not a payment in ${payment.currency}`);
+    return `Payment ${payment.id}: its journal entry is not a payment in ${payment.currency}`;
   }
-  const [account] = await tx.query<{ currency: string; branch_id: string }>(
-    'SELECT a.currency, c.branch_id FROM billing_accounts a JOIN customers c ON c.id = a.customer_id WHERE a.id = $1',
-    [payment.accountId],
-  );
-  if (!account) return holdInSuspense(tx, payment, event, context);
-  if (account.branch_id !== context.device.branchId) return rejected(`Payment ${payment.id}: account ${payment.accountId} is not in this kiosk's branch`);
-  if (account.currency !== payment.currency) return rejected(`Payment ${payment.id}: account ${payment.accountId} is kept in ${account.currency}, not ${payment.currency}`);
-  return withSavepoint(tx, async () => {
-    await writeChanges(tx, [payment]);
-    return accepted(payment.entry.id);
-  });
+  if (!account) return null;
+  if (account.branch_id !== context.device.branchId) return `Payment ${payment.id}: account ${payment.accountId} is not in this kiosk's branch`;
+  if (account.currency !== payment.currency) return `Payment ${payment.id}: account ${payment.accountId} is kept in ${account.currency}, not ${payment.currency}`;
+  return null;
 }
 
 /**

@@ -13,10 +13,10 @@ import type { HubQueryable } from '../db/hub-db.ts';
  * Rows that commit later than this read have a higher server_seq than any row it saw, because
  * every writer appends under the feed's lock (hub/ledger/feed.ts), so `after=<cursor>` finds them.
  */
-export async function readFeed(db: HubQueryable, branchId: string, query: PullQuery): Promise<PullResponse> {
+export async function readFeed(db: HubQueryable, branchId: string, query: PullQuery): Promise<FeedPage> {
   // One statement, one snapshot; limit + 1 rows tell whether there is more.
-  const rows = await db.query<{ server_seq: number; change: unknown }>(
-    `SELECT server_seq, change FROM (
+  const rows = await db.query<{ server_seq: number; json: string }>(
+    `SELECT server_seq, change::text AS json FROM (
        (SELECT server_seq, change FROM changes WHERE branch_id = $2 AND server_seq > $1 ORDER BY server_seq LIMIT $3)
        UNION ALL
        (SELECT server_seq, change FROM changes WHERE branch_id IS NULL AND server_seq > $1 ORDER BY server_seq LIMIT $3)
@@ -24,11 +24,22 @@ export async function readFeed(db: HubQueryable, branchId: string, query: PullQu
     [query.after, branchId, query.limit + 1],
   );
   const page = rows.slice(0, query.limit);
-  return {
-    protocolVersion: PROTOCOL_VERSION,
-    schemaVersion: SCHEMA_VERSION,
-    changes: page.map((r) => ({ serverSeq: r.server_seq, change: r.change })),
-    cursor: page.at(-1)?.server_seq ?? query.after,
-    hasMore: rows.length > query.limit,
-  };
+  return { changes: page.map((r) => ({ serverSeq: r.server_seq, json: r.json })), cursor: page.at(-1)?.server_seq ?? query.after, hasMore: rows.length > query.limit };
+}
+
+/** A page of the feed, each change as the JSON text the database holds. */
+export interface FeedPage {
+  changes: { serverSeq: number; json: string }[];
+  cursor: number;
+  hasMore: boolean;
+}
+
+/**
+ * The page as a PullResponse body. Each change goes out as the database wrote it: a page is a
+ * thousand changes, and parsing them only to write them again was most of the hub's work.
+ */
+export function pullBody(page: FeedPage): string {
+  const head: Omit<PullResponse, 'changes'> = { protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, cursor: page.cursor, hasMore: page.hasMore };
+  const changes = page.changes.map((c) => `{"serverSeq":${c.serverSeq},"change":${c.json}}`).join(',');
+  return `${JSON.stringify(head).slice(0, -1)},"changes":[${changes}]}`;
 }

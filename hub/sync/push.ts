@@ -1,9 +1,9 @@
 import { PROTOCOL_VERSION, SCHEMA_VERSION, type EventResult, type OutboxEvent, type PushRequest, type PushResponse } from '../../shared/sync/protocol.ts';
 import type { HubDb, HubQueryable } from '../db/hub-db.ts';
-import { lockFeed } from '../ledger/feed.ts';
+import { feedTransaction } from '../ledger/feed.ts';
 import type { DeviceIdentity } from '../security/devices.ts';
 import { eventHash, storableJson } from './event-hash.ts';
-import { appendsToFeed, handleEvent, type EventContext, type Handled } from './kiosk-events.ts';
+import { appendsToFeed, handleEvents, type EventContext, type Handled } from './kiosk-events.ts';
 
 /** The hard error of DESIGN §4: an id or a (device, seq) the hub already holds, with another payload. */
 export const CONFLICT_REASON = 'same id/seq, different payload';
@@ -34,9 +34,9 @@ type StoredEvent = {
  */
 export async function receivePush(db: HubDb, device: DeviceIdentity, request: PushRequest, receivedAt: Date): Promise<PushResponse> {
   const context: EventContext = { device, schemaVersion: request.schemaVersion, receivedAt };
-  return db.transaction(async (tx) => {
-    // Payments and decided requests append to the feed: its lock first (before any read), then the device's.
-    if (request.events.some((e) => appendsToFeed(e.eventType))) await lockFeed(tx);
+  // Payments and decided requests append to the feed: its lock first (before the transaction), then the device's.
+  const transaction = request.events.some((e) => appendsToFeed(e.eventType)) ? feedTransaction : (d: HubDb, fn: (tx: HubQueryable) => Promise<PushResponse>) => d.transaction(fn);
+  return transaction(db, async (tx) => {
     let ackedThrough = await lockWatermark(tx, device.id, receivedAt);
     const first = request.events[0] as OutboxEvent;
     if (first.deviceSeq > ackedThrough + 1) return response([], ackedThrough);
@@ -58,29 +58,31 @@ export async function receivePush(db: HubDb, device: DeviceIdentity, request: Pu
       ).map((r) => r.event_id),
     );
 
-    const results: EventResult[] = [];
+    // Each event is answered again, refused as a conflict, or new; the new ones are handled together, in order.
+    const results: (EventResult | null)[] = [];
+    const fresh: { index: number; event: OutboxEvent; hash: string }[] = [];
     for (const event of request.events) {
       const hash = eventHash(event);
       const stored = bySeq.get(event.deviceSeq);
       const known = stored !== undefined || event.deviceSeq <= ackedThrough;
       if (known && stored?.event_id === event.eventId && stored.payload_hash === hash) {
         results.push(answerAgain(event, stored));
-        continue;
-      }
-      if (known || takenIds.has(event.eventId)) {
+      } else if (known || takenIds.has(event.eventId)) {
         // Its seq or its id is taken by another payload; a new seq is used up all the same, or the kiosk could never move past it.
         await keepConflict(tx, device.id, event, hash, receivedAt);
         results.push(result(event, { outcome: 'rejected', reason: CONFLICT_REASON }));
       } else {
-        const handled = await handleEvent(tx, event, context);
-        await storeEvent(tx, device.id, event, hash, handled, context);
+        fresh.push({ index: results.length, event, hash });
         takenIds.add(event.eventId);
-        results.push(result(event, handled));
+        results.push(null);
       }
       ackedThrough = Math.max(ackedThrough, event.deviceSeq);
     }
+    const handled = await handleEvents(tx, fresh.map((f) => f.event), context);
+    await storeEvents(tx, device.id, fresh.map((f, i) => ({ ...f, handled: handled[i] as Handled })), context);
+    for (const [i, { index, event }] of fresh.entries()) results[index] = result(event, handled[i] as Handled);
     await tx.query('UPDATE device_watermarks SET acked_through = $2, updated_at = $3 WHERE device_id = $1 AND acked_through < $2', [device.id, ackedThrough, receivedAt]);
-    return response(results, ackedThrough);
+    return response(results as EventResult[], ackedThrough);
   });
 }
 
@@ -110,24 +112,26 @@ function answerAgain(event: OutboxEvent, stored: StoredEvent): EventResult {
   return { deviceSeq: event.deviceSeq, eventId: event.eventId, outcome: 'duplicate' };
 }
 
-async function storeEvent(tx: HubQueryable, deviceId: string, event: OutboxEvent, hash: string, handled: Handled, context: EventContext): Promise<void> {
+/** The new events with their outcomes, in one statement. */
+async function storeEvents(tx: HubQueryable, deviceId: string, events: readonly { event: OutboxEvent; hash: string; handled: Handled }[], context: EventContext): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map(({ event, hash, handled }) => ({
+    device_seq: event.deviceSeq,
+    event_id: event.eventId,
+    event_type: event.eventType,
+    payload: JSON.parse(storableJson(event.payload)) as unknown,
+    payload_hash: hash,
+    outcome: handled.outcome,
+    reason: handled.outcome === 'accepted' ? null : handled.reason,
+    entry_id: handled.outcome === 'accepted' ? handled.entryId : null,
+    occurred_at: event.occurredAt,
+  }));
   await tx.query(
     `INSERT INTO device_events (device_id, device_seq, event_id, event_type, payload, payload_hash, outcome, reason, entry_id, received_at, occurred_at, schema_version)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12)`,
-    [
-      deviceId,
-      event.deviceSeq,
-      event.eventId,
-      event.eventType,
-      storableJson(event.payload),
-      hash,
-      handled.outcome,
-      handled.outcome === 'accepted' ? null : handled.reason,
-      handled.outcome === 'accepted' ? handled.entryId : null,
-      context.receivedAt,
-      event.occurredAt,
-      context.schemaVersion,
-    ],
+     SELECT $1, device_seq, event_id, event_type, payload, payload_hash, outcome, reason, entry_id, $3, occurred_at, $4
+       FROM jsonb_to_recordset($2::jsonb) AS x(device_seq bigint, event_id text, event_type text, payload jsonb, payload_hash text, outcome text,
+         reason text, entry_id text, occurred_at timestamptz)`,
+    [deviceId, JSON.stringify(rows), context.receivedAt, context.schemaVersion],
   );
 }
 

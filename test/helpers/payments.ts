@@ -47,5 +47,5 @@ export const bankPayment = (accountId: string, amountMinor: number): Payment =>
   paymentFact(accountId, amountMinor, { channel: 'bank', method: 'bankTransfer', cash: 'bank', origin: 'hub', occurredAt: '2026-11-25T09:00:00.000Z' });
 
 /** A card payment taken at a kiosk. */
-export const kioskPayment = (accountId: string, amountMinor: number): Payment =>
-  paymentFact(accountId, amountMinor, { channel: 'kiosk', method: 'card', cash: 'kiosk-card', origin: 'kiosk-1' });
+export const kioskPayment = (accountId: string, amountMinor: number, id?: string): Payment =>
+  paymentFact(accountId, amountMinor, { channel: 'kiosk', method: 'card', cash: 'kiosk-card', origin: 'kiosk-1', ...(id === undefined ? {} : { id }) });

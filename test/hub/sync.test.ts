@@ -236,6 +236,34 @@ describe.each(engines)('hub sync push and pull on %s', (engine) => {
     expect(next.ackedThrough).toBe(3);
   });
 
+  it('refuses only the payment whose key another fact holds when payments are written together', async () => {
+    const { db } = await databases.fresh();
+    const { kiosk } = await hubWithKiosk(db);
+    const first = kioskPayment(demoAccount, 1_000);
+    await kiosk.push(numbered(1, [['payment.recorded', first]]));
+    const before = await counts(db);
+    const balanceBefore = await balance(db, demoAccount);
+
+    // The same payment id (so the same idempotency key) with another amount, between two good payments.
+    const sameKey = kioskPayment(demoAccount, 4_000, first.id);
+    const [a, b] = [kioskPayment(demoAccount, 100), kioskPayment(demoAccount, 200)];
+    const response = await kiosk.push(numbered(2, [['payment.recorded', a], ['payment.recorded', sameKey], ['payment.recorded', b]]));
+    expect(response.ackedThrough).toBe(4);
+    expect(response.results.map((r) => [r.deviceSeq, r.outcome])).toEqual([
+      [2, 'accepted'],
+      [3, 'rejected'],
+      [4, 'accepted'],
+    ]);
+    expect(response.results[1]).toMatchObject({ reason: `A different fact was already recorded under payment:${first.id}` });
+    expect(await balance(db, demoAccount)).toBe(balanceBefore - 300);
+    expect(await counts(db)).toEqual({ ...before, journal_entries: before.journal_entries + 2, postings: before.postings + 4, payments: before.payments + 2, changes: before.changes + 2, device_events: 4 });
+    expect(await db.query('SELECT device_seq, outcome, entry_id FROM device_events WHERE device_seq > 1 ORDER BY device_seq')).toEqual([
+      { device_seq: 2, outcome: 'accepted', entry_id: a.entry.id },
+      { device_seq: 3, outcome: 'rejected', entry_id: null },
+      { device_seq: 4, outcome: 'accepted', entry_id: b.entry.id },
+    ]);
+  });
+
   it('takes nothing from a batch that leaves a gap and answers with the stored watermark', async () => {
     const { db } = await databases.fresh();
     const { kiosk } = await hubWithKiosk(db);

@@ -92,6 +92,11 @@ export class ChangeApplier {
     return this.#applyBatch(changes);
   }
 
+  /** Changes the caller has already parsed with `Change` (a pulled page): all of them or none. */
+  applyParsed(changes: readonly Change[]): ApplyResult {
+    return this.#applyBatch(changes);
+  }
+
   #applyOne(change: Change): Outcome {
     const s = this.#stmts;
     switch (change.type) {

@@ -1,6 +1,6 @@
 import { Change } from '../../../shared/changes.ts';
 import type { PullResponse } from '../../../shared/sync/protocol.ts';
-import type { ChangeApplier } from '../ledger/apply-changes.ts';
+import type { ApplyResult, ChangeApplier } from '../ledger/apply-changes.ts';
 import type { Database } from '../ledger/db.ts';
 
 const CURSOR = 'pull.cursor';
@@ -24,29 +24,50 @@ export function parkedCounter(db: Database): () => number {
 }
 
 export class PullApplier {
-  readonly #applier: ChangeApplier;
   readonly #cursor;
   readonly #parkedCount;
   readonly #page;
 
   constructor(db: Database, applier: ChangeApplier) {
-    this.#applier = applier;
     this.#cursor = db.prepare(`SELECT value FROM sync_state WHERE key = '${CURSOR}'`).pluck();
     this.#parkedCount = parkedCounter(db);
     const setCursor = db.prepare(`INSERT INTO sync_state (key, value) VALUES ('${CURSOR}', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
     const park = db.prepare(`INSERT OR IGNORE INTO parked_changes (server_seq, change, reason, parked_at) VALUES (?, ?, ?, ?)`);
     this.#page = db.transaction((page: PullResponse, at: string): PageResult => {
       const result: PageResult = { applied: 0, duplicates: 0, parked: 0 };
+      const parkOne = (serverSeq: number, change: unknown, reason: string) => {
+        park.run(serverSeq, JSON.stringify(change), reason, at);
+        result.parked++;
+      };
+      const readable: { serverSeq: number; change: Change }[] = [];
       for (const { serverSeq, change } of page.changes) {
-        const reason = this.#applyOne(change, result);
-        if (reason !== null) {
-          park.run(serverSeq, JSON.stringify(change), reason, at);
-          result.parked++;
-        }
+        const parsed = Change.safeParse(change);
+        if (parsed.success) readable.push({ serverSeq, change: parsed.data });
+        else parkOne(serverSeq, change, unreadable(change, parsed.error.issues[0]?.message));
       }
+      // The page at once; when the applier refuses one of its changes, that whole try is undone
+      // and the changes are applied one by one, so only the refused one is parked.
+      const together = tryApply(readable.map((r) => r.change));
+      const outcomes = 'reason' in together ? readable.map(({ change }) => tryApply([change])) : [together];
+      outcomes.forEach((outcome, i) => {
+        if ('reason' in outcome) {
+          const { serverSeq, change } = readable[i] as (typeof readable)[number];
+          parkOne(serverSeq, change, outcome.reason);
+        } else {
+          result.applied += outcome.applied;
+          result.duplicates += outcome.duplicates;
+        }
+      });
       setCursor.run(String(page.cursor));
       return result;
     });
+    const tryApply = (changes: readonly Change[]): ApplyResult | { reason: string } => {
+      try {
+        return applier.applyParsed(changes);
+      } catch (err) {
+        return { reason: err instanceof Error ? err.message : String(err) };
+      }
+    };
   }
 
   /** The last serverSeq applied (0 before the first pull). */
@@ -65,21 +86,9 @@ export class PullApplier {
     const fresh = page.changes.filter((c) => c.serverSeq > after);
     return this.#page({ ...page, changes: fresh, cursor: Math.max(page.cursor, after) }, at.toISOString());
   }
+}
 
-  /** Applies one change inside the page's transaction; the reason it was not applied, or null. */
-  #applyOne(raw: unknown, result: PageResult): string | null {
-    const parsed = Change.safeParse(raw);
-    if (!parsed.success) {
-      const type = typeof raw === 'object' && raw !== null && 'type' in raw ? String(raw.type) : '(none)';
-      return `cannot read a change of type ${type}: ${parsed.error.issues[0]?.message ?? 'invalid'}`;
-    }
-    try {
-      const { applied, duplicates } = this.#applier.apply([parsed.data]);
-      result.applied += applied;
-      result.duplicates += duplicates;
-      return null;
-    } catch (err) {
-      return err instanceof Error ? err.message : String(err);
-    }
-  }
+function unreadable(raw: unknown, problem: string | undefined): string {
+  const type = typeof raw === 'object' && raw !== null && 'type' in raw ? String(raw.type) : '(none)';
+  return `cannot read a change of type ${type}: ${problem ?? 'invalid'}`;
 }

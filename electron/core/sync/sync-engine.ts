@@ -1,4 +1,4 @@
-import { MAX_PULL_PAGE, MAX_PUSH_BATCH } from '../../../shared/sync/protocol.ts';
+import { MAX_PULL_PAGE, MAX_PUSH_BATCH, type PullResponse } from '../../../shared/sync/protocol.ts';
 import type { OutboxQueue } from './outbox-queue.ts';
 import type { PullApplier } from './pull-applier.ts';
 import { SyncError, type SyncTransport } from './transport.ts';
@@ -60,8 +60,10 @@ export class SyncEngine {
         this.#report({ waiting: this.deps.outbox.waiting() });
         if (acked === 0) throw new SyncError('protocol', `the hub acknowledged none of events ${events[0]?.deviceSeq}…${events.at(-1)?.deviceSeq}`);
       }
-      for (;;) {
-        const page = await this.deps.transport.pull(this.deps.pull.cursor(), this.deps.pullPage ?? MAX_PULL_PAGE);
+      for (let next = this.#pullAfter(this.deps.pull.cursor()); ; ) {
+        const page = await next;
+        // The next page is asked for before this one is written: the hub reads while the kiosk writes.
+        if (page.hasMore) next = this.#pullAfter(page.cursor);
         const applied = this.deps.pull.apply(page, this.deps.now());
         result.pulled += applied.applied + applied.duplicates + applied.parked;
         if (!page.hasMore) break;
@@ -73,6 +75,13 @@ export class SyncEngine {
       this.#report({ state: error.kind === 'unauthorized' ? 'stopped' : 'offline', lastError: error.message, waiting: this.deps.outbox.waiting(), parked: this.deps.pull.parked() });
       throw error;
     }
+  }
+
+  /** A page after `cursor`; a failure is seen where it is awaited, not as an unhandled rejection if writing the page before it failed first. */
+  #pullAfter(cursor: number): Promise<PullResponse> {
+    const page = this.deps.transport.pull(cursor, this.deps.pullPage ?? MAX_PULL_PAGE);
+    page.catch(() => undefined);
+    return page;
   }
 
   #report(change: Partial<SyncStatus>): void {
