@@ -20,6 +20,7 @@ import { HelpDesk } from './services/help.ts';
 import { UsageDailyQuery } from './services/usage-daily.ts';
 import { PaymentDesk, type PaymentDevices } from './services/payments.ts';
 import { LocalFacts } from './ledger/local-facts.ts';
+import { AuditLog } from './audit/audit-log.ts';
 import { OrderDesk } from './services/orders.ts';
 import { OfferDesk } from './services/offers.ts';
 import { simulatedDevices } from './devices/simulated-devices.ts';
@@ -96,6 +97,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const payments = new PaymentDesk(db, {
     history,
     facts: new LocalFacts(db),
+    audit: new AuditLog(db, { kioskId: settings.kioskId, now }),
     devices,
     events,
     settings: {

@@ -15,6 +15,12 @@ const pay = (amountMinor: number, more: { method?: 'card' | 'cash'; billNo?: str
 });
 const kioskPayments = (db: BetterSqlite3.Database) => db.prepare(`SELECT COUNT(*) FROM payments WHERE channel = 'kiosk'`).pluck().get() as number;
 const outboxPayments = (db: BetterSqlite3.Database) => db.prepare(`SELECT COUNT(*) FROM outbox WHERE event_type = 'payment.recorded'`).pluck().get() as number;
+const auditTrail = (db: BetterSqlite3.Database) =>
+  (db.prepare(`SELECT actor_kind, action, account_id, before_json, after_json FROM audit_events ORDER BY seq`).all() as Record<string, string>[]).map((r) => ({
+    ...r,
+    before: JSON.parse(r.before_json ?? 'null') as unknown,
+    after: JSON.parse(r.after_json ?? 'null') as unknown,
+  }));
 
 describe('card payments', () => {
   it('an approved payment posts once, prints a receipt, and the balance changes at once; a retry charges nothing more', async () => {
@@ -43,6 +49,15 @@ describe('card payments', () => {
     expect(await ok(core, 'payment.start', request)).toEqual(result);
     expect(kioskPayments(db)).toBe(1);
     expect(outboxPayments(db)).toBe(1);
+    // One audit event for the money action, with the balance before and after (the retry added none).
+    expect(auditTrail(db)).toMatchObject([
+      {
+        actor_kind: 'customer',
+        action: 'payment.taken',
+        before: { balanceMinor: before.balance.amountMinor },
+        after: { status: 'approved', method: 'card', amountMinor: 2_500, balanceMinor: before.balance.amountMinor - 2_500 },
+      },
+    ]);
     expect(await core.dispatch('payment.start', { ...request, amountMinor: 2_600 })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });
 
@@ -57,6 +72,13 @@ describe('card payments', () => {
     expect(kioskPayments(db)).toBe(0);
     expect(outboxPayments(db)).toBe(0);
     expect((await ok(core, 'account.overview', {})).balance).toEqual(before);
+    // Each attempt is still on the audit trail, with why no money moved.
+    expect(auditTrail(db).map((e) => [e.action, (e.after as { status: string }).status])).toEqual([
+      ['payment.notTaken', 'declined'],
+      ['payment.notTaken', 'timedOut'],
+      ['payment.notTaken', 'cancelled'],
+      ['payment.notTaken', 'failed'],
+    ]);
   });
 
   it('the terminal approves but the link drops before the answer: the kiosk asks it by intent id and posts exactly once', async () => {

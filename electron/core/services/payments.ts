@@ -13,6 +13,7 @@ import type { EventBus } from '../events.ts';
 import type { AccountHistory } from '../ledger/account-history.ts';
 import type { Database } from '../ledger/db.ts';
 import type { LocalFact, LocalFacts } from '../ledger/local-facts.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { Logger } from '../log.ts';
 
 export interface PaymentDevices {
@@ -72,6 +73,8 @@ export class PaymentDesk {
     private readonly deps: {
       history: AccountHistory;
       facts: LocalFacts;
+      /** Every settled payment, money taken or not, is an audit event of the same transaction. */
+      audit: AuditLog;
       devices: PaymentDevices;
       events: EventBus;
       settings: PaymentSettings;
@@ -90,6 +93,7 @@ export class PaymentDesk {
       ),
       settle: db.prepare(`UPDATE payment_intents SET status = ?, outcome = ?, payment_id = ?, updated_at = ? WHERE id = ? AND status = 'pending'`),
       accountNo: db.prepare(`SELECT account_no FROM billing_accounts WHERE id = ?`).pluck(),
+      customerOf: db.prepare(`SELECT customer_id FROM billing_accounts WHERE id = ?`).pluck(),
       receipt: db.prepare(`SELECT document, printed FROM receipts WHERE payment_id = ?`),
       insertReceipt: db.prepare(`INSERT OR IGNORE INTO receipts (payment_id, transaction_no, document, printed, created_at) VALUES (?, ?, ?, 0, ?)`),
       printed: db.prepare(`UPDATE receipts SET printed = 1 WHERE payment_id = ?`),
@@ -222,11 +226,19 @@ export class PaymentDesk {
     const paymentId = s.takenMinor > 0 ? intent.id : null;
     this.#db.transaction(() => {
       if (paymentId) this.deps.facts.record(this.#paymentFact(intent, s, at), at);
-      this.#stmts.settle.run(s.status, JSON.stringify({ reason: s.reason, method: s.method }), paymentId, at.toISOString(), intent.id);
-      if (paymentId) {
-        const receipt = this.#receipt(intent, s, at);
-        this.#stmts.insertReceipt.run(paymentId, receipt.transactionNo, JSON.stringify(receipt), at.toISOString());
-      }
+      const settled = this.#stmts.settle.run(s.status, JSON.stringify({ reason: s.reason, method: s.method }), paymentId, at.toISOString(), intent.id).changes === 1;
+      const receipt = paymentId ? this.#receipt(intent, s, at) : null;
+      if (receipt) this.#stmts.insertReceipt.run(paymentId, receipt.transactionNo, JSON.stringify(receipt), at.toISOString());
+      // Settled once: an intent settled again (a reconcile racing the answer) is not a second event.
+      if (settled) this.deps.audit.record({
+        actorKind: 'customer',
+        actorId: this.#stmts.customerOf.get(intent.account_id) as string,
+        action: receipt ? 'payment.taken' : 'payment.notTaken',
+        accountId: intent.account_id,
+        // The payment lowers the balance by what it took: the balance before is the one after plus that.
+        before: receipt ? { balanceMinor: receipt.balanceAfterMinor + s.takenMinor } : null,
+        after: { intentId: intent.id, status: s.status, method: intent.method, amountMinor: s.takenMinor, ...(receipt ? { balanceMinor: receipt.balanceAfterMinor } : { why: s.reason }) },
+      });
     })();
     const settled = this.#stmts.byId.get(intent.id) as IntentRow;
     this.deps.log.info({ event: 'payment', status: settled.status, method: settled.method, amountMinor: s.takenMinor }, 'payment settled');

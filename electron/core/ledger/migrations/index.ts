@@ -5,6 +5,7 @@ import * as paymentIntents from './0003-payment-intents.ts';
 import * as productOrders from './0004-product-orders.ts';
 import * as sync from './0005-sync.ts';
 import * as centralDecisions from './0006-central-decisions.ts';
+import * as audit from './0007-audit.ts';
 
 export interface Migration {
   name: string;
@@ -19,4 +20,5 @@ export const migrations: Migration[] = [
   { name: '0004-product-orders', up: productOrders.up },
   { name: '0005-sync', up: sync.up },
   { name: '0006-central-decisions', up: centralDecisions.up },
+  { name: '0007-audit', up: audit.up },
 ];
