@@ -6,6 +6,7 @@ import { createHubLogger, openHubDb, readConfig, type HubConfig } from './runtim
 import { claimDataDir, runningHub } from './runtime/embedded-lock.ts';
 import { directCommands, httpCommands, type OperatorCommands } from './runtime/operator-commands.ts';
 import { serve } from './runtime/serve.ts';
+import { redactText } from '../shared/node/redact.ts';
 
 const USAGE = `Usage: npm run hub [-- <command>]
   serve                    start the hub (the default)
@@ -94,7 +95,8 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    // An unexpected failure may quote data (a database error echoes values): scrubbed like a log line.
+    console.error(redactText(error instanceof Error ? error.message : String(error)));
     process.exitCode = 1;
   },
 );

@@ -18,7 +18,7 @@ export interface HubQueryable {
 export interface HubDb extends HubQueryable {
   readonly engine: 'postgres' | 'pglite';
   /**
-   * Runs `fn` in one SERIALIZABLE transaction and commits, or rolls back and rethrows. Money is
+   * Runs `fn` in one SERIALIZABLE transaction (unless `options` says otherwise) and commits, or rolls back and rethrows. Money is
    * written read-then-insert (is this idempotency key known? is this code still unused?), and
    * SERIALIZABLE makes such reads safe against concurrent hub processes without a lock per
    * pattern; PostgreSQL then aborts one of two conflicting transactions with a serialisation
@@ -30,6 +30,12 @@ export interface HubDb extends HubQueryable {
 }
 
 export interface TransactionOptions {
+  /**
+   * SERIALIZABLE by default. READ COMMITTED is for a transaction whose every read is either of
+   * rows it has locked or guarded by a unique key that a concurrent writer would trip over (a
+   * kiosk's push of payments): it then never fails for others having committed meanwhile.
+   */
+  isolation?: 'serializable' | 'read committed';
   /**
    * An advisory lock key held from before BEGIN until after COMMIT, so transactions that name it
    * run one at a time and each one's snapshot sees the one before it. (Taken inside the

@@ -44,14 +44,14 @@ export function openPgDb(options: PgOptions): HubDb {
     engine: 'postgres',
     ...queryable(pool),
     transaction<T>(fn: (tx: HubQueryable) => Promise<T>, options: TransactionOptions = {}) {
-      const { lockKey } = options;
+      const { lockKey, isolation = 'serializable' } = options;
       return retryOnConflict(async () => {
         const client = await pool.connect();
         let broken = false;
         try {
           if (lockKey !== undefined) await client.query('SELECT pg_advisory_lock($1)', [lockKey]);
           try {
-            await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+            await client.query(`BEGIN ISOLATION LEVEL ${isolation === 'serializable' ? 'SERIALIZABLE' : 'READ COMMITTED'}`);
             const result = await fn(queryable(client));
             await client.query('COMMIT');
             return result;

@@ -1,5 +1,5 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { parseInt8, retryOnConflict, TYPE_OID, type HubDb, type HubQueryable, type Row } from './hub-db.ts';
+import { parseInt8, retryOnConflict, TYPE_OID, type HubDb, type HubQueryable, type Row, type TransactionOptions } from './hub-db.ts';
 
 function queryable(target: PGlite | Transaction): HubQueryable {
   return {
@@ -30,10 +30,10 @@ export function pgliteHubDb(db: PGlite): HubDb {
   return {
     engine: 'pglite',
     ...queryable(db),
-    transaction<T>(fn: (tx: HubQueryable) => Promise<T>) {
+    transaction<T>(fn: (tx: HubQueryable) => Promise<T>, options: TransactionOptions = {}) {
       return retryOnConflict(() =>
         db.transaction(async (tx) => {
-          await tx.query('SET TRANSACTION ISOLATION LEVEL SERIALIZABLE');
+          await tx.query(`SET TRANSACTION ISOLATION LEVEL ${options.isolation === 'read committed' ? 'READ COMMITTED' : 'SERIALIZABLE'}`);
           return fn(queryable(tx));
         }),
       );

@@ -27,7 +27,7 @@ export async function decideOrderInPush(tx: HubQueryable, order: OrderSubmitted,
   );
 }
 
-/** Event types whose handling appends to the change feed: a push holding one takes the feed's lock first (hub/sync/push.ts). */
+/** Event types decided centrally within a push: such a push is SERIALIZABLE and takes the feed's lock before it begins (hub/sync/push.ts). */
 export const DECIDED_EVENT_TYPES: ReadonlySet<string> = new Set(['credit.requested', 'order.submitted']);
 
 async function stepOrRefer(tx: HubQueryable, step: () => Promise<void>, refer: (why: DecisionReason) => Promise<void>): Promise<void> {

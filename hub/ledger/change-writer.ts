@@ -81,10 +81,11 @@ export function parseChanges(raw: readonly unknown[]): Change[] {
  * because a bill run or a demo branch is hundreds of thousands of rows.
  */
 export async function writeChanges(tx: HubQueryable, changes: readonly Change[]): Promise<WriteResult> {
-  await lockFeed(tx);
   const applied: Change[] = [];
   const ordered = changes.map((change, index) => ({ change, index })).sort((a, b) => level[a.change.type] - level[b.change.type] || a.index - b.index);
   for (const run of runs(ordered.map((o) => o.change))) applied.push(...(await writeRun(tx, run)));
+  // The feed's lock only from here to COMMIT: what comes before does not need writers to take turns.
+  if (applied.length > 0) await lockFeed(tx);
   await appendToFeed(tx, applied.map((change) => ({ change, scope: scopeOf(change) })));
   return { applied: applied.length, duplicates: changes.length - applied.length };
 }

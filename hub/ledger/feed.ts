@@ -19,9 +19,9 @@ export async function lockFeed(tx: HubQueryable): Promise<void> {
 }
 
 /**
- * A transaction that will append to the feed, holding its lock from before it starts: writers then
- * follow one another, each seeing the last one's rows, instead of SERIALIZABLE failing them for
- * having waited (the kiosks' pushes, many at once).
+ * A SERIALIZABLE transaction that will append to the feed, holding its lock from before it
+ * starts: such writers then follow one another, each seeing the last one's rows, instead of
+ * SERIALIZABLE failing them for having waited (pushes with requests decided centrally).
  */
 export function feedTransaction<T>(db: HubDb, fn: (tx: HubQueryable) => Promise<T>): Promise<T> {
   // Queued in this process first, so only one of its connections waits on the database's lock and the rest stay free for pulls.

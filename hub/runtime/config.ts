@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { z } from 'zod';
 import type { HubDb } from '../db/hub-db.ts';
 import { openPgDb } from '../db/pg.ts';
 import { openPgliteDb } from '../db/pglite.ts';
+import { createRedactingLogger } from '../../shared/node/log.ts';
 
 const Env = z.object({
   // Not z.url(): libpq-style URLs such as postgresql://user@/db?host=/var/run/postgresql have no host part.
@@ -42,13 +43,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   };
 }
 
-/** Structured logs; enrolment codes, credentials and PIN hashes never appear in them. */
-export function createHubLogger(level: string): Logger {
-  return pino({
-    level,
-    base: { app: 'onebill-hub' },
-    redact: { paths: ['req.headers.authorization', 'code', 'credential', 'pinHash', '*.pinHash'], censor: '[redacted]' },
-  });
+/**
+ * Structured logs on stdout, Fastify's included; credentials, enrolment codes, PINs, card numbers
+ * and phone numbers never appear in them (shared/node/redact.ts).
+ */
+export function createHubLogger(level: string, destination: DestinationStream = process.stdout): Logger {
+  return createRedactingLogger({ app: 'onebill-hub', level, destination });
 }
 
 export async function openHubDb(config: HubConfig, logger: Logger): Promise<HubDb> {

@@ -3,7 +3,7 @@ import { KioskError } from '../../shared/errors.ts';
 import { factHash } from '../../shared/node/hash.ts';
 import { SCHEMA_VERSION, eventPayloads, isKnownEventType, type KioskEventType, type OutboxEvent } from '../../shared/sync/protocol.ts';
 import { sqlState, type HubQueryable } from '../db/hub-db.ts';
-import { decideCreditInPush, decideOrderInPush, DECIDED_EVENT_TYPES } from '../decisions/in-push.ts';
+import { decideCreditInPush, decideOrderInPush } from '../decisions/in-push.ts';
 import { writeChanges } from '../ledger/change-writer.ts';
 import type { DeviceIdentity } from '../security/devices.ts';
 import { holdsNul } from './event-hash.ts';
@@ -97,11 +97,6 @@ const handlers: { [T in Exclude<KioskEventType, 'payment.recorded'>]: Handler<T>
 };
 
 const originOf = (context: EventContext) => ({ branchId: context.device.branchId, deviceId: context.device.id, receivedAt: context.receivedAt });
-
-/** Whether handling an event of this type may append to the change feed (a payment, or a request headquarters decides at once). */
-export function appendsToFeed(eventType: string): boolean {
-  return eventType === 'payment.recorded' || DECIDED_EVENT_TYPES.has(eventType);
-}
 
 /**
  * Payments a kiosk took, in device order. Each is applied through the change writer (journal

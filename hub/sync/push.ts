@@ -3,7 +3,8 @@ import type { HubDb, HubQueryable } from '../db/hub-db.ts';
 import { feedTransaction } from '../ledger/feed.ts';
 import type { DeviceIdentity } from '../security/devices.ts';
 import { eventHash, storableJson } from './event-hash.ts';
-import { appendsToFeed, handleEvents, type EventContext, type Handled } from './kiosk-events.ts';
+import { DECIDED_EVENT_TYPES } from '../decisions/in-push.ts';
+import { handleEvents, type EventContext, type Handled } from './kiosk-events.ts';
 
 /** The hard error of DESIGN §4: an id or a (device, seq) the hub already holds, with another payload. */
 export const CONFLICT_REASON = 'same id/seq, different payload';
@@ -34,9 +35,7 @@ type StoredEvent = {
  */
 export async function receivePush(db: HubDb, device: DeviceIdentity, request: PushRequest, receivedAt: Date): Promise<PushResponse> {
   const context: EventContext = { device, schemaVersion: request.schemaVersion, receivedAt };
-  // Payments and decided requests append to the feed: its lock first (before the transaction), then the device's.
-  const transaction = request.events.some((e) => appendsToFeed(e.eventType)) ? feedTransaction : (d: HubDb, fn: (tx: HubQueryable) => Promise<PushResponse>) => d.transaction(fn);
-  return transaction(db, async (tx) => {
+  return pushTransaction(db, request.events, async (tx) => {
     let ackedThrough = await lockWatermark(tx, device.id, receivedAt);
     const first = request.events[0] as OutboxEvent;
     if (first.deviceSeq > ackedThrough + 1) return response([], ackedThrough);
@@ -84,6 +83,19 @@ export async function receivePush(db: HubDb, device: DeviceIdentity, request: Pu
     await tx.query('UPDATE device_watermarks SET acked_through = $2, updated_at = $3 WHERE device_id = $1 AND acked_through < $2', [device.id, ackedThrough, receivedAt]);
     return response(results as EventResult[], ackedThrough);
   });
+}
+
+/**
+ * How a push's transaction runs. A central decision reads what other pushes write (the branch's
+ * offline allowance, balances): SERIALIZABLE, holding the feed's lock from before it begins, so
+ * such pushes follow one another. Anything else reads only the device's own rows (locked first)
+ * and keys that a concurrent writer would trip over (event ids, idempotency keys): READ
+ * COMMITTED, taking the feed's lock only to append (change-writer.ts), so the fleet's payments
+ * are written side by side.
+ */
+function pushTransaction<T>(db: HubDb, events: readonly OutboxEvent[], fn: (tx: HubQueryable) => Promise<T>): Promise<T> {
+  if (events.some((e) => DECIDED_EVENT_TYPES.has(e.eventType))) return feedTransaction(db, fn);
+  return db.transaction(fn, { isolation: 'read committed' });
 }
 
 /** Locks the device's watermark row (creating it at 0 on the first push) and reads it. */
