@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { redactText } from '../../shared/node/redact.ts';
 import { createConfSettingsStore } from '../core/settings/conf-store.ts';
 import { enrolWithHub, FileCredentialStore } from '../core/sync/enrolment.ts';
 import { SyncError } from '../core/sync/transport.ts';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
     console.log(`Kiosk ${settings.kioskId} enrolled with ${credential.hubUrl} as device ${credential.deviceId} of branch ${credential.branchId}.`);
   } catch (err) {
     if (!(err instanceof SyncError)) throw err;
-    console.error(`Not enrolled: ${err.message}`);
+    console.error(`Not enrolled: ${redactText(err.message)}`);
     process.exit(1);
   }
 }

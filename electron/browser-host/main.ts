@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { redactText } from '../../shared/node/redact.ts';
+import { createLogger } from '../core/log.ts';
 import { createConfSettingsStore } from '../core/settings/conf-store.ts';
 import { SettingsError, type Settings } from '../core/settings/schema.ts';
 import { startCore } from '../core/kiosk-core.ts';
@@ -14,7 +16,7 @@ async function main(): Promise<void> {
     settings = createConfSettingsStore(dataDir).read();
   } catch (err) {
     if (err instanceof SettingsError) {
-      console.error(err.message);
+      console.error(redactText(err.message));
       process.exit(2);
     }
     throw err;
@@ -41,4 +43,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-await main();
+try {
+  await main();
+} catch (err) {
+  // Through the redacting logger, not Node's raw stack trace: what failed may quote customer data.
+  createLogger().fatal({ err }, 'the kiosk could not start');
+  process.exit(1);
+}

@@ -1,15 +1,13 @@
-import { pino, type Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
+import { createRedactingLogger } from '../../shared/node/log.ts';
 
 export type { Logger };
 
-/** Structured logs; PINs and personal data are redacted wherever they might appear. */
-export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
-  return pino(
-    {
-      level: options.level ?? process.env.KIOSK_LOG_LEVEL ?? 'info',
-      base: { app: 'onebill-kiosk' },
-      redact: { paths: ['pin', '*.pin', 'input.pin', 'identifier', '*.identifier', 'pinHash', '*.pinHash'], censor: '[redacted]' },
-    },
-    options.destination ?? process.stderr,
-  );
+/** Structured logs on stderr; PINs, card numbers and phone numbers are redacted wherever they appear (shared/node/redact.ts). */
+export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
+  return createRedactingLogger({
+    app: 'onebill-kiosk',
+    level: options.level ?? process.env.KIOSK_LOG_LEVEL ?? 'info',
+    destination: options.destination ?? process.stderr,
+  });
 }
