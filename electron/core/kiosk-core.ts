@@ -10,6 +10,10 @@ import { openLedger } from './ledger/db.ts';
 import { seedDemoIfEmpty } from './demo/seed.ts';
 import { SignInService } from './services/sign-in.ts';
 import { SessionManager } from './services/session.ts';
+import { IdleSession } from './services/idle-session.ts';
+import { addStaff, StaffSignIn, type StaffMember } from './assist/staff-sign-in.ts';
+import { demoStaff } from '../../shared/demo/staff.ts';
+import { KioskError } from '../../shared/errors.ts';
 import { BillingReader } from './ledger/billing-reader.ts';
 import { AccountOverviewQuery } from './services/account-overview.ts';
 import { AccountHistory } from './ledger/account-history.ts';
@@ -82,6 +86,23 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
 
   const events = new EventBus();
   const session = new SessionManager(settings.idle, events, now);
+  if (settings.demo.enabled) await addStaff(db, settings.branchId, demoStaff);
+  const staffSignIn = new StaffSignIn(db, now);
+  const staff = new IdleSession<StaffMember>(
+    settings.assist.idle,
+    {
+      warned: (secondsLeft) => events.emit('assist.idleWarning', { secondsLeft }),
+      resumed: () => events.emit('assist.resumed', {}),
+      ended: (reason) => {
+        // Leaving assist mode leaves nothing behind: the customer it served is signed out too.
+        session.end('signedOut');
+        events.emit('assist.ended', { reason });
+        log.info({ event: 'assistEnded', reason }, 'assist mode ended');
+      },
+    },
+    now,
+    () => new KioskError('FORBIDDEN', 'This needs a member of staff to sign in.'),
+  );
   const signIn = new SignInService(db, settings.countryCallingCode, now);
   const reader = new BillingReader(db);
   const cycleUsage = new CycleUsage(reader, settings.timeZone);
@@ -212,13 +233,32 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       return called;
     }),
     'sync.status': () => sync.status(),
+    'staff.signIn': async ({ staffId, pin }) => {
+      const member = await staffSignIn.signIn(staffId, pin);
+      // Another member of staff taking over ends the first one's assist mode (and whatever it had open).
+      if (staff.current && staff.current.staffId !== member.staffId) staff.end('signedOut');
+      staff.start(member);
+      log.info({ event: 'assistStarted', staffId: member.staffId, role: member.role }, 'assist mode started');
+      return { ...member, idle: settings.assist.idle };
+    },
+    'staff.signOut': () => {
+      staff.end('signedOut');
+      return {};
+    },
+    'staff.session': () => (staff.current ? { ...staff.current, idle: settings.assist.idle } : null),
   };
 
   return {
     settings,
-    dispatch: createDispatcher(handlers, log),
+    dispatch: createDispatcher(handlers, log, (access) => {
+      const allowed = access === 'customer' ? session.active : staff.active;
+      // Staff stand beside the customer in assist mode: every call the kiosk takes is their activity too.
+      if (allowed && staff.active) staff.touch();
+      return allowed;
+    }),
     events,
     close() {
+      staff.end('signedOut');
       session.end('signedOut');
       sync.stop();
       payments.close();

@@ -6,6 +6,7 @@ import { HelpCall, HelpCalled } from './help.ts';
 import { OfferAccept, OfferList, OrderAction, OrderPreview, OrderSubmit, ProductOrderView, ServicesCatalog } from './orders.ts';
 import { PaymentCancel, PaymentProgress, PaymentQuote, PaymentResult, PaymentStart } from './payments.ts';
 import { SyncStatusView } from './sync.ts';
+import { StaffSessionInfo, StaffSignInInput } from './assist.ts';
 import { resultSchema, type Result } from '../errors.ts';
 
 /**
@@ -15,41 +16,57 @@ import { resultSchema, type Result } from '../errors.ts';
  * plus its handler.
  */
 export const channels = {
-  'kiosk.info': { input: Empty, output: KioskInfo },
-  'session.signIn': { input: SignInInput, output: SessionInfo },
-  'session.signOut': { input: Empty, output: Empty },
+  'kiosk.info': { access: 'anyone', input: Empty, output: KioskInfo },
+  'session.signIn': { access: 'anyone', input: SignInInput, output: SessionInfo },
+  'session.signOut': { access: 'anyone', input: Empty, output: Empty },
   /** The customer touched the screen: pushes the idle deadline back. */
-  'session.touch': { input: Empty, output: z.object({ idleDeadline: Instant }) },
-  'account.overview': { input: Empty, output: AccountOverview },
+  'session.touch': { access: 'customer', input: Empty, output: z.object({ idleDeadline: Instant }) },
+  'account.overview': { access: 'customer', input: Empty, output: AccountOverview },
   /** The newest bill, or the one named. */
-  'bill.get': { input: BillQuery, output: BillView },
+  'bill.get': { access: 'customer', input: BillQuery, output: BillView },
   /** The last 12 bills, newest first. */
-  'bill.history': { input: Empty, output: BillHistory },
-  'bill.print': { input: BillPrint, output: z.object({ printed: z.literal(true) }) },
-  'usage.daily': { input: UsageQuery, output: UsageDaily },
-  'credit.status': { input: Empty, output: CreditStatus },
-  'credit.request': { input: CreditLimitRequest, output: CreditDecisionView },
-  'payment.quote': { input: Empty, output: PaymentQuote },
+  'bill.history': { access: 'customer', input: Empty, output: BillHistory },
+  'bill.print': { access: 'customer', input: BillPrint, output: z.object({ printed: z.literal(true) }) },
+  'usage.daily': { access: 'customer', input: UsageQuery, output: UsageDaily },
+  'credit.status': { access: 'customer', input: Empty, output: CreditStatus },
+  'credit.request': { access: 'customer', input: CreditLimitRequest, output: CreditDecisionView },
+  'payment.quote': { access: 'customer', input: Empty, output: PaymentQuote },
   /** Takes the payment on the card terminal or the cash acceptor and answers when it is settled. */
-  'payment.start': { input: PaymentStart, output: PaymentResult },
-  'payment.cancel': { input: PaymentCancel, output: Empty },
+  'payment.start': { access: 'customer', input: PaymentStart, output: PaymentResult },
+  'payment.cancel': { access: 'customer', input: PaymentCancel, output: Empty },
   /** What can be added: plans, and extras for the services held. */
-  'services.catalog': { input: Empty, output: ServicesCatalog },
+  'services.catalog': { access: 'customer', input: Empty, output: ServicesCatalog },
   /** Add, change, remove or suspend a service: allowed or not, and what it does to the bills. */
-  'order.preview': { input: OrderAction, output: OrderPreview },
-  'order.submit': { input: OrderSubmit, output: ProductOrderView },
-  'offers.list': { input: Empty, output: OfferList },
-  'offers.accept': { input: OfferAccept, output: ProductOrderView },
+  'order.preview': { access: 'customer', input: OrderAction, output: OrderPreview },
+  'order.submit': { access: 'customer', input: OrderSubmit, output: ProductOrderView },
+  'offers.list': { access: 'customer', input: Empty, output: OfferList },
+  'offers.accept': { access: 'customer', input: OfferAccept, output: ProductOrderView },
   /** "Call staff", from any screen, signed in or not. */
-  'help.call': { input: HelpCall, output: HelpCalled },
+  'help.call': { access: 'anyone', input: HelpCall, output: HelpCalled },
   /** The link to headquarters, for the badge; signed in or not. */
-  'sync.status': { input: Empty, output: SyncStatusView },
-} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+  'sync.status': { access: 'anyone', input: Empty, output: SyncStatusView },
+  /** Assist mode: a member of staff signs in from any screen (staff id typed or by badge reader, and PIN). */
+  'staff.signIn': { access: 'anyone', input: StaffSignInInput, output: StaffSessionInfo },
+  /** Ends assist mode, and with it any customer session: the kiosk is back to its attract screen. */
+  'staff.signOut': { access: 'staff', input: Empty, output: Empty },
+  /** Who is in assist mode (null: nobody), for the banner after a reload. */
+  'staff.session': { access: 'anyone', input: Empty, output: StaffSessionInfo.nullable() },
+} as const satisfies Record<string, { access: Access; input: z.ZodType; output: z.ZodType }>;
+
+/**
+ * Who may call a channel, checked by the core before the input is read: `anyone`; `customer`, a
+ * customer session (signed in, or opened by staff); `staff`, a member of staff in assist mode.
+ */
+export type Access = 'anyone' | 'customer' | 'staff';
 
 export const events = {
   'session.idleWarning': z.object({ secondsLeft: z.number().int().nonnegative() }),
   'session.resumed': Empty,
   'session.ended': z.object({ reason: z.enum(['signedOut', 'idleTimeout']) }),
+  'assist.idleWarning': z.object({ secondsLeft: z.number().int().nonnegative() }),
+  'assist.resumed': Empty,
+  /** Assist mode ended (signed out or idle): the screens go back to a clean state. */
+  'assist.ended': z.object({ reason: z.enum(['signedOut', 'idleTimeout']) }),
   /** Where a payment is on the device: present the card, processing, take the card, cash inserted so far. */
   'payment.progress': PaymentProgress,
   /** The link to headquarters changed: online, offline, syncing, items waiting. */

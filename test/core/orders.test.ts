@@ -43,8 +43,9 @@ describe('order preview', () => {
       [xs.id, 'recurring', 1200],
     ]);
     // The rest that changes: this cycle's usage re-rated (each plan's allowance is prorated to its
-    // days) and the loyalty discount, 5% of the fees.
-    for (const l of preview.nextBill.lines) expect(['planChange', 'recurring', 'usageOverAllowance', 'loyaltyDiscount']).toContain(l.cause);
+    // days; calls to premium or international numbers are charged by destination, whichever the
+    // demo's day put in this cycle) and the loyalty discount, 5% of the fees.
+    for (const l of preview.nextBill.lines) expect(['planChange', 'recurring', 'usageOverAllowance', 'destination', 'loyaltyDiscount']).toContain(l.cause);
     // Monthly: +500 fee, −25 more loyalty discount (5%), +21% VAT on the 475: 574.75, give or take
     // the half-up rounding of the VAT on the whole category.
     const monthly = preview.monthlyAfter.amountMinor - preview.monthlyBefore.amountMinor;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channels, isChannelName, type ChannelName, type ChannelOutput, type ParsedInput } from '../../../shared/contract/index.ts';
+import { channels, isChannelName, type Access, type ChannelName, type ChannelOutput, type ParsedInput } from '../../../shared/contract/index.ts';
 import { KioskError, type Result } from '../../../shared/errors.ts';
 import type { Logger } from '../log.ts';
 
@@ -10,12 +10,22 @@ export type Handlers = {
 /** One entry point for every host: checks the channel, parses the input, turns throws into data. */
 export type Dispatch = (channel: string, input: unknown) => Promise<Result<unknown>>;
 
-export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
+/** Whether a call that needs this access may go ahead now (a customer session, or staff in assist mode). */
+export type Admit = (access: Exclude<Access, 'anyone'>) => boolean;
+
+const refusals: Record<Exclude<Access, 'anyone'>, { code: 'NOT_SIGNED_IN' | 'FORBIDDEN'; message: string }> = {
+  customer: { code: 'NOT_SIGNED_IN', message: 'Please sign in first.' },
+  staff: { code: 'FORBIDDEN', message: 'This needs a member of staff to sign in.' },
+};
+
+export function createDispatcher(handlers: Handlers, log: Logger, admit: Admit): Dispatch {
   return async (channel, rawInput) => {
     if (!isChannelName(channel)) {
       return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: 'This request is not part of the kiosk contract.' } };
     }
-    const spec: { input: z.ZodType; output: z.ZodType } = channels[channel];
+    const spec: { access: Access; input: z.ZodType; output: z.ZodType } = channels[channel];
+    // Who may call it is checked first: a caller who may not gets no word on what it would have read.
+    if (spec.access !== 'anyone' && !admit(spec.access)) return { ok: false, error: refusals[spec.access] };
     const parsed = spec.input.safeParse(rawInput ?? {});
     if (!parsed.success) {
       return {

@@ -3,6 +3,13 @@ import { Language } from '../../../shared/locales.ts';
 import { IdleSettings } from '../../../shared/contract/schemas.ts';
 import { demoBranch } from '../../../shared/demo/branch.ts';
 
+const minor = (max: number) => z.number().int().min(0).max(max);
+/** What one staff member may do alone: the largest fee waiver, adjustment and credit limit they may grant (minor units). */
+const Authority = z.object({ feeWaiverMinor: minor(1_000_000), adjustmentMinor: minor(10_000_000), creditLimitMinor: minor(100_000_000) }).strict();
+export type Authority = z.infer<typeof Authority>;
+const AGENT_AUTHORITY: Authority = { feeWaiverMinor: 2_000, adjustmentMinor: 5_000, creditLimitMinor: 60_000 };
+const SUPERVISOR_AUTHORITY: Authority = { feeWaiverMinor: 20_000, adjustmentMinor: 50_000, creditLimitMinor: 500_000 };
+
 /** One schema for the kiosk's settings, whichever store (electron-store or conf) holds them. */
 export const Settings = z
   .object({
@@ -39,6 +46,18 @@ export const Settings = z
       })
       .strict()
       .default({ offlineAllowanceMinor: 10_000 }),
+    assist: z
+      .object({
+        /** Staff sessions end sooner than customers': an unattended kiosk in assist mode is staff's power in anyone's hands. */
+        idle: IdleSettings.default({ timeoutSeconds: 40, warningSeconds: 10 }),
+        /** The most each role may do alone (minor units); above it, a supervisor confirms with their PIN. */
+        authority: z
+          .object({ agent: Authority.default(AGENT_AUTHORITY), supervisor: Authority.default(SUPERVISOR_AUTHORITY) })
+          .strict()
+          .default({ agent: AGENT_AUTHORITY, supervisor: SUPERVISOR_AUTHORITY }),
+      })
+      .strict()
+      .default({ idle: { timeoutSeconds: 40, warningSeconds: 10 }, authority: { agent: AGENT_AUTHORITY, supervisor: SUPERVISOR_AUTHORITY } }),
     demo: z
       .object({
         enabled: z.boolean().default(true),
@@ -47,7 +66,11 @@ export const Settings = z
       })
       .default({ enabled: true, seed: demoBranch.seed, customers: demoBranch.customers }),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.assist.idle.timeoutSeconds + s.assist.idle.warningSeconds < s.idle.timeoutSeconds + s.idle.warningSeconds, {
+    path: ['assist', 'idle'],
+    message: 'staff sessions must time out sooner than customer sessions',
+  });
 export type Settings = z.infer<typeof Settings>;
 
 export class SettingsError extends Error {

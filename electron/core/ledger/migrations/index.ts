@@ -6,6 +6,7 @@ import * as productOrders from './0004-product-orders.ts';
 import * as sync from './0005-sync.ts';
 import * as centralDecisions from './0006-central-decisions.ts';
 import * as audit from './0007-audit.ts';
+import * as staff from './0008-staff.ts';
 
 export interface Migration {
   name: string;
@@ -21,4 +22,5 @@ export const migrations: Migration[] = [
   { name: '0005-sync', up: sync.up },
   { name: '0006-central-decisions', up: centralDecisions.up },
   { name: '0007-audit', up: audit.up },
+  { name: '0008-staff', up: staff.up },
 ];
