@@ -12,6 +12,7 @@ import { SignInService } from './services/sign-in.ts';
 import { SessionManager } from './services/session.ts';
 import { IdleSession } from './services/idle-session.ts';
 import { addStaff, StaffSignIn, type StaffMember } from './assist/staff-sign-in.ts';
+import { CustomerLookup } from './assist/customer-lookup.ts';
 import { demoStaff } from '../../shared/demo/staff.ts';
 import { KioskError } from '../../shared/errors.ts';
 import { BillingReader } from './ledger/billing-reader.ts';
@@ -88,6 +89,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const session = new SessionManager(settings.idle, events, now);
   if (settings.demo.enabled) await addStaff(db, settings.branchId, demoStaff);
   const staffSignIn = new StaffSignIn(db, now);
+  const lookup = new CustomerLookup(db);
   const staff = new IdleSession<StaffMember>(
     settings.assist.idle,
     {
@@ -114,11 +116,12 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const help = new HelpDesk(db);
   const orders = new OrderDesk(db, cycleUsage, credit, settings.timeZone);
   const offers = new OfferDesk(reader, cycleUsage, credit, orders, settings.timeZone);
+  const audit = new AuditLog(db, { kioskId: settings.kioskId, now });
   const devices = options.devices ?? simulatedDevices(options.dataDir);
   const payments = new PaymentDesk(db, {
     history,
     facts: new LocalFacts(db),
-    audit: new AuditLog(db, { kioskId: settings.kioskId, now }),
+    audit,
     devices,
     events,
     settings: {
@@ -246,6 +249,16 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       return {};
     },
     'staff.session': () => (staff.current ? { ...staff.current, idle: settings.assist.idle } : null),
+    'assist.lookup': ({ query }) => lookup.find(query),
+    'assist.openAccount': ({ accountId, checks, note }) => {
+      const member = staff.require();
+      const holder = lookup.holder(accountId);
+      // What was checked and by whom is on the audit trail before anything of the account is shown.
+      audit.record({ actorKind: member.role, actorId: member.staffId, action: 'customer.identityChecked', accountId, after: { checks }, reason: note ?? null });
+      session.start(holder);
+      log.info({ event: 'assistOpenedAccount', staffId: member.staffId, checks }, 'staff opened a customer account');
+      return { customerName: holder.customerName, language: holder.language, idle: settings.idle };
+    },
   };
 
   return {

@@ -27,3 +27,33 @@ export const StaffSessionInfo = z.object({
   idle: IdleSettings,
 });
 export type StaffSessionInfo = z.infer<typeof StaffSessionInfo>;
+
+/** Find a customer by account number, phone number or name (partial; accents and case do not matter). */
+export const CustomerLookupInput = z
+  .object({ query: z.string().trim().min(2, 'Type at least 2 characters.').max(80) })
+  .strict();
+
+export const CustomerMatch = z.object({
+  accountId: z.string(),
+  accountNo: z.string(),
+  name: z.string(),
+  /** The last digits of the customer's lines, enough to tell two namesakes apart without showing whole numbers. */
+  phonesLast3: z.array(z.string()),
+});
+export const CustomerLookupResult = z.object({
+  matches: z.array(CustomerMatch),
+  /** More matched than are listed: type more. */
+  more: z.boolean(),
+});
+export type CustomerMatch = z.infer<typeof CustomerMatch>;
+
+/** How staff checked that the person at the kiosk is the customer, before anything of the account is shown. */
+export const identityChecks = ['photoId', 'dateOfBirth', 'address', 'securityAnswer'] as const;
+export const OpenAccountInput = z
+  .object({
+    accountId: z.string().min(1).max(64),
+    checks: z.array(z.enum(identityChecks)).min(1, 'Record at least one identity check.').max(identityChecks.length),
+    note: z.string().trim().max(200).optional(),
+  })
+  .strict()
+  .refine((i) => new Set(i.checks).size === i.checks.length, { path: ['checks'], message: 'Each check once.' });

@@ -6,7 +6,7 @@ import { HelpCall, HelpCalled } from './help.ts';
 import { OfferAccept, OfferList, OrderAction, OrderPreview, OrderSubmit, ProductOrderView, ServicesCatalog } from './orders.ts';
 import { PaymentCancel, PaymentProgress, PaymentQuote, PaymentResult, PaymentStart } from './payments.ts';
 import { SyncStatusView } from './sync.ts';
-import { StaffSessionInfo, StaffSignInInput } from './assist.ts';
+import { CustomerLookupInput, CustomerLookupResult, OpenAccountInput, StaffSessionInfo, StaffSignInInput } from './assist.ts';
 import { resultSchema, type Result } from '../errors.ts';
 
 /**
@@ -51,6 +51,10 @@ export const channels = {
   'staff.signOut': { access: 'staff', input: Empty, output: Empty },
   /** Who is in assist mode (null: nobody), for the banner after a reload. */
   'staff.session': { access: 'anyone', input: Empty, output: StaffSessionInfo.nullable() },
+  /** Staff find a customer by account number, phone number or name. */
+  'assist.lookup': { access: 'staff', input: CustomerLookupInput, output: CustomerLookupResult },
+  /** Staff record how they checked the customer's identity, and the customer's account opens for them. */
+  'assist.openAccount': { access: 'staff', input: OpenAccountInput, output: SessionInfo },
 } as const satisfies Record<string, { access: Access; input: z.ZodType; output: z.ZodType }>;
 
 /**

@@ -112,3 +112,46 @@ describe('assist session', () => {
     );
   });
 });
+
+describe('customer lookup and identity check', () => {
+  it('finds a customer by account number, phone number or part of the name, accents and case ignored, showing no account details', async () => {
+    const core = await anonymous();
+    await ok(core, 'staff.signIn', staffIn(LUCIA));
+    const elena = { accountNo: '4000000010', name: 'Elena Romero' };
+    expect((await ok(core, 'assist.lookup', { query: '4000000010' })).matches).toEqual([expect.objectContaining(elena)]);
+    expect((await ok(core, 'assist.lookup', { query: '600 000 004' })).matches).toEqual([expect.objectContaining({ ...elena, phonesLast3: expect.arrayContaining(['004']) })]);
+    expect((await ok(core, 'assist.lookup', { query: '+34600000004' })).matches).toEqual([expect.objectContaining(elena)]);
+    // Namesakes are all listed, in name order, with their lines' last digits to tell them apart.
+    for (const query of ['romero', 'ROMÉRO']) {
+      expect((await ok(core, 'assist.lookup', { query })).matches.map((m) => m.name)).toEqual(['Diego Romero', 'Elena Romero']);
+    }
+    expect((await ok(core, 'assist.lookup', { query: 'léna rom' })).matches).toEqual([expect.objectContaining(elena)]);
+    // Each match names the customer and account, nothing more.
+    expect(Object.keys((await ok(core, 'assist.lookup', { query: 'Romero' })).matches[0] ?? {}).sort()).toEqual(['accountId', 'accountNo', 'name', 'phonesLast3']);
+    expect(await ok(core, 'assist.lookup', { query: 'nobody-like-this' })).toEqual({ matches: [], more: false });
+    // LIKE's wildcards are taken literally.
+    expect(await ok(core, 'assist.lookup', { query: '%%' })).toEqual({ matches: [], more: false });
+    expect(await core.dispatch('assist.lookup', { query: 'a' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+
+  it('opens the account only once the identity check is recorded, by whom and what was checked', async () => {
+    const { core, dataDir } = await startTestCore();
+    adopt(core);
+    await ok(core, 'staff.signIn', staffIn(LUCIA));
+    const [elena] = (await ok(core, 'assist.lookup', { query: 'Elena Romero' })).matches;
+    expect(await core.dispatch('account.overview', {})).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
+    expect(await core.dispatch('assist.openAccount', { accountId: elena?.accountId, checks: [] })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await core.dispatch('assist.openAccount', { accountId: 'no-such-account', checks: ['photoId'] })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await ok(core, 'assist.openAccount', { accountId: elena?.accountId, checks: ['photoId', 'dateOfBirth'], note: 'DNI seen' })).toMatchObject({
+      customerName: 'Elena Romero',
+      language: 'es',
+    });
+    expect((await ok(core, 'account.overview', {})).accountNo).toBe('4000000010');
+
+    const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+    expect(db.prepare(`SELECT actor_kind, actor_id, action, account_id, after_json, reason FROM audit_events`).all()).toEqual([
+      { actor_kind: 'agent', actor_id: 'AG-1001', action: 'customer.identityChecked', account_id: elena?.accountId, after_json: '{"checks":["photoId","dateOfBirth"]}', reason: 'DNI seen' },
+    ]);
+    db.close();
+  });
+});

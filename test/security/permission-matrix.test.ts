@@ -40,6 +40,8 @@ const matrix: Record<ChannelName, Record<Role, boolean>> = {
   'staff.signIn': ANYONE,
   'staff.signOut': STAFF,
   'staff.session': ANYONE,
+  'assist.lookup': STAFF,
+  'assist.openAccount': STAFF,
 };
 
 const { anonymous } = useCores();
