@@ -13,6 +13,8 @@ import { SessionManager } from './services/session.ts';
 import { IdleSession } from './services/idle-session.ts';
 import { addStaff, StaffSignIn, type StaffMember } from './assist/staff-sign-in.ts';
 import { CustomerLookup } from './assist/customer-lookup.ts';
+import { AuthorityCheck } from './assist/authority.ts';
+import { CreditReferrals } from './assist/credit-referrals.ts';
 import { demoStaff } from '../../shared/demo/staff.ts';
 import { KioskError } from '../../shared/errors.ts';
 import { BillingReader } from './ledger/billing-reader.ts';
@@ -117,6 +119,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const orders = new OrderDesk(db, cycleUsage, credit, settings.timeZone);
   const offers = new OfferDesk(reader, cycleUsage, credit, orders, settings.timeZone);
   const audit = new AuditLog(db, { kioskId: settings.kioskId, now });
+  const referrals = new CreditReferrals(db, audit, new AuthorityCheck(settings.assist.authority, staffSignIn), now);
   const devices = options.devices ?? simulatedDevices(options.dataDir);
   const payments = new PaymentDesk(db, {
     history,
@@ -237,7 +240,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
     }),
     'sync.status': () => sync.status(),
     'staff.signIn': async ({ staffId, pin }) => {
-      const member = await staffSignIn.signIn(staffId, pin);
+      const member = await staffSignIn.verify(staffId, pin);
       // Another member of staff taking over ends the first one's assist mode (and whatever it had open).
       if (staff.current && staff.current.staffId !== member.staffId) staff.end('signedOut');
       staff.start(member);
@@ -258,6 +261,13 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       session.start(holder);
       log.info({ event: 'assistOpenedAccount', staffId: member.staffId, checks }, 'staff opened a customer account');
       return { customerName: holder.customerName, language: holder.language, idle: settings.idle };
+    },
+    'assist.creditReferrals': () => ({ referrals: referrals.list() }),
+    'assist.decideCredit': async (input) => {
+      const member = staff.require();
+      const decided = await referrals.decide(member, input);
+      log.info({ event: 'staffCreditDecision', staffId: member.staffId, decision: decided.decision, approvedBy: decided.approvedBy }, 'staff decided a referred credit request');
+      return decided;
     },
   };
 

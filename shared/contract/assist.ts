@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { IdleSettings } from './schemas.ts';
+import { Money } from '../money.ts';
+import { IdleSettings, Instant } from './schemas.ts';
 
 export const staffRoles = ['agent', 'supervisor'] as const;
 export const StaffRole = z.enum(staffRoles);
@@ -57,3 +58,40 @@ export const OpenAccountInput = z
   })
   .strict()
   .refine((i) => new Set(i.checks).size === i.checks.length, { path: ['checks'], message: 'Each check once.' });
+
+/** A supervisor confirming an action above the staff member's authority, on the spot (dual control). */
+export const SupervisorConfirmation = z.object({ staffId: StaffId, pin: z.string().regex(/^\d{4,8}$/, 'The PIN is 4 to 8 digits.') }).strict();
+
+/** Why staff did what they did: the audit trail keeps it. */
+const Reason = z.string().trim().min(3, 'Say why, in a few words.').max(300);
+
+/** A credit-limit request the kiosk referred to staff, waiting for a decision. */
+export const CreditReferral = z.object({
+  requestId: z.string(),
+  accountId: z.string(),
+  accountNo: z.string(),
+  customerName: z.string(),
+  currentLimit: Money,
+  /** The limit asked for: what an approval grants. */
+  requestedLimit: Money,
+  requestedAt: Instant,
+});
+export const CreditReferrals = z.object({ referrals: z.array(CreditReferral) });
+
+export const DecideCreditInput = z
+  .object({
+    requestId: z.string().min(1).max(64),
+    decision: z.enum(['approve', 'decline']),
+    reason: Reason,
+    supervisor: SupervisorConfirmation.optional(),
+  })
+  .strict();
+export const CreditReferralDecided = z.object({
+  requestId: z.string(),
+  decision: z.enum(['approve', 'decline']),
+  creditLimit: Money,
+  /** The supervisor who confirmed it, when it was above the staff member's authority. */
+  approvedBy: z.string().nullable(),
+});
+export type CreditReferral = z.infer<typeof CreditReferral>;
+export type CreditReferralDecided = z.infer<typeof CreditReferralDecided>;

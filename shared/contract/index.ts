@@ -6,7 +6,16 @@ import { HelpCall, HelpCalled } from './help.ts';
 import { OfferAccept, OfferList, OrderAction, OrderPreview, OrderSubmit, ProductOrderView, ServicesCatalog } from './orders.ts';
 import { PaymentCancel, PaymentProgress, PaymentQuote, PaymentResult, PaymentStart } from './payments.ts';
 import { SyncStatusView } from './sync.ts';
-import { CustomerLookupInput, CustomerLookupResult, OpenAccountInput, StaffSessionInfo, StaffSignInInput } from './assist.ts';
+import {
+  CreditReferralDecided,
+  CreditReferrals,
+  CustomerLookupInput,
+  CustomerLookupResult,
+  DecideCreditInput,
+  OpenAccountInput,
+  StaffSessionInfo,
+  StaffSignInInput,
+} from './assist.ts';
 import { resultSchema, type Result } from '../errors.ts';
 
 /**
@@ -55,6 +64,10 @@ export const channels = {
   'assist.lookup': { access: 'staff', input: CustomerLookupInput, output: CustomerLookupResult },
   /** Staff record how they checked the customer's identity, and the customer's account opens for them. */
   'assist.openAccount': { access: 'staff', input: OpenAccountInput, output: SessionInfo },
+  /** Credit-limit requests the kiosk referred to staff. */
+  'assist.creditReferrals': { access: 'staff', input: Empty, output: CreditReferrals },
+  /** Approve or decline one; above the staff member's authority a supervisor confirms with their PIN. */
+  'assist.decideCredit': { access: 'staff', input: DecideCreditInput, output: CreditReferralDecided },
 } as const satisfies Record<string, { access: Access; input: z.ZodType; output: z.ZodType }>;
 
 /**

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { verifyAuditChain } from '../../electron/core/audit/audit-log.ts';
 import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import { demoStaff } from '../../shared/demo/staff.ts';
 import { JAMES, ok, useCores } from '../helpers/signed-in.ts';
@@ -153,5 +154,92 @@ describe('customer lookup and identity check', () => {
       { actor_kind: 'agent', actor_id: 'AG-1001', action: 'customer.identityChecked', account_id: elena?.accountId, after_json: '{"checks":["photoId","dateOfBirth"]}', reason: 'DNI seen' },
     ]);
     db.close();
+  });
+});
+
+describe('referred credit requests and dual control', () => {
+  /** James asks for 250.00 more than his limit: the kiosk grants its 100.00 offline allowance and refers the rest to staff. */
+  async function referred(overrides = {}) {
+    const { core, dataDir } = await startTestCore({ assist: { authority: { agent: { feeWaiverMinor: 2_000, adjustmentMinor: 5_000, creditLimitMinor: 45_000 } } }, ...overrides } as never);
+    adopt(core);
+    await ok(core, 'session.signIn', JAMES);
+    const { creditLimit } = await ok(core, 'credit.status', {});
+    const asked = creditLimit.amountMinor + 25_000;
+    expect((await ok(core, 'credit.request', { requestId: '0193d2a0-0000-7000-8000-0000000000a1', requestedLimitMinor: asked })).referred?.amountMinor).toBe(15_000);
+    await ok(core, 'session.signOut', {});
+    const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+    const state = () => ({
+      limit: db.prepare(`SELECT credit_limit_minor FROM billing_accounts WHERE account_no = '4000000002'`).pluck().get(),
+      open: db.prepare(`SELECT COUNT(*) FROM credit_requests WHERE status = 'open'`).pluck().get(),
+      audit: db.prepare(`SELECT COUNT(*) FROM audit_events`).pluck().get(),
+    });
+    return { core, db, asked, granted: creditLimit.amountMinor + 10_000, state };
+  }
+
+  it('an agent approves within authority; above it is refused until a supervisor confirms with their PIN', async () => {
+    const { core, db, asked, granted, state } = await referred();
+    await ok(core, 'staff.signIn', staffIn(LUCIA));
+    const [referral] = (await ok(core, 'assist.creditReferrals', {})).referrals;
+    expect(referral).toMatchObject({ accountNo: '4000000002', customerName: 'James Taylor', currentLimit: { amountMinor: granted }, requestedLimit: { amountMinor: asked } });
+    const approve = { requestId: referral?.requestId, decision: 'approve', reason: 'Long-standing customer, pays on time' };
+
+    // 550.00 is above the agent's 450.00: refused, and nothing changes.
+    const before = state();
+    expect(await core.dispatch('assist.decideCredit', approve)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', details: { needs: 'supervisor', limitMinor: 45_000 } } });
+    expect(await core.dispatch('assist.decideCredit', { ...approve, supervisor: { staffId: 'SV-2001', pin: '0000' } })).toMatchObject({
+      ok: false,
+      error: { code: 'AUTH_FAILED', details: { attemptsLeft: 4 } },
+    });
+    expect(await core.dispatch('assist.decideCredit', { ...approve, supervisor: { staffId: 'AG-1002', pin: '8642' } })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'Only a supervisor can confirm this.' },
+    });
+    expect(await core.dispatch('assist.decideCredit', { ...approve, reason: '' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(state()).toEqual(before);
+
+    // The supervisor confirms on the spot.
+    expect(await ok(core, 'assist.decideCredit', { ...approve, supervisor: { staffId: 'sv-2001', pin: OMAR.pin } })).toEqual({
+      requestId: referral?.requestId,
+      decision: 'approve',
+      creditLimit: { amountMinor: asked, currency: 'EUR' },
+      approvedBy: 'SV-2001',
+    });
+    expect(state()).toEqual({ limit: asked, open: 0, audit: (before.audit as number) + 1 });
+    expect(await core.dispatch('assist.decideCredit', approve)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(db.prepare(`SELECT actor_kind, actor_id, approved_by, action, before_json, after_json, reason FROM audit_events ORDER BY seq DESC LIMIT 1`).get()).toEqual({
+      actor_kind: 'agent',
+      actor_id: 'AG-1001',
+      approved_by: 'SV-2001',
+      action: 'credit.approved',
+      before_json: JSON.stringify({ creditLimitMinor: granted }),
+      after_json: JSON.stringify({ creditLimitMinor: asked, requestId: referral?.requestId, requestedLimitMinor: asked }),
+      reason: 'Long-standing customer, pays on time',
+    });
+    expect(db.prepare(`SELECT staff_decision, staff_id, staff_approved_by FROM credit_requests WHERE id = ?`).get(referral?.requestId)).toEqual({
+      staff_decision: 'approve',
+      staff_id: 'AG-1001',
+      staff_approved_by: 'SV-2001',
+    });
+    expect(verifyAuditChain(db)).toMatchObject({ ok: true, count: (before.audit as number) + 1 });
+    db.close();
+  });
+
+  it('a supervisor approves within their own authority, and anyone may decline with a reason', async () => {
+    const first = await referred();
+    await ok(first.core, 'staff.signIn', staffIn(OMAR));
+    const [mine] = (await ok(first.core, 'assist.creditReferrals', {})).referrals;
+    expect(await ok(first.core, 'assist.decideCredit', { requestId: mine?.requestId, decision: 'approve', reason: 'Supervisor review' })).toMatchObject({ approvedBy: null, creditLimit: { amountMinor: first.asked } });
+    first.db.close();
+
+    const second = await referred();
+    await ok(second.core, 'staff.signIn', staffIn(LUCIA));
+    const [theirs] = (await ok(second.core, 'assist.creditReferrals', {})).referrals;
+    expect(await ok(second.core, 'assist.decideCredit', { requestId: theirs?.requestId, decision: 'decline', reason: 'Income not shown' })).toMatchObject({
+      decision: 'decline',
+      creditLimit: { amountMinor: second.granted },
+      approvedBy: null,
+    });
+    expect(second.state()).toMatchObject({ limit: second.granted, open: 0 });
+    second.db.close();
   });
 });

@@ -42,6 +42,8 @@ const matrix: Record<ChannelName, Record<Role, boolean>> = {
   'staff.session': ANYONE,
   'assist.lookup': STAFF,
   'assist.openAccount': STAFF,
+  'assist.creditReferrals': STAFF,
+  'assist.decideCredit': STAFF,
 };
 
 const { anonymous } = useCores();

@@ -23,8 +23,8 @@ export class StaffSignIn {
     this.#attempts = new PinAttempts(db, now);
   }
 
-  /** `staffId` as the contract parsed it (upper-case). */
-  async signIn(staffId: string, pin: string): Promise<StaffMember> {
+  /** `staffId` as the contract parsed it (upper-case). Also how a supervisor's on-the-spot confirmation is checked. */
+  async verify(staffId: string, pin: string): Promise<StaffMember> {
     const row = this.#byId.get(staffId) as { id: string; name: string; role: StaffRole; pin_hash: string } | undefined;
     const subject = `staff:${staffId}`;
     this.#attempts.assertOpen(subject);

@@ -7,6 +7,7 @@ import * as sync from './0005-sync.ts';
 import * as centralDecisions from './0006-central-decisions.ts';
 import * as audit from './0007-audit.ts';
 import * as staff from './0008-staff.ts';
+import * as staffDecisions from './0009-staff-decisions.ts';
 
 export interface Migration {
   name: string;
@@ -23,4 +24,5 @@ export const migrations: Migration[] = [
   { name: '0006-central-decisions', up: centralDecisions.up },
   { name: '0007-audit', up: audit.up },
   { name: '0008-staff', up: staff.up },
+  { name: '0009-staff-decisions', up: staffDecisions.up },
 ];
