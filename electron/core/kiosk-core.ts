@@ -142,6 +142,8 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const reconciled = await payments.reconcileAll();
   if (reconciled.settled + reconciled.stillPending > 0) log.warn(reconciled, 'open payment intents reconciled with their devices');
   const customer = () => session.require().accountId;
+  /** Who a payment is made with: the member of staff in assist mode, if any. */
+  const attendedBy = () => (staff.current ? { staffId: staff.current.staffId, role: staff.current.role } : null);
   const sync = startSync({
     db,
     ledgerFile,
@@ -215,7 +217,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       // The device may take a minute: the customer is busy with it, not idle.
       const keepAlive = setInterval(() => session.active && session.touch(), 5_000);
       try {
-        return await payments.start(accountId, language, input);
+        return await payments.start(accountId, language, input, attendedBy());
       } finally {
         clearInterval(keepAlive);
       }
@@ -263,6 +265,12 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       return { customerName: holder.customerName, language: holder.language, idle: settings.idle };
     },
     'assist.creditReferrals': () => ({ referrals: referrals.list() }),
+    'assist.takeCash': thenSync(async ({ language, ...input }) => {
+      const member = staff.require();
+      const taken = await payments.takeAtCounter(customer(), language, input, { staffId: member.staffId, role: member.role });
+      log.info({ event: 'counterCash', staffId: member.staffId, amountMinor: input.amountMinor }, 'staff took cash at the counter');
+      return taken;
+    }),
     'assist.decideCredit': async (input) => {
       const member = staff.require();
       const decided = await referrals.decide(member, input);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Language } from '../locales.ts';
 import { Money } from '../money.ts';
 import { IdleSettings, Instant } from './schemas.ts';
 
@@ -10,7 +11,7 @@ export type StaffRole = z.infer<typeof StaffRole>;
 export const StaffId = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9-]{2,32}$/, 'Enter your staff id.')
+  .regex(/^[A-Za-z0-9-]{2,24}$/, 'Enter your staff id.')
   .transform((id) => id.toUpperCase());
 
 export const StaffSignInInput = z
@@ -95,3 +96,13 @@ export const CreditReferralDecided = z.object({
 });
 export type CreditReferral = z.infer<typeof CreditReferral>;
 export type CreditReferralDecided = z.infer<typeof CreditReferralDecided>;
+
+/** Cash handed to staff at the counter for the open customer's account. */
+export const CounterCashInput = z
+  .object({
+    requestId: z.uuid('Not a request id'),
+    amountMinor: z.number().int('Whole cents only').positive('Enter an amount above zero').max(10_000_000, 'That amount is too large'),
+    billNo: z.string().trim().min(1).max(40).regex(/^[A-Z0-9-]+$/i, 'Not a bill number').nullable(),
+    language: Language,
+  })
+  .strict();

@@ -7,6 +7,7 @@ import { OfferAccept, OfferList, OrderAction, OrderPreview, OrderSubmit, Product
 import { PaymentCancel, PaymentProgress, PaymentQuote, PaymentResult, PaymentStart } from './payments.ts';
 import { SyncStatusView } from './sync.ts';
 import {
+  CounterCashInput,
   CreditReferralDecided,
   CreditReferrals,
   CustomerLookupInput,
@@ -68,6 +69,8 @@ export const channels = {
   'assist.creditReferrals': { access: 'staff', input: Empty, output: CreditReferrals },
   /** Approve or decline one; above the staff member's authority a supervisor confirms with their PIN. */
   'assist.decideCredit': { access: 'staff', input: DecideCreditInput, output: CreditReferralDecided },
+  /** Cash handed to staff at the counter, for the customer whose account is open: posted at once, receipted with the staff id. */
+  'assist.takeCash': { access: 'staff', input: CounterCashInput, output: PaymentResult },
 } as const satisfies Record<string, { access: Access; input: z.ZodType; output: z.ZodType }>;
 
 /**

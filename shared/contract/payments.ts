@@ -49,6 +49,8 @@ export const ReceiptView = z.object({
   creditOnAccount: Money,
   balanceAfter: Money,
   qrPayload: z.string(),
+  /** The member of staff who assisted (assist mode), or null. */
+  staffId: z.string().nullable(),
   printed: z.boolean(),
 });
 export type ReceiptView = z.infer<typeof ReceiptView>;

@@ -6,6 +6,7 @@ import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import { demoStaff } from '../../shared/demo/staff.ts';
 import { JAMES, ok, useCores } from '../helpers/signed-in.ts';
 import { startTestCore } from '../helpers/demo-ledger.ts';
+import { simulatedDevices, type SimulatedDevices } from '../../electron/core/devices/simulated-devices.ts';
 
 const { anonymous, adopt } = useCores();
 const [LUCIA, , OMAR] = demoStaff as [(typeof demoStaff)[number], (typeof demoStaff)[number], (typeof demoStaff)[number]];
@@ -241,5 +242,51 @@ describe('referred credit requests and dual control', () => {
     });
     expect(second.state()).toMatchObject({ limit: second.granted, open: 0 });
     second.db.close();
+  });
+});
+
+describe('payments in assist mode', () => {
+  it('takes cash at the counter for the open account: posted at once to the counter’s cash, receipted and audited with the staff id, once', async () => {
+    let devices: SimulatedDevices | undefined;
+    const { core, dataDir } = await startTestCore({}, undefined, undefined, (dir) => (devices = simulatedDevices(dir, 'instant')));
+    adopt(core);
+    await ok(core, 'staff.signIn', staffIn(LUCIA));
+    const [elena] = (await ok(core, 'assist.lookup', { query: '4000000010' })).matches;
+    await ok(core, 'assist.openAccount', { accountId: elena?.accountId, checks: ['photoId'] });
+    const before = (await ok(core, 'account.overview', {})).balance.amountMinor;
+    const cash = { requestId: '0193d2a0-0000-7000-8000-0000000000c1', amountMinor: 5_000, billNo: null, language: 'es' };
+    const taken = await ok(core, 'assist.takeCash', cash);
+    expect(taken).toMatchObject({ status: 'approved', method: 'cash', amountTaken: { amountMinor: 5_000 }, receipt: { staffId: 'AG-1001', printed: true, balanceAfter: { amountMinor: before - 5_000 } } });
+    expect(devices?.printer.printed.at(-1)?.text.join('\n')).toMatch(/Atendido por\s+AG-1001/);
+    expect((await ok(core, 'account.overview', {})).balance.amountMinor).toBe(before - 5_000);
+    // The same request again is the same payment; other details under its id are refused.
+    expect(await ok(core, 'assist.takeCash', cash)).toEqual(taken);
+    expect(await core.dispatch('assist.takeCash', { ...cash, amountMinor: 6_000 })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await core.dispatch('assist.takeCash', { ...cash, requestId: '0193d2a0-0000-7000-8000-0000000000c2', amountMinor: 0 })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+
+    const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+    expect(db.prepare(`SELECT ledger_account, amount_minor FROM postings WHERE entry_id = ?`).all(`entry-${cash.requestId}`)).toEqual([
+      { ledger_account: 'cash:counter-cash', amount_minor: 5_000 },
+      { ledger_account: `receivable:${elena?.accountId}`, amount_minor: -5_000 },
+    ]);
+    expect(db.prepare(`SELECT COUNT(*) FROM payments WHERE id = ?`).pluck().get(cash.requestId)).toBe(1);
+    expect(db.prepare(`SELECT actor_kind, actor_id, action FROM audit_events ORDER BY seq`).all()).toEqual([
+      { actor_kind: 'agent', actor_id: 'AG-1001', action: 'customer.identityChecked' },
+      { actor_kind: 'agent', actor_id: 'AG-1001', action: 'payment.cashAtCounter' },
+    ]);
+    db.close();
+  });
+
+  it('a card payment made in assist mode carries the staff id; without staff it carries none', async () => {
+    const core = await anonymous();
+    await ok(core, 'session.signIn', JAMES);
+    const pay = (n: number) => ({ requestId: `0193d2a0-0000-7000-8000-0000000000d${n}`, amountMinor: 1_000, billNo: null, method: 'card', language: 'en' });
+    expect((await ok(core, 'payment.start', pay(1))).receipt?.staffId).toBeNull();
+    await ok(core, 'staff.signIn', staffIn(OMAR));
+    expect((await ok(core, 'payment.start', pay(2))).receipt?.staffId).toBe('SV-2001');
+    // Counter cash needs an open customer account.
+    await ok(core, 'session.signOut', {});
+    const { method: _card, ...cash } = pay(3);
+    expect(await core.dispatch('assist.takeCash', cash)).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
   });
 });

@@ -34,6 +34,7 @@ const approved = (requestId: string, amountMinor: number): PaymentResult => ({
     creditOnAccount: eur(0),
     balanceAfter: eur(19857 - amountMinor),
     qrPayload: `OB1|${requestId}`,
+    staffId: null,
     printed: true,
   },
 });

@@ -44,6 +44,7 @@ const matrix: Record<ChannelName, Record<Role, boolean>> = {
   'assist.openAccount': STAFF,
   'assist.creditReferrals': STAFF,
   'assist.decideCredit': STAFF,
+  'assist.takeCash': STAFF,
 };
 
 const { anonymous } = useCores();

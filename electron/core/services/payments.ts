@@ -1,5 +1,6 @@
 import type { CalendarDate } from '../../../shared/calendar.ts';
 import { ledgerAccounts } from '../../../shared/changes.ts';
+import type { StaffRole } from '../../../shared/contract/assist.ts';
 import type { PaymentMethod, PaymentQuote, PaymentResult, ReceiptView } from '../../../shared/contract/payments.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import type { Language } from '../../../shared/locales.ts';
@@ -45,7 +46,15 @@ interface IntentRow {
   status: IntentStatus;
   outcome: string | null;
   payment_id: string | null;
+  /** In assist mode: the member of staff it was made with. */
+  staff_id: string | null;
+  staff_role: StaffRole | null;
+  /** 1: cash handed to staff at the counter. */
+  at_counter: number;
 }
+
+/** The member of staff at the kiosk when a payment is made in assist mode. */
+export type AttendedBy = { staffId: string; role: StaffRole } | null;
 
 /** What the device did, reduced to what the books need. */
 interface Settlement {
@@ -88,8 +97,8 @@ export class PaymentDesk {
       byId: db.prepare(`SELECT * FROM payment_intents WHERE id = ?`),
       pending: db.prepare(`SELECT * FROM payment_intents WHERE status = 'pending' ORDER BY created_at`),
       insert: db.prepare(
-        `INSERT INTO payment_intents (id, request_id, account_id, amount_minor, currency, method, bill_no, language, status, created_at, updated_at)
-         VALUES (@id, @requestId, @accountId, @amountMinor, @currency, @method, @billNo, @language, 'pending', @at, @at)`,
+        `INSERT INTO payment_intents (id, request_id, account_id, amount_minor, currency, method, bill_no, language, status, staff_id, staff_role, at_counter, created_at, updated_at)
+         VALUES (@id, @requestId, @accountId, @amountMinor, @currency, @method, @billNo, @language, 'pending', @staffId, @staffRole, @atCounter, @at, @at)`,
       ),
       settle: db.prepare(`UPDATE payment_intents SET status = ?, outcome = ?, payment_id = ?, updated_at = ? WHERE id = ? AND status = 'pending'`),
       accountNo: db.prepare(`SELECT account_no FROM billing_accounts WHERE id = ?`).pluck(),
@@ -130,16 +139,52 @@ export class PaymentDesk {
   }
 
   /** Takes a payment and answers once it is settled (or known to be still with the device). */
-  async start(accountId: string, language: Language, input: { requestId: string; amountMinor: number; billNo: string | null; method: PaymentMethod }): Promise<PaymentResult> {
-    const existing = this.#stmts.byRequest.get(input.requestId) as IntentRow | undefined;
+  async start(
+    accountId: string,
+    language: Language,
+    input: { requestId: string; amountMinor: number; billNo: string | null; method: PaymentMethod },
+    attendedBy: AttendedBy = null,
+  ): Promise<PaymentResult> {
+    const existing = this.#existing(accountId, input, false);
     if (existing) {
-      if (existing.account_id !== accountId || existing.amount_minor !== input.amountMinor || existing.method !== input.method) {
-        throw new KioskError('CONFLICT', 'That payment was already started with different details.');
-      }
       const running = this.#inFlight.get(existing.id);
       if (running) return running.done;
       return existing.status === 'pending' ? this.#reconcile(existing) : this.#result(existing);
     }
+    const quote = this.#check(accountId, input);
+    if (input.method === 'cash' && quote.cashDenominations.length === 0) throw new KioskError('DEVICE', 'This kiosk cannot take cash right now.');
+    // Phase one: the intent is on disk before any device hears of it.
+    const intent = this.#open(accountId, language, input, attendedBy, false);
+    const controller = new AbortController();
+    const done = this.#run(intent, controller.signal).finally(() => this.#inFlight.delete(intent.id));
+    this.#inFlight.set(intent.id, { controller, done });
+    return done;
+  }
+
+  /**
+   * Cash handed to staff at the counter: no device to wait for, so it is settled at once, into
+   * the counter's cash, with the member of staff on the receipt and as the audit event's actor.
+   */
+  async takeAtCounter(accountId: string, language: Language, input: { requestId: string; amountMinor: number; billNo: string | null }, staff: NonNullable<AttendedBy>): Promise<PaymentResult> {
+    const asked = { ...input, method: 'cash' as const };
+    const existing = this.#existing(accountId, asked, true);
+    if (existing) return this.#result(existing);
+    this.#check(accountId, asked);
+    const intent = this.#open(accountId, language, asked, staff, true);
+    return this.#settle(intent, { status: 'approved', takenMinor: input.amountMinor, reason: null, method: { kind: 'cash', insertedMinor: input.amountMinor, changeMinor: 0 }, authorizationCode: null });
+  }
+
+  /** The intent already made under this request id (a retry), refused when its details differ. */
+  #existing(accountId: string, input: { requestId: string; amountMinor: number; method: PaymentMethod }, atCounter: boolean): IntentRow | undefined {
+    const existing = this.#stmts.byRequest.get(input.requestId) as IntentRow | undefined;
+    if (existing && (existing.account_id !== accountId || existing.amount_minor !== input.amountMinor || existing.method !== input.method || existing.at_counter !== Number(atCounter))) {
+      throw new KioskError('CONFLICT', 'That payment was already started with different details.');
+    }
+    return existing;
+  }
+
+  /** The amount within this kiosk's cap and the bill still open; the quote it was checked against. */
+  #check(accountId: string, input: { amountMinor: number; billNo: string | null }): PaymentQuote {
     const quote = this.quote(accountId);
     if (input.amountMinor > this.deps.settings.maxAmountMinor) {
       throw new KioskError('VALIDATION', 'That is more than this kiosk can take in one payment.', { maxAmountMinor: this.deps.settings.maxAmountMinor });
@@ -147,8 +192,10 @@ export class PaymentDesk {
     if (input.billNo !== null && !quote.openBills.some((b) => b.billNo === input.billNo)) {
       throw new KioskError('VALIDATION', `Bill ${input.billNo} has nothing left to pay.`);
     }
-    if (input.method === 'cash' && quote.cashDenominations.length === 0) throw new KioskError('DEVICE', 'This kiosk cannot take cash right now.');
+    return quote;
+  }
 
+  #open(accountId: string, language: Language, input: { requestId: string; amountMinor: number; billNo: string | null; method: PaymentMethod }, attendedBy: AttendedBy, atCounter: boolean): IntentRow {
     const intent: IntentRow = {
       id: input.requestId,
       request_id: input.requestId,
@@ -161,13 +208,25 @@ export class PaymentDesk {
       status: 'pending',
       outcome: null,
       payment_id: null,
+      staff_id: attendedBy?.staffId ?? null,
+      staff_role: attendedBy?.role ?? null,
+      at_counter: Number(atCounter),
     };
-    // Phase one: the intent is on disk before any device hears of it.
-    this.#stmts.insert.run({ id: intent.id, requestId: intent.request_id, accountId, amountMinor: intent.amount_minor, currency: intent.currency, method: intent.method, billNo: intent.bill_no, language, at: this.deps.now().toISOString() });
-    const controller = new AbortController();
-    const done = this.#run(intent, controller.signal).finally(() => this.#inFlight.delete(intent.id));
-    this.#inFlight.set(intent.id, { controller, done });
-    return done;
+    this.#stmts.insert.run({
+      id: intent.id,
+      requestId: intent.request_id,
+      accountId,
+      amountMinor: intent.amount_minor,
+      currency: intent.currency,
+      method: intent.method,
+      billNo: intent.bill_no,
+      language,
+      staffId: intent.staff_id,
+      staffRole: intent.staff_role,
+      atCounter: intent.at_counter,
+      at: this.deps.now().toISOString(),
+    });
+    return intent;
   }
 
   /** The customer cancelled on the screen: the device stops waiting (a card already read still stands). */
@@ -230,10 +289,11 @@ export class PaymentDesk {
       const receipt = paymentId ? this.#receipt(intent, s, at) : null;
       if (receipt) this.#stmts.insertReceipt.run(paymentId, receipt.transactionNo, JSON.stringify(receipt), at.toISOString());
       // Settled once: an intent settled again (a reconcile racing the answer) is not a second event.
+      // In assist mode the member of staff acts on the customer's behalf: they are the actor.
       if (settled) this.deps.audit.record({
-        actorKind: 'customer',
-        actorId: this.#stmts.customerOf.get(intent.account_id) as string,
-        action: receipt ? 'payment.taken' : 'payment.notTaken',
+        actorKind: intent.staff_role ?? 'customer',
+        actorId: intent.staff_id ?? (this.#stmts.customerOf.get(intent.account_id) as string),
+        action: receipt ? (intent.at_counter ? 'payment.cashAtCounter' : 'payment.taken') : 'payment.notTaken',
         accountId: intent.account_id,
         // The payment lowers the balance by what it took: the balance before is the one after plus that.
         before: receipt ? { balanceMinor: receipt.balanceAfterMinor + s.takenMinor } : null,
@@ -281,7 +341,7 @@ export class PaymentDesk {
         occurredAt,
         origin: this.deps.settings.kioskId,
         postings: [
-          { ledgerAccount: ledgerAccounts.cash(intent.method === 'card' ? 'kiosk-card' : 'kiosk-cash'), amountMinor: s.takenMinor },
+          { ledgerAccount: ledgerAccounts.cash(intent.at_counter ? 'counter-cash' : intent.method === 'card' ? 'kiosk-card' : 'kiosk-cash'), amountMinor: s.takenMinor },
           { ledgerAccount: ledgerAccounts.receivable(intent.account_id), amountMinor: -s.takenMinor },
         ],
       },
@@ -305,6 +365,7 @@ export class PaymentDesk {
       method: s.method as Receipt['method'],
       paid: { bills, creditOnAccountMinor: s.takenMinor - bills.reduce((sum, b) => sum + b.amountMinor, 0) },
       balanceAfterMinor: allocation.balanceMinor,
+      ...(intent.staff_id ? { staffId: intent.staff_id } : {}),
       language: intent.language,
     };
   }
@@ -370,6 +431,7 @@ function receiptView(r: Receipt, printed: boolean): ReceiptView {
     creditOnAccount: m(r.paid.creditOnAccountMinor),
     balanceAfter: m(r.balanceAfterMinor),
     qrPayload: qrPayload(r),
+    staffId: r.staffId ?? null,
     printed,
   };
 }

@@ -8,6 +8,7 @@ import * as centralDecisions from './0006-central-decisions.ts';
 import * as audit from './0007-audit.ts';
 import * as staff from './0008-staff.ts';
 import * as staffDecisions from './0009-staff-decisions.ts';
+import * as assistedPayments from './0010-assisted-payments.ts';
 
 export interface Migration {
   name: string;
@@ -25,4 +26,5 @@ export const migrations: Migration[] = [
   { name: '0007-audit', up: audit.up },
   { name: '0008-staff', up: staff.up },
   { name: '0009-staff-decisions', up: staffDecisions.up },
+  { name: '0010-assisted-payments', up: assistedPayments.up },
 ];
