@@ -115,10 +115,10 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const bills = new BillQuery(history);
   const usageDaily = new UsageDailyQuery(cycleUsage, settings.timeZone);
   const credit = new CreditDesk(db, history, cycleUsage, { timeZone: settings.timeZone, offlineAllowanceMinor: settings.credit.offlineAllowanceMinor });
-  const help = new HelpDesk(db);
   const orders = new OrderDesk(db, cycleUsage, credit, settings.timeZone);
   const offers = new OfferDesk(reader, cycleUsage, credit, orders, settings.timeZone);
   const audit = new AuditLog(db, { kioskId: settings.kioskId, now });
+  const help = new HelpDesk(db, audit);
   const referrals = new CreditReferrals(db, audit, new AuthorityCheck(settings.assist.authority, staffSignIn), now);
   const devices = options.devices ?? simulatedDevices(options.dataDir);
   const payments = new PaymentDesk(db, {
@@ -265,6 +265,11 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       return { customerName: holder.customerName, language: holder.language, idle: settings.idle };
     },
     'assist.creditReferrals': () => ({ referrals: referrals.list() }),
+    'assist.helpCalls': () => ({ calls: help.open() }),
+    'assist.closeHelp': ({ id, note }) => {
+      help.close(staff.require(), id, note ?? null, now());
+      return {};
+    },
     'assist.takeCash': thenSync(async ({ language, ...input }) => {
       const member = staff.require();
       const taken = await payments.takeAtCounter(customer(), language, input, { staffId: member.staffId, role: member.role });

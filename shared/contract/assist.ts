@@ -106,3 +106,15 @@ export const CounterCashInput = z
     language: Language,
   })
   .strict();
+
+/** A "Call staff" request still waiting: where the customer was, and who, when known. */
+export const HelpCallView = z.object({
+  id: z.string(),
+  screen: z.string(),
+  calledAt: Instant,
+  accountNo: z.string().nullable(),
+  customerName: z.string().nullable(),
+});
+export type HelpCallView = z.infer<typeof HelpCallView>;
+export const HelpCalls = z.object({ calls: z.array(HelpCallView) });
+export const CloseHelpInput = z.object({ id: z.string().min(1).max(64), note: z.string().trim().max(300).optional() }).strict();

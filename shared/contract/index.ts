@@ -7,12 +7,14 @@ import { OfferAccept, OfferList, OrderAction, OrderPreview, OrderSubmit, Product
 import { PaymentCancel, PaymentProgress, PaymentQuote, PaymentResult, PaymentStart } from './payments.ts';
 import { SyncStatusView } from './sync.ts';
 import {
+  CloseHelpInput,
   CounterCashInput,
   CreditReferralDecided,
   CreditReferrals,
   CustomerLookupInput,
   CustomerLookupResult,
   DecideCreditInput,
+  HelpCalls,
   OpenAccountInput,
   StaffSessionInfo,
   StaffSignInInput,
@@ -71,6 +73,9 @@ export const channels = {
   'assist.decideCredit': { access: 'staff', input: DecideCreditInput, output: CreditReferralDecided },
   /** Cash handed to staff at the counter, for the customer whose account is open: posted at once, receipted with the staff id. */
   'assist.takeCash': { access: 'staff', input: CounterCashInput, output: PaymentResult },
+  /** "Call staff" requests still waiting, and closing one once helped. */
+  'assist.helpCalls': { access: 'staff', input: Empty, output: HelpCalls },
+  'assist.closeHelp': { access: 'staff', input: CloseHelpInput, output: Empty },
 } as const satisfies Record<string, { access: Access; input: z.ZodType; output: z.ZodType }>;
 
 /**

@@ -290,3 +290,22 @@ describe('payments in assist mode', () => {
     expect(await core.dispatch('assist.takeCash', cash)).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
   });
 });
+
+describe('calls for staff', () => {
+  it('staff see the calls waiting, oldest first with who and where, and close one once helped', async () => {
+    const core = await anonymous();
+    await ok(core, 'help.call', { screen: 'attract' });
+    await ok(core, 'session.signIn', JAMES);
+    await ok(core, 'help.call', { screen: 'pay' });
+    await ok(core, 'session.signOut', {});
+    await ok(core, 'staff.signIn', staffIn(LUCIA));
+    const { calls } = await ok(core, 'assist.helpCalls', {});
+    expect(calls.map((c) => [c.screen, c.accountNo, c.customerName])).toEqual([
+      ['attract', null, null],
+      ['pay', '4000000002', 'James Taylor'],
+    ]);
+    expect(await ok(core, 'assist.closeHelp', { id: calls[1]?.id, note: 'Showed how to pay one bill' })).toEqual({});
+    expect((await ok(core, 'assist.helpCalls', {})).calls.map((c) => c.screen)).toEqual(['attract']);
+    expect(await core.dispatch('assist.closeHelp', { id: calls[1]?.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});

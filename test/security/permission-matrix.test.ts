@@ -45,6 +45,8 @@ const matrix: Record<ChannelName, Record<Role, boolean>> = {
   'assist.creditReferrals': STAFF,
   'assist.decideCredit': STAFF,
   'assist.takeCash': STAFF,
+  'assist.helpCalls': STAFF,
+  'assist.closeHelp': STAFF,
 };
 
 const { anonymous } = useCores();
