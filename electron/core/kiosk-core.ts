@@ -15,6 +15,7 @@ import { addStaff, StaffSignIn, type StaffMember } from './assist/staff-sign-in.
 import { CustomerLookup } from './assist/customer-lookup.ts';
 import { AuthorityCheck } from './assist/authority.ts';
 import { CreditReferrals } from './assist/credit-referrals.ts';
+import { PinReset } from './assist/pin-reset.ts';
 import { demoStaff } from '../../shared/demo/staff.ts';
 import { KioskError } from '../../shared/errors.ts';
 import { BillingReader } from './ledger/billing-reader.ts';
@@ -119,6 +120,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const offers = new OfferDesk(reader, cycleUsage, credit, orders, settings.timeZone);
   const audit = new AuditLog(db, { kioskId: settings.kioskId, now });
   const help = new HelpDesk(db, audit);
+  const pinReset = new PinReset(db, audit, now);
   const referrals = new CreditReferrals(db, audit, new AuthorityCheck(settings.assist.authority, staffSignIn), now);
   const devices = options.devices ?? simulatedDevices(options.dataDir);
   const payments = new PaymentDesk(db, {
@@ -265,6 +267,12 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       return { customerName: holder.customerName, language: holder.language, idle: settings.idle };
     },
     'assist.creditReferrals': () => ({ referrals: referrals.list() }),
+    'assist.resetPin': thenSync(async ({ newPin, reason }) => {
+      const member = staff.require();
+      await pinReset.reset(member, customer(), newPin, reason);
+      log.info({ event: 'pinReset', staffId: member.staffId }, 'staff unlocked a customer and set a new PIN');
+      return {};
+    }),
     'assist.helpCalls': () => ({ calls: help.open() }),
     'assist.closeHelp': ({ id, note }) => {
       help.close(staff.require(), id, note ?? null, now());

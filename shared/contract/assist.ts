@@ -118,3 +118,11 @@ export const HelpCallView = z.object({
 export type HelpCallView = z.infer<typeof HelpCallView>;
 export const HelpCalls = z.object({ calls: z.array(HelpCallView) });
 export const CloseHelpInput = z.object({ id: z.string().min(1).max(64), note: z.string().trim().max(300).optional() }).strict();
+
+/** Unlock the open customer's sign-in and set the new PIN they chose (after an identity check). */
+export const PinResetInput = z
+  .object({
+    newPin: z.string().regex(/^\d{4}$/, 'The PIN is 4 digits'),
+    reason: Reason,
+  })
+  .strict();

@@ -16,6 +16,7 @@ import {
   DecideCreditInput,
   HelpCalls,
   OpenAccountInput,
+  PinResetInput,
   StaffSessionInfo,
   StaffSignInInput,
 } from './assist.ts';
@@ -76,6 +77,8 @@ export const channels = {
   /** "Call staff" requests still waiting, and closing one once helped. */
   'assist.helpCalls': { access: 'staff', input: Empty, output: HelpCalls },
   'assist.closeHelp': { access: 'staff', input: CloseHelpInput, output: Empty },
+  /** Unlock the open customer's sign-in and set a new PIN. */
+  'assist.resetPin': { access: 'staff', input: PinResetInput, output: Empty },
 } as const satisfies Record<string, { access: Access; input: z.ZodType; output: z.ZodType }>;
 
 /**

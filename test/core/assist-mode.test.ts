@@ -309,3 +309,33 @@ describe('calls for staff', () => {
     expect(await core.dispatch('assist.closeHelp', { id: calls[1]?.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });
+
+describe('unlocking a customer', () => {
+  it('staff unlock a locked customer after an identity check and set the new PIN they chose; the PIN is never on the trail', async () => {
+    const { core, dataDir } = await startTestCore();
+    adopt(core);
+    for (let i = 0; i < 5; i++) await core.dispatch('session.signIn', { ...JAMES, pin: '9999' });
+    expect(await core.dispatch('session.signIn', JAMES)).toMatchObject({ ok: false, error: { code: 'LOCKED_OUT' } });
+
+    await ok(core, 'staff.signIn', staffIn(LUCIA));
+    // Only for an account opened after an identity check.
+    expect(await core.dispatch('assist.resetPin', { newPin: '4321', reason: 'Forgot the PIN' })).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
+    const [james] = (await ok(core, 'assist.lookup', { query: '4000000002' })).matches;
+    await ok(core, 'assist.openAccount', { accountId: james?.accountId, checks: ['photoId', 'dateOfBirth'] });
+    expect(await core.dispatch('assist.resetPin', { newPin: '12', reason: 'Forgot the PIN' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await ok(core, 'assist.resetPin', { newPin: '4321', reason: 'Forgot the PIN' })).toEqual({});
+    await ok(core, 'staff.signOut', {});
+
+    expect(await core.dispatch('session.signIn', JAMES)).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
+    expect((await core.dispatch('session.signIn', { ...JAMES, pin: '4321' })).ok).toBe(true);
+    const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+    const event = db.prepare(`SELECT actor_id, action, before_json, after_json, reason FROM audit_events WHERE action = 'customer.unlocked'`).get();
+    expect(event).toEqual({ actor_id: 'AG-1001', action: 'customer.unlocked', before_json: '{"locked":true}', after_json: '{"locked":false,"pinChanged":true}', reason: 'Forgot the PIN' });
+    expect(JSON.stringify(db.prepare(`SELECT * FROM audit_events`).all())).not.toContain('4321');
+    // Headquarters is told the new PIN's hash, never the PIN.
+    const [told] = db.prepare(`SELECT payload FROM outbox WHERE event_type = 'customer.pinReset'`).pluck().all() as string[];
+    expect(JSON.parse(told ?? '{}')).toMatchObject({ pinHash: expect.stringMatching(/^scrypt\$/), staffId: 'AG-1001' });
+    expect(told).not.toContain('4321');
+    db.close();
+  });
+});

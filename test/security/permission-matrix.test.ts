@@ -47,6 +47,7 @@ const matrix: Record<ChannelName, Record<Role, boolean>> = {
   'assist.takeCash': STAFF,
   'assist.helpCalls': STAFF,
   'assist.closeHelp': STAFF,
+  'assist.resetPin': STAFF,
 };
 
 const { anonymous } = useCores();
