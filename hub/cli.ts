@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { AUDIT_USAGE, auditVerifyCommand } from './audit/operator.ts';
 import { billRunCommand, importUsageCommand } from './billing/cli-commands.ts';
 import { allowanceCommand, DECISIONS_USAGE, suspenseCommand } from './decisions/cli.ts';
 import { migrate } from './db/migrate.ts';
@@ -16,6 +17,7 @@ const USAGE = `Usage: npm run hub [-- <command>]
   import-usage <file.csv>  import usage records from a CSV file (docs/usage-import.md)
   bill-run --cycle YYYY-MM bill every account whose bill cycle ends in that month
 ${DECISIONS_USAGE}
+${AUDIT_USAGE}
 Environment: DATABASE_URL (else embedded PostgreSQL in HUB_DATA_DIR, default ./.hub-data),
 HUB_PORT (8787), HUB_HOST (127.0.0.1), HUB_OPERATOR_TOKEN, HUB_LOG_LEVEL (info).`;
 
@@ -85,6 +87,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'allowance':
       return allowanceCommand(values, (run) => withCommands(config, run));
+    case 'audit-verify':
+      return auditVerifyCommand(values.device, (run) => withCommands(config, run));
   }
   console.error(USAGE);
   return 2;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { KioskError } from '../../shared/errors.ts';
+import { auditRoutes } from '../audit/operator.ts';
 import { billingRoutes } from '../billing/operator-api.ts';
 import type { HubDb } from '../db/hub-db.ts';
 import { decisionRoutes } from '../decisions/operator.ts';
@@ -21,11 +22,12 @@ export interface OperatorRouteOptions {
   operatorToken: string | undefined;
 }
 
-/** Headquarters' own API behind the operator token: what `npm run hub -- enrol|revoke|devices` does, over HTTP. */
+/** Headquarters' own API behind the operator token: what `npm run hub -- enrol|revoke|devices|…|audit-verify` does, over HTTP. */
 export async function operatorRoutes(app: FastifyInstance, { db, now, operatorToken }: OperatorRouteOptions): Promise<void> {
   app.addHook('onRequest', operatorGuard(operatorToken));
   await billingRoutes(app, { db, now });
   decisionRoutes(app, { db, now });
+  auditRoutes(app, { db });
 
   app.post('/operator/v1/enrolment-codes', async (request, reply) => {
     const body = parseInput(EnrolmentCodeBody, request.body, 'body');

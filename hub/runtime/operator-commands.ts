@@ -1,3 +1,4 @@
+import { directAuditCommands, httpAuditCommands, type AuditCommands } from '../audit/operator.ts';
 import { directBillingCommands, httpBillingCommands, type BillingCommands } from '../billing/operator-api.ts';
 import type { HubDb } from '../db/hub-db.ts';
 import { directDecisionCommands, httpDecisionCommands, type DecisionCommands } from '../decisions/operator.ts';
@@ -18,7 +19,7 @@ export interface DeviceLine {
 }
 
 /** What an operator does from the command line, wherever the database is. */
-export interface OperatorCommands extends BillingCommands, DecisionCommands {
+export interface OperatorCommands extends BillingCommands, DecisionCommands, AuditCommands {
   enrol(branchId: string): Promise<IssuedCode>;
   /** Null when there is no such device. */
   revoke(deviceId: string): Promise<{ revokedAt: string } | null>;
@@ -30,6 +31,7 @@ export function directCommands(db: HubDb): OperatorCommands {
   return {
     ...directBillingCommands(db),
     ...directDecisionCommands(db),
+    ...directAuditCommands(db),
     async enrol(branchId) {
       const issued = await issueEnrolmentCode(db, { branchId, now: new Date() });
       return { ...issued, expiresAt: issued.expiresAt.toISOString() };
@@ -59,6 +61,7 @@ export function httpCommands(baseUrl: string, operatorToken: string): OperatorCo
   return {
     ...httpBillingCommands(baseUrl, operatorToken),
     ...httpDecisionCommands(call),
+    ...httpAuditCommands(call),
     async enrol(branchId) {
       const { status, body } = await call<IssuedCode & { error?: { message: string } }>('POST', '/operator/v1/enrolment-codes', { branchId });
       if (status === 404) throw new Error(body.error?.message ?? `There is no branch ${branchId}.`);

@@ -11,11 +11,14 @@ export function eventHash(event: Pick<OutboxEvent, 'eventType' | 'occurredAt' | 
 }
 
 const NUL = '\u0000';
-const scrub = (text: string) => text.replaceAll(NUL, '\uFFFD');
+// An unpaired surrogate: JSON.stringify writes it as a \uD8xx escape, which PostgreSQL's JSON refuses.
+const LONE_SURROGATE = /\p{Cs}/gu;
+const scrub = (text: string) => text.replaceAll(NUL, '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
 
 /**
- * An event's payload as JSON PostgreSQL can store: JSONB (like TEXT) cannot hold U+0000, so any in
- * a key or a string becomes U+FFFD. Only a payload that `holdsNul` is altered, and that one is
+ * An event's payload as JSON PostgreSQL can store: JSONB (like TEXT) cannot hold U+0000 nor an
+ * unpaired surrogate (an audit snapshot is free-form JSON and may carry one), so any in a key or a
+ * string becomes U+FFFD. Only a payload that `holdsUnstorableText` is altered, and that one is
  * rejected: the stored copy is for staff to read, never to apply.
  */
 export function storableJson(value: unknown): string {
@@ -26,6 +29,6 @@ export function storableJson(value: unknown): string {
   });
 }
 
-export function holdsNul(value: unknown): boolean {
+export function holdsUnstorableText(value: unknown): boolean {
   return storableJson(value) !== JSON.stringify(value ?? null);
 }

@@ -2,11 +2,12 @@ import { ledgerAccounts, moneyFactMismatch, type ChangeOf } from '../../shared/c
 import { KioskError } from '../../shared/errors.ts';
 import { factHash } from '../../shared/node/hash.ts';
 import { SCHEMA_VERSION, eventPayloads, isKnownEventType, type KioskEventType, type OutboxEvent } from '../../shared/sync/protocol.ts';
+import { receiveAuditEvents, type ArrivingAuditEvent } from '../audit/receive.ts';
 import { sqlState, type HubQueryable } from '../db/hub-db.ts';
 import { decideCreditInPush, decideOrderInPush } from '../decisions/in-push.ts';
 import { writeChanges } from '../ledger/change-writer.ts';
 import type { DeviceIdentity } from '../security/devices.ts';
-import { holdsNul } from './event-hash.ts';
+import { holdsUnstorableText } from './event-hash.ts';
 
 /** What the hub did with a new event: the outcome stored on its device_events row. */
 export type Handled =
@@ -29,16 +30,20 @@ type Handler<T extends KioskEventType> = (tx: HubQueryable, payload: Payload<T>,
 /**
  * Does what each new event of this device asks, in device order, inside the push's transaction: a
  * payment is applied to the ledger (or held in suspense); a credit request or an order is stored
- * and decided centrally (hub/decisions), an assistance request is stored for staff. A type this
- * hub does not know is parked; a payload that does not fit its type is rejected, or parked when
- * the kiosk speaks a newer schema (a later hub may read it).
+ * and decided centrally (hub/decisions), an assistance request is stored for staff, an audit event
+ * is added to the device's chain (hub/audit). A type this hub does not know is parked; a payload
+ * that does not fit its type is rejected, or parked when the kiosk speaks a newer schema (a later
+ * hub may read it).
  *
  * Consecutive payments (a week offline is thousands of them) are written together: one account
  * lookup and one change-writer call for the run, not a dozen statements each. Anything else is
- * handled alone and after the payments before it, so a decision sees the balance they made.
+ * handled alone and after the payments before it, so a decision sees the balance they made;
+ * except audit events, which touch nothing but their own table: they are stored together at the
+ * end, so the audit event that follows each payment does not split the run.
  */
 export async function handleEvents(tx: HubQueryable, events: readonly OutboxEvent[], context: EventContext): Promise<Handled[]> {
   const handled: Handled[] = [];
+  const audits: (ArrivingAuditEvent & { index: number })[] = [];
   let payments: { index: number; payment: ChangeOf<'payment.recorded'>; event: OutboxEvent }[] = [];
   const flush = async () => {
     const outcomes = await receivePayments(tx, payments, context);
@@ -51,12 +56,19 @@ export async function handleEvents(tx: HubQueryable, events: readonly OutboxEven
       handled[index] = read;
     } else if (read.type === 'payment.recorded') {
       payments.push({ index, payment: read.payload as ChangeOf<'payment.recorded'>, event });
+    } else if (read.type === 'audit.recorded') {
+      audits.push({ index, event: read.payload, deviceSeq: event.deviceSeq });
     } else {
       await flush();
       handled[index] = await (handlers[read.type] as Handler<typeof read.type>)(tx, read.payload, event, context);
     }
   }
   await flush();
+  const stored = await receiveAuditEvents(tx, audits, context.device, context.receivedAt);
+  audits.forEach(({ index }, i) => {
+    const outcome = stored[i] as (typeof stored)[number];
+    handled[index] = outcome.outcome === 'accepted' ? accepted() : rejected(outcome.reason);
+  });
   return handled;
 }
 
@@ -65,7 +77,7 @@ type Read = { [T in KioskEventType]: { type: T; payload: Payload<T> } }[KioskEve
 /** The event's payload checked against its type, or why it cannot be handled. */
 function readEvent(event: OutboxEvent, context: EventContext): Read | Handled {
   const type = event.eventType;
-  if (holdsNul(event.payload)) return rejected(`The ${type} payload contains U+0000 characters, which the hub cannot store`);
+  if (holdsUnstorableText(event.payload)) return rejected(`The ${type} payload contains U+0000 or unpaired surrogate characters, which the hub cannot store`);
   if (!isKnownEventType(type)) {
     return { outcome: 'parked', reason: `Unknown event type "${type}"; this hub knows ${Object.keys(eventPayloads).join(', ')}.` };
   }
@@ -80,8 +92,8 @@ function readEvent(event: OutboxEvent, context: EventContext): Read | Handled {
   return { type, payload: parsed.data } as Read;
 }
 
-/** Every type but payments, which are received in runs (receivePayments). */
-const handlers: { [T in Exclude<KioskEventType, 'payment.recorded'>]: Handler<T> } = {
+/** Every type but payments, which are received in runs (receivePayments), and audit events (receiveAuditEvents). */
+const handlers: { [T in Exclude<KioskEventType, 'payment.recorded' | 'audit.recorded'>]: Handler<T> } = {
   'credit.requested': async (tx, p, event, context) => {
     const stored = await storeRequest(tx, 'credit_requests', 'credit request', event, context, p, { account_id: p.accountId, requested_minor: p.requested, kiosk_decision: p.decision });
     if (stored.outcome === 'accepted') await decideCreditInPush(tx, p, originOf(context));

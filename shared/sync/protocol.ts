@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditActorKinds, type AuditEvent } from '../audit.ts';
 import { Change } from '../changes.ts';
 import { OrderAction, OrderPreview } from '../contract/orders.ts';
 import { Instant } from '../contract/schemas.ts';
@@ -128,11 +129,41 @@ const OrderSubmittedEvent = z
 
 const AssistRequestedEvent = z.object({ id: Id, accountId: Id.nullable(), screen: z.string().min(1).max(40), createdAt: Instant }).strict();
 
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash in lowercase hex');
+/**
+ * One event of the kiosk's audit trail, exactly as stored there (electron/core/audit/). Nothing is
+ * trimmed or normalised, because the hub recomputes its hash from these values; the kiosk's own
+ * rules (a reason for approvals, …) are not checked again: it is a record of what happened.
+ * occurredAt has the kiosk's exact form (milliseconds, Z), so it survives a TIMESTAMPTZ unchanged.
+ */
+const AuditRecordedEvent = z
+  .object({
+    seq: Seq,
+    id: Id,
+    occurredAt: z.iso.datetime({ precision: 3 }),
+    actorKind: z.enum(auditActorKinds),
+    actorId: Id,
+    approvedBy: Id.nullable(),
+    action: z.string().min(1).max(64),
+    accountId: Id.nullable(),
+    before: z.json().nullable(),
+    after: z.json().nullable(),
+    reason: z.string().min(1).max(500).nullable(),
+    kioskId: Id,
+    prevHash: Sha256,
+    hash: Sha256,
+  })
+  .strict();
+// The payload and the kiosk's stored event must stay one shape: this stops compiling when one changes alone.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _auditPayloadIsTheEvent: Same<z.infer<typeof AuditRecordedEvent>, AuditEvent> = true;
+
 export const eventPayloads = {
   'payment.recorded': PaymentRecordedEvent,
   'credit.requested': CreditRequestedEvent,
   'order.submitted': OrderSubmittedEvent,
   'assist.requested': AssistRequestedEvent,
+  'audit.recorded': AuditRecordedEvent,
 } as const satisfies Record<string, z.ZodType>;
 export type KioskEventType = keyof typeof eventPayloads;
 

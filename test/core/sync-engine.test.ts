@@ -40,13 +40,17 @@ describe('sync engine: push', () => {
   it('drains the outbox in device order, in batches, and keeps the hub’s answer on each row', async () => {
     const hub = new FakeHub();
     const k = await kiosk(hub);
+    // Each payment is two events: the payment, and its audit event.
     for (const amount of [1000, 2000, 3000]) await k.pay(amount);
-    expect(k.engine.status.waiting).toBe(3);
-    expect(await k.engine.round()).toEqual({ pushed: 3, pulled: 0 });
-    expect([...hub.events.values()].map((e) => e.deviceSeq)).toEqual([1, 2, 3]);
-    expect(k.outbox()).toEqual([1, 2, 3].map((device_seq) => ({ device_seq, outcome: 'accepted', outcome_reason: null, acked: 1 })));
+    expect(k.engine.status.waiting).toBe(6);
+    expect(await k.engine.round()).toEqual({ pushed: 6, pulled: 0 });
+    expect([...hub.events.values()].map((e) => [e.deviceSeq, e.eventType])).toEqual(
+      [1, 2, 3, 4, 5, 6].map((seq) => [seq, seq % 2 === 1 ? 'payment.recorded' : 'audit.recorded']),
+    );
+    expect(k.outbox()).toEqual([1, 2, 3, 4, 5, 6].map((device_seq) => ({ device_seq, outcome: 'accepted', outcome_reason: null, acked: 1 })));
     expect(k.engine.status).toMatchObject({ state: 'online', waiting: 0, lastSyncAt: '2026-11-26T12:00:00.000Z', lastError: null });
-    expect(k.statuses.map((s) => s.state)).toEqual(['syncing', 'syncing', 'syncing', 'online']);
+    // A status as the round starts, one per batch of 2, and online at the end.
+    expect(k.statuses.map((s) => s.state)).toEqual(['syncing', 'syncing', 'syncing', 'syncing', 'online']);
   });
 
   it('a reply lost after the hub committed: the events go again, the hub keeps each once', async () => {
@@ -56,10 +60,11 @@ describe('sync engine: push', () => {
     await k.pay(2000);
     hub.loseNextReply = true;
     await expect(k.engine.round()).rejects.toThrow('the reply was lost');
-    expect(k.engine.status).toMatchObject({ state: 'offline', waiting: 2, lastError: 'the reply was lost' });
+    expect(k.engine.status).toMatchObject({ state: 'offline', waiting: 4, lastError: 'the reply was lost' });
     await k.engine.round();
-    expect(hub.events.size).toBe(2);
-    expect(k.outbox().map((r) => (r as { outcome: string }).outcome)).toEqual(['duplicate', 'duplicate']);
+    expect(hub.events.size).toBe(4);
+    // The first batch (the first payment and its audit event) was committed before its reply was lost.
+    expect(k.outbox().map((r) => (r as { outcome: string }).outcome)).toEqual(['duplicate', 'duplicate', 'accepted', 'accepted']);
     expect(k.engine.status.waiting).toBe(0);
   });
 
@@ -67,10 +72,13 @@ describe('sync engine: push', () => {
     const hub = new FakeHub();
     const k = await kiosk(hub);
     await k.pay(1000);
-    const eventId = k.db.prepare(`SELECT event_id FROM outbox`).pluck().get() as string;
+    const eventId = k.db.prepare(`SELECT event_id FROM outbox WHERE event_type = 'payment.recorded'`).pluck().get() as string;
     hub.reject.set(eventId, 'same id, different amount');
     await k.engine.round();
-    expect(k.outbox()).toEqual([{ device_seq: 1, outcome: 'rejected', outcome_reason: 'same id, different amount', acked: 1 }]);
+    expect(k.outbox()).toEqual([
+      { device_seq: 1, outcome: 'rejected', outcome_reason: 'same id, different amount', acked: 1 },
+      { device_seq: 2, outcome: 'accepted', outcome_reason: null, acked: 1 },
+    ]);
   });
 
   it('offline keeps everything waiting; a refused credential stops the worker', async () => {
@@ -79,7 +87,7 @@ describe('sync engine: push', () => {
     await k.pay(1000);
     hub.offline = true;
     await expect(k.engine.round()).rejects.toMatchObject({ kind: 'offline' });
-    expect(k.engine.status).toMatchObject({ state: 'offline', waiting: 1 });
+    expect(k.engine.status).toMatchObject({ state: 'offline', waiting: 2 });
     hub.offline = false;
     hub.refuse = true;
     await expect(k.engine.round()).rejects.toMatchObject({ kind: 'unauthorized' });

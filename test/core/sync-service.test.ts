@@ -53,8 +53,12 @@ describe('the core’s link to headquarters', () => {
     await until(async () => (await ok(core, 'sync.status', {})).state === 'online'); // the first round, at start
     expect(await ok(core, 'session.signIn', JAMES)).toMatchObject({ customerName: 'James Taylor' });
     await ok(core, 'payment.start', { requestId: randomUUID(), amountMinor: 1_000, billNo: null, method: 'card', language: 'en' });
-    await until(() => hub.events.size === 1);
-    expect([...hub.events.values()][0]).toMatchObject({ deviceSeq: 1, eventType: 'payment.recorded' });
+    // The payment and its audit event.
+    await until(() => hub.events.size === 2);
+    expect([...hub.events.values()].map((e) => [e.deviceSeq, e.eventType])).toEqual([
+      [1, 'payment.recorded'],
+      [2, 'audit.recorded'],
+    ]);
     await until(async () => (await ok(core, 'sync.status', {})).waiting === 0);
     expect(statuses.map((s) => s.state)).toContain('syncing');
     expect(statuses.at(-1)).toMatchObject({ state: 'online', waiting: 0 });

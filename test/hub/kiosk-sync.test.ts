@@ -59,10 +59,21 @@ describe.each(engines)('a kiosk syncing with the hub on %s', (engine) => {
 
       for (const amountMinor of [1_000, 2_500]) await ok(core, 'payment.start', { requestId: randomUUID(), amountMinor, billNo: null, method: 'card', language: 'en' });
       const before = await hubBalance();
-      expect(await engine.round()).toEqual({ pushed: 2, pulled: 2 });
+      // Each payment and its audit event.
+      expect(await engine.round()).toEqual({ pushed: 4, pulled: 2 });
       expect(await hubBalance()).toBe((before as number) - 3_500);
       expect(await kioskBalance()).toBe(await hubBalance());
-      expect(ledger.prepare(`SELECT outcome FROM outbox ORDER BY device_seq`).pluck().all()).toEqual(['accepted', 'accepted']);
+      expect(ledger.prepare(`SELECT event_type, outcome FROM outbox ORDER BY device_seq`).raw().all()).toEqual([
+        ['payment.recorded', 'accepted'],
+        ['audit.recorded', 'accepted'],
+        ['payment.recorded', 'accepted'],
+        ['audit.recorded', 'accepted'],
+      ]);
+      // The hub holds the kiosk's audit trail, its chain intact.
+      expect(await db.query(`SELECT seq, action, chain_ok FROM audit_events ORDER BY seq`)).toEqual([
+        { seq: 1, action: 'payment.taken', chain_ok: true },
+        { seq: 2, action: 'payment.taken', chain_ok: true },
+      ]);
 
       // A payment recorded at headquarters reaches the kiosk; a quiet round changes nothing.
       const bank = paymentFact(accountId, 700, { channel: 'bank', method: 'bankTransfer', cash: 'bank', origin: 'hub', occurredAt: new Date().toISOString() });
@@ -101,8 +112,8 @@ describe.each(engines)('a kiosk syncing with the hub on %s', (engine) => {
       await until(async () => (await onHub()).length === 1, 20_000);
       expect(paid.status).toBe('approved');
       await until(() => statuses.at(-1)?.state === 'online' && statuses.at(-1)?.waiting === 0, 20_000);
-      // The wake said "1 waiting" at once, then the worker's round reported syncing and online.
-      expect(statuses.some((s) => s.waiting === 1)).toBe(true);
+      // The wake said "2 waiting" (the payment and its audit event) at once, then the worker's round reported syncing and online.
+      expect(statuses.some((s) => s.waiting === 2)).toBe(true);
       expect(statuses.map((s) => s.state)).toEqual(expect.arrayContaining(['syncing', 'online']));
       expect(statuses.at(-1)).toMatchObject({ state: 'online', waiting: 0, parked: 0 });
       expect((await ok(core, 'sync.status', {})).lastSyncAt).not.toBeNull();

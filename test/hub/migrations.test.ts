@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../../hub/db/migrate.ts';
 import { engines, freshDatabases } from './databases.ts';
 
-const ALL = ['0001-central', '0002-push', '0003-operations', '0004-decisions', '0005-tmf'];
+const ALL = ['0001-central', '0002-push', '0003-operations', '0004-decisions', '0005-tmf', '0006-audit'];
 const tables = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`;
 
 describe.each(engines)('hub migrations on %s', (engine) => {
@@ -14,6 +14,7 @@ describe.each(engines)('hub migrations on %s', (engine) => {
     const names = (await db.query<{ table_name: string }>(tables)).map((r) => r.table_name);
     expect(names).toEqual([
       'assist_requests',
+      'audit_events',
       'bill_run_problems',
       'bill_runs',
       'bill_state_changes',

@@ -20,6 +20,8 @@ import { until } from '../helpers/until.ts';
 
 /** Payments the kiosk takes offline: three push batches of 500, so a kill can land between them. */
 const PAYMENTS = 1_500;
+/** Each payment waits in the outbox as two events: the payment and its audit event. */
+const EVENTS = 2 * PAYMENTS;
 const fixture = (name: string) => path.resolve('test/process/fixtures', name);
 const children = new Set<ChildProcess>();
 const t0 = Date.now();
@@ -113,18 +115,18 @@ describe.each(places)('kill -9 of the kiosk and the hub mid-sync (hub on %s)', (
     step('paid offline');
     const kiosk = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
     const waiting = () => kiosk.prepare('SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL').pluck().get() as number;
-    expect(waiting()).toBe(PAYMENTS);
+    expect(waiting()).toBe(EVENTS);
 
     // The link comes back; kill both while the worker is part-way through.
     const hub = await start('hub-process.ts', hubPlace.args(port), (l) => typeof l.url === 'string');
     step('hub restarted');
     const syncing = await start('kiosk-process.ts', [dataDir, 'sync'], (l) => l.state === 'syncing');
-    await until(() => waiting() < PAYMENTS, 60_000);
+    await until(() => waiting() < EVENTS, 60_000);
     step('kiosk syncing; waiting to kill');
     await Promise.all([kill9(syncing.child), kill9(hub.child)]);
     const leftAtKill = waiting();
     expect(leftAtKill).toBeGreaterThan(0); // the kill came mid-sync, not after it
-    expect(leftAtKill).toBeLessThan(PAYMENTS);
+    expect(leftAtKill).toBeLessThan(EVENTS);
 
     step('killed');
     // Both restart and converge.
@@ -146,7 +148,7 @@ describe.each(places)('kill -9 of the kiosk and the hub mid-sync (hub on %s)', (
         'SELECT COUNT(*)::int AS n, COUNT(DISTINCT device_seq)::int AS distinct_seq, MAX(device_seq)::int AS max_seq FROM device_events WHERE device_id = $1',
         [credential.deviceId],
       );
-      expect(events).toEqual([{ n: PAYMENTS, distinct_seq: PAYMENTS, max_seq: PAYMENTS }]);
+      expect(events).toEqual([{ n: EVENTS, distinct_seq: EVENTS, max_seq: EVENTS }]);
       const hubPayments = (await db.query<{ id: string }>(`SELECT id FROM payments WHERE channel = 'kiosk' ORDER BY id`)).map((r) => r.id);
       expect(kioskPayments).toHaveLength(PAYMENTS);
       expect(hubPayments).toEqual(kioskPayments);
@@ -156,8 +158,10 @@ describe.each(places)('kill -9 of the kiosk and the hub mid-sync (hub on %s)', (
       expect(unbalanced?.n).toBe(0);
       const [hubBalance] = await db.query<{ b: number }>('SELECT SUM(amount_minor)::bigint AS b FROM postings WHERE ledger_account = $1', [ledgerAccounts.receivable(accountId)]);
       expect(hubBalance?.b).toBe(kioskBalance);
-      expect(outcomes).toEqual([{ outcome: 'accepted', n: PAYMENTS }]);
-      console.log(`kill -9 on ${engine}: killed with ${leftAtKill} of ${PAYMENTS} payments still to push; after restarts the hub holds ${hubPayments.length}, once each`);
+      expect(outcomes).toEqual([{ outcome: 'accepted', n: EVENTS }]);
+      // Every payment's audit event reached the hub once, its chain whole.
+      expect(await db.query('SELECT COUNT(*)::int AS n, bool_and(chain_ok) AS whole FROM audit_events WHERE device_id = $1', [credential.deviceId])).toEqual([{ n: PAYMENTS, whole: true }]);
+      console.log(`kill -9 on ${engine}: killed with ${leftAtKill} of ${EVENTS} events (${PAYMENTS} payments and their audit events) still to push; after restarts the hub holds ${hubPayments.length}, once each`);
     } finally {
       await db.close();
     }

@@ -1,14 +1,19 @@
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
+import { GENESIS_HASH, auditActorKinds, auditProblems, type AuditActorKind, type AuditEvent, type JsonValue } from '../../../shared/audit.ts';
 import { KioskError } from '../../../shared/errors.ts';
-import { canonicalJson, sha256Hex } from '../../../shared/node/hash.ts';
+import { canonicalJson } from '../../../shared/node/hash.ts';
+import { auditEventHash } from '../../../shared/node/audit-hash.ts';
+import type { KioskEventType } from '../../../shared/sync/protocol.ts';
 import type { Database } from '../ledger/db.ts';
+import { Outbox } from '../ledger/outbox.ts';
 
-/** prev_hash of the first event: there is no link before it. */
-export const GENESIS_HASH = '0'.repeat(64);
+// The event's shape and hash live in shared/, where the hub reads them too.
+export { GENESIS_HASH, auditActorKinds, auditProblems, auditEventHash };
+export type { AuditActorKind, AuditEvent, JsonValue } from '../../../shared/audit.ts';
 
-export const auditActorKinds = ['customer', 'agent', 'supervisor', 'system'] as const;
-export type AuditActorKind = (typeof auditActorKinds)[number];
+/** The outbox event each audit event travels to the hub as (shared/sync/protocol.ts). */
+export const AUDIT_EVENT_TYPE = 'audit.recorded' satisfies KioskEventType;
 
 /**
  * Actions whose last word is one of these change what a customer owes or may do on someone's
@@ -64,25 +69,6 @@ export const AuditEntry = z
   });
 export type AuditEntryInput = z.input<typeof AuditEntry>;
 export type AuditEntry = z.output<typeof AuditEntry>;
-export type JsonValue = z.output<ReturnType<typeof z.json>>;
-
-/** One event as stored. */
-export interface AuditEvent {
-  seq: number;
-  id: string;
-  occurredAt: string;
-  actorKind: AuditActorKind;
-  actorId: string;
-  approvedBy: string | null;
-  action: string;
-  accountId: string | null;
-  before: JsonValue | null;
-  after: JsonValue | null;
-  reason: string | null;
-  kioskId: string;
-  prevHash: string;
-  hash: string;
-}
 
 export type AuditVerification =
   | { ok: true; count: number; headHash: string }
@@ -91,38 +77,6 @@ export type AuditVerification =
    * events missing at the end (sqlite_sequence remembers numbers the table no longer has).
    */
   | { ok: false; count: number; brokenAt: number; id: string | null; problem: string };
-
-export const auditProblems = {
-  contents: 'hash does not match its contents',
-  link: (seq: number) => (seq === 0 ? 'prev_hash is not the genesis hash' : `prev_hash does not match the hash of event #${seq}`),
-  missing: (from: number, to: number) => (from === to ? `event #${from} before it is missing` : `events #${from}–#${to} before it are missing`),
-  missingTail: (from: number, to: number) => (from === to ? `event #${from} is missing at the end` : `events #${from}–#${to} are missing at the end`),
-  json: (column: string) => `${column} is not valid JSON`,
-} as const;
-
-/**
- * The one definition of an event's hash, shared by record and verify (and, later, the hub):
- * sha256 of the canonical JSON of everything the row says, its prev_hash included.
- */
-export function auditEventHash(event: Omit<AuditEvent, 'hash'>): string {
-  return sha256Hex(
-    canonicalJson({
-      prevHash: event.prevHash,
-      seq: event.seq,
-      id: event.id,
-      occurredAt: event.occurredAt,
-      actorKind: event.actorKind,
-      actorId: event.actorId,
-      approvedBy: event.approvedBy,
-      action: event.action,
-      accountId: event.accountId,
-      before: event.before,
-      after: event.after,
-      reason: event.reason,
-      kioskId: event.kioskId,
-    }),
-  );
-}
 
 interface AuditRow {
   seq: number;
@@ -144,12 +98,17 @@ interface AuditRow {
 export interface AuditLogOptions {
   kioskId: string;
   now?: () => Date;
+  /**
+   * Where each event is queued for the hub (`audit.recorded`). One on the same database by
+   * default: an audit event never exists without its outbox row, whoever builds the log.
+   */
+  outbox?: Outbox;
 }
 
 /**
  * The kiosk's append-only, hash-chained audit trail. record() runs inside the caller's
- * transaction when there is one (better-sqlite3 nests it as a savepoint), so an action and its
- * audit event commit together or not at all.
+ * transaction when there is one (better-sqlite3 nests it as a savepoint), so an action, its
+ * audit event and the event's outbox row commit together or not at all.
  */
 export class AuditLog {
   readonly #db: Database;
@@ -158,6 +117,7 @@ export class AuditLog {
   constructor(db: Database, options: AuditLogOptions) {
     this.#db = db;
     const now = options.now ?? (() => new Date());
+    const outbox = options.outbox ?? new Outbox(db);
     const head = db.prepare(`SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`);
     const highest = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'`).pluck();
     const insert = db.prepare(`INSERT INTO audit_events
@@ -179,6 +139,8 @@ export class AuditLog {
       };
       const event: AuditEvent = { ...unhashed, hash: auditEventHash(unhashed) };
       insert.run({ ...event, beforeJson: jsonColumn(event.before), afterJson: jsonColumn(event.after) });
+      // In the same savepoint as the row: a rollback takes both, so the hub never hears of an event that did not happen.
+      outbox.append(event.id, AUDIT_EVENT_TYPE, event, at);
       return event;
     });
   }

@@ -4,6 +4,7 @@ import * as push from './0002-push.ts';
 import * as operations from './0003-operations.ts';
 import * as decisions from './0004-decisions.ts';
 import * as tmf from './0005-tmf.ts';
+import * as audit from './0006-audit.ts';
 
 export interface HubMigration {
   name: string;
@@ -17,4 +18,5 @@ export const migrations: HubMigration[] = [
   { name: '0003-operations', up: operations.up },
   { name: '0004-decisions', up: decisions.up },
   { name: '0005-tmf', up: tmf.up },
+  { name: '0006-audit', up: audit.up },
 ];
