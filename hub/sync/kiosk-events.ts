@@ -106,7 +106,35 @@ const handlers: { [T in Exclude<KioskEventType, 'payment.recorded' | 'audit.reco
   },
   'assist.requested': (tx, p, event, context) =>
     storeRequest(tx, 'assist_requests', 'assistance request', event, context, p, { account_id: p.accountId, screen: p.screen }),
+  'customer.pinReset': (tx, p, _event, context) => resetPin(tx, p, context),
 };
+
+/**
+ * A PIN staff set at a kiosk of the customer's branch: the customer's record takes the new hash
+ * and goes out on the branch's feed (as any change to it), so every kiosk there signs them in
+ * with the new PIN, and none sends the old one back.
+ */
+async function resetPin(tx: HubQueryable, reset: Payload<'customer.pinReset'>, context: EventContext): Promise<Handled> {
+  const [row] = await tx.query<{ id: string; branch_id: string; name: string; email: string | null; phone: string | null; language: string; created_at: Date }>(
+    'SELECT id, branch_id, name, email, phone, language, created_at FROM customers WHERE id = $1',
+    [reset.customerId],
+  );
+  if (!row) return rejected(`PIN reset for customer ${reset.customerId}, whom headquarters does not know`);
+  if (row.branch_id !== context.device.branchId) return rejected(`PIN reset for customer ${reset.customerId}, who is not of this kiosk's branch`);
+  const customer: ChangeOf<'customer.upsert'> = {
+    type: 'customer.upsert',
+    id: row.id,
+    branchId: row.branch_id,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    language: row.language as ChangeOf<'customer.upsert'>['language'],
+    pinHash: reset.pinHash,
+    createdAt: row.created_at.toISOString(),
+  };
+  await writeChanges(tx, [customer]);
+  return accepted();
+}
 
 const originOf = (context: EventContext) => ({ branchId: context.device.branchId, deviceId: context.device.id, receivedAt: context.receivedAt });
 

@@ -129,6 +129,11 @@ const OrderSubmittedEvent = z
 
 const AssistRequestedEvent = z.object({ id: Id, accountId: Id.nullable(), screen: z.string().min(1).max(40), createdAt: Instant }).strict();
 
+/** Staff at the kiosk unlocked a customer and set a new PIN: its scrypt hash (never the PIN), for headquarters to keep and send to the branch. */
+const CustomerPinResetEvent = z
+  .object({ customerId: Id, pinHash: z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be a scrypt PIN hash'), resetAt: Instant, staffId: Id })
+  .strict();
+
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash in lowercase hex');
 /**
  * One event of the kiosk's audit trail, exactly as stored there (electron/core/audit/). Nothing is
@@ -164,6 +169,7 @@ export const eventPayloads = {
   'order.submitted': OrderSubmittedEvent,
   'assist.requested': AssistRequestedEvent,
   'audit.recorded': AuditRecordedEvent,
+  'customer.pinReset': CustomerPinResetEvent,
 } as const satisfies Record<string, z.ZodType>;
 export type KioskEventType = keyof typeof eventPayloads;
 

@@ -265,6 +265,23 @@ describe.each(engines)('hub sync push and pull on %s', (engine) => {
     ]);
   });
 
+  it('takes a PIN reset for a customer of the branch and sends the customer out on the feed; another branch’s is refused', async () => {
+    const { db } = await databases.fresh();
+    const { kiosk } = await hubWithKiosk(db);
+    const customerId = (demoChanges.find((c) => c.type === 'customer.upsert') as ChangeOf<'customer.upsert'>).id;
+    const pinHash = `scrypt$16384$8$1$${'A'.repeat(22)}==$${'B'.repeat(43)}=`;
+    const reset = (id: string, hash = pinHash) => ({ customerId: id, pinHash: hash, resetAt: '2026-11-26T08:40:00.000Z', staffId: 'AG-1001' });
+    const feedBefore = await feedOf(db, demoBranch.id);
+    const response = await kiosk.push(numbered(1, [['customer.pinReset', reset(customerId)], ['customer.pinReset', reset('cust-bcn')], ['customer.pinReset', reset(customerId, '1234')]]));
+    expect(response.results.map((r) => r.outcome)).toEqual(['accepted', 'rejected', 'rejected']);
+    expect(response.results[1]).toMatchObject({ reason: expect.stringContaining("not of this kiosk's branch") });
+    expect(await db.query('SELECT pin_hash FROM customers WHERE id = $1', [customerId])).toEqual([{ pin_hash: pinHash }]);
+    const feed = await feedOf(db, demoBranch.id);
+    expect(feed).toHaveLength(feedBefore.length + 1);
+    const page = await kiosk.pull(feedBefore.at(-1) as number);
+    expect(page.changes.map((c) => c.change)).toEqual([expect.objectContaining({ type: 'customer.upsert', id: customerId, pinHash })]);
+  });
+
   it('takes nothing from a batch that leaves a gap and answers with the stored watermark', async () => {
     const { db } = await databases.fresh();
     const { kiosk } = await hubWithKiosk(db);
