@@ -108,6 +108,12 @@ describe('assist session', () => {
     expect(await core.dispatch('staff.signOut', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 
+  it('keeps the staff clock below a short customer clock when none is set', async () => {
+    const { core } = await startTestCore({ idle: { timeoutSeconds: 8, warningSeconds: 6 } });
+    adopt(core);
+    expect((await ok(core, 'staff.signIn', staffIn(LUCIA))).idle).toEqual({ timeoutSeconds: 5, warningSeconds: 4 });
+  });
+
   it('refuses settings where staff would time out no sooner than customers', async () => {
     await expect(startTestCore({ idle: { timeoutSeconds: 30, warningSeconds: 10 }, assist: { idle: { timeoutSeconds: 30, warningSeconds: 10 } } as never })).rejects.toThrow(
       /assist\.idle.*staff sessions must time out sooner than customer sessions/,

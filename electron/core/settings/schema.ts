@@ -48,8 +48,11 @@ export const Settings = z
       .default({ offlineAllowanceMinor: 10_000 }),
     assist: z
       .object({
-        /** Staff sessions end sooner than customers': an unattended kiosk in assist mode is staff's power in anyone's hands. */
-        idle: IdleSettings.default({ timeoutSeconds: 40, warningSeconds: 10 }),
+        /**
+         * Staff sessions end sooner than customers': an unattended kiosk in assist mode is staff's
+         * power in anyone's hands. Unset: 40 s + 10 s, or shorter to stay below the customer's.
+         */
+        idle: IdleSettings.optional(),
         /** The most each role may do alone (minor units); above it, a supervisor confirms with their PIN. */
         authority: z
           .object({ agent: Authority.default(AGENT_AUTHORITY), supervisor: Authority.default(SUPERVISOR_AUTHORITY) })
@@ -57,7 +60,7 @@ export const Settings = z
           .default({ agent: AGENT_AUTHORITY, supervisor: SUPERVISOR_AUTHORITY }),
       })
       .strict()
-      .default({ idle: { timeoutSeconds: 40, warningSeconds: 10 }, authority: { agent: AGENT_AUTHORITY, supervisor: SUPERVISOR_AUTHORITY } }),
+      .default({ authority: { agent: AGENT_AUTHORITY, supervisor: SUPERVISOR_AUTHORITY } }),
     demo: z
       .object({
         enabled: z.boolean().default(true),
@@ -67,11 +70,20 @@ export const Settings = z
       .default({ enabled: true, seed: demoBranch.seed, customers: demoBranch.customers }),
   })
   .strict()
+  .transform((s) => ({ ...s, assist: { ...s.assist, idle: s.assist.idle ?? staffIdle(s.idle) } }))
   .refine((s) => s.assist.idle.timeoutSeconds + s.assist.idle.warningSeconds < s.idle.timeoutSeconds + s.idle.warningSeconds, {
     path: ['assist', 'idle'],
     message: 'staff sessions must time out sooner than customer sessions',
   });
 export type Settings = z.infer<typeof Settings>;
+
+/** The staff clock when none is set: 40 s + 10 s, or a third less than the customer's (never under the schema's minimum) when theirs is short. */
+function staffIdle(customer: IdleSettings): IdleSettings {
+  return {
+    timeoutSeconds: Math.max(5, Math.min(40, Math.floor((customer.timeoutSeconds * 2) / 3))),
+    warningSeconds: Math.max(3, Math.min(10, Math.floor((customer.warningSeconds * 2) / 3))),
+  };
+}
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
