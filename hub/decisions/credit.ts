@@ -144,3 +144,53 @@ async function recordDecision(tx: HubQueryable, request: CreditRequested, origin
   );
   await tx.query('UPDATE credit_requests SET status = $2 WHERE id = $1', [request.id, d.status]);
 }
+
+/** A referred request decided by staff at the kiosk that took it (electron/core/assist/credit-referrals.ts). */
+export interface StaffCreditDecided {
+  requestId: string;
+  decision: 'approve' | 'decline';
+  creditLimitMinor: number;
+  staffId: string;
+  approvedBy: string | null;
+  reason: string;
+  decidedAt: string;
+}
+
+/**
+ * Staff's decision on a request headquarters referred to them (or has not decided yet): it
+ * becomes the request's decision, an approval raises the central limit to what staff granted, and
+ * the branch hears it like any decision. Headquarters deciding first wins: staff's answer is then
+ * refused with the reason (the kiosk takes headquarters' limit from the feed).
+ */
+export async function recordStaffCreditDecision(tx: HubQueryable, d: StaffCreditDecided, origin: RequestOrigin): Promise<string | null> {
+  const [request] = await tx.query<{ account_id: string }>('SELECT account_id FROM credit_requests WHERE id = $1 AND branch_id = $2', [d.requestId, origin.branchId]);
+  if (!request) return `Staff decided credit request ${d.requestId}, which headquarters has not received from this branch`;
+  const [earlier] = await tx.query<{ status: Status }>('SELECT status FROM credit_decisions WHERE request_id = $1', [d.requestId]);
+  if (earlier && earlier.status !== 'referred') return `Headquarters had already ${earlier.status} credit request ${d.requestId}`;
+  const central = await readCentralAccount(tx, request.account_id, origin.receivedAt);
+  if (!central) return `Staff decided credit request ${d.requestId} for an account headquarters does not hold`;
+  const current = central.creditLimitMinor;
+  const limit = d.decision === 'approve' ? Math.max(current, d.creditLimitMinor) : current;
+  const status: Status = d.decision === 'approve' ? 'approved' : 'declined';
+  const reasons = [reason('STAFF_DECISION', d.reason, { staffId: d.staffId, ...(d.approvedBy ? { approvedBy: d.approvedBy } : {}) })];
+  const stored = await tx.query(
+    `INSERT INTO credit_staff_decisions (request_id, account_id, decision, limit_minor, staff_id, approved_by, reason, decided_at, device_id, received_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (request_id) DO NOTHING RETURNING request_id`,
+    [d.requestId, request.account_id, d.decision, limit, d.staffId, d.approvedBy, d.reason, d.decidedAt, origin.deviceId, origin.receivedAt],
+  );
+  if (stored.length === 0) return `Staff had already decided credit request ${d.requestId}`;
+  await tx.query('UPDATE credit_requests SET status = $2 WHERE id = $1', [d.requestId, status]);
+  const decided: ChangeOf<'credit.decided'> = {
+    type: 'credit.decided',
+    id: d.requestId,
+    accountId: request.account_id,
+    decision: d.decision,
+    status,
+    creditLimitMinor: limit,
+    offline: null,
+    reasons,
+    decidedAt: d.decidedAt,
+  };
+  await writeChanges(tx, limit === current ? [decided] : [accountWithLimit(central, limit), decided]);
+  return null;
+}

@@ -4,6 +4,7 @@ import { factHash } from '../../shared/node/hash.ts';
 import { SCHEMA_VERSION, eventPayloads, isKnownEventType, type KioskEventType, type OutboxEvent } from '../../shared/sync/protocol.ts';
 import { receiveAuditEvents, type ArrivingAuditEvent } from '../audit/receive.ts';
 import { sqlState, type HubQueryable } from '../db/hub-db.ts';
+import { recordStaffCreditDecision } from '../decisions/credit.ts';
 import { decideCreditInPush, decideOrderInPush } from '../decisions/in-push.ts';
 import { writeChanges } from '../ledger/change-writer.ts';
 import type { DeviceIdentity } from '../security/devices.ts';
@@ -107,6 +108,10 @@ const handlers: { [T in Exclude<KioskEventType, 'payment.recorded' | 'audit.reco
   'assist.requested': (tx, p, event, context) =>
     storeRequest(tx, 'assist_requests', 'assistance request', event, context, p, { account_id: p.accountId, screen: p.screen }),
   'customer.pinReset': (tx, p, _event, context) => resetPin(tx, p, context),
+  'credit.staffDecided': async (tx, p, _event, context) => {
+    const refusal = await recordStaffCreditDecision(tx, p, originOf(context));
+    return refusal === null ? accepted() : rejected(refusal);
+  },
 };
 
 /**

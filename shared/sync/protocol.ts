@@ -134,6 +134,19 @@ const CustomerPinResetEvent = z
   .object({ customerId: Id, pinHash: z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be a scrypt PIN hash'), resetAt: Instant, staffId: Id })
   .strict();
 
+/** Staff at the kiosk approved or declined a credit request it had referred; above the agent's authority a supervisor confirmed (approvedBy). */
+const CreditStaffDecidedEvent = z
+  .object({
+    requestId: Id,
+    decision: z.enum(['approve', 'decline']),
+    creditLimitMinor: z.number().int().nonnegative(),
+    staffId: Id,
+    approvedBy: Id.nullable(),
+    reason: z.string().min(1).max(300),
+    decidedAt: Instant,
+  })
+  .strict();
+
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash in lowercase hex');
 /**
  * One event of the kiosk's audit trail, exactly as stored there (electron/core/audit/). Nothing is
@@ -170,6 +183,7 @@ export const eventPayloads = {
   'assist.requested': AssistRequestedEvent,
   'audit.recorded': AuditRecordedEvent,
   'customer.pinReset': CustomerPinResetEvent,
+  'credit.staffDecided': CreditStaffDecidedEvent,
 } as const satisfies Record<string, z.ZodType>;
 export type KioskEventType = keyof typeof eventPayloads;
 

@@ -228,6 +228,17 @@ describe('referred credit requests and dual control', () => {
       staff_approved_by: 'SV-2001',
     });
     expect(verifyAuditChain(db)).toMatchObject({ ok: true, count: (before.audit as number) + 1 });
+    // Headquarters is told, in the same transaction.
+    const [told] = db.prepare(`SELECT payload FROM outbox WHERE event_type = 'credit.staffDecided'`).pluck().all() as string[];
+    expect(JSON.parse(told ?? '{}')).toEqual({
+      requestId: referral?.requestId,
+      decision: 'approve',
+      creditLimitMinor: asked,
+      staffId: 'AG-1001',
+      approvedBy: 'SV-2001',
+      reason: 'Long-standing customer, pays on time',
+      decidedAt: expect.any(String),
+    });
     db.close();
   });
 

@@ -124,6 +124,42 @@ describe.each(engines)('central decisions on %s', { timeout: 30_000 }, (engine) 
     expect(pulled[2]).toMatchObject({ decision: 'approve', status: 'approved', reasons: [{ code: 'PARTIAL_APPROVAL' }, { code: 'ABOVE_BAND_LIMIT' }] });
   });
 
+  it('takes staff’s decision on a request headquarters referred; one headquarters decided already is refused', async () => {
+    const { db } = await databases.fresh();
+    const app = await seededHub(db);
+    const kiosk = await enrolKiosk(app, db);
+    // Elena's bill is overdue: the engine declines, and the kiosk's offline grant is kept for review (referred to staff).
+    const kept = creditRequest(ELENA_ACCOUNT.id, { previous: 50_000, requested: 55_000, granted: 55_000 });
+    const approved = creditRequest(JAMES_ACCOUNT.id, { previous: 30_000, requested: 35_000, granted: 35_000 });
+    await kiosk.push(['credit.requested', kept], ['credit.requested', approved]);
+    const head = await feedHead(db);
+    const staff = (requestId: string) => ({
+      requestId,
+      decision: 'approve',
+      creditLimitMinor: 60_000,
+      staffId: 'AG-1001',
+      approvedBy: 'SV-2001',
+      reason: 'Paid the overdue bill at the counter',
+      decidedAt: '2026-11-26T08:45:00.000Z',
+    });
+    const response = await kiosk.push(['credit.staffDecided', staff(kept.id)], ['credit.staffDecided', staff(approved.id)], ['credit.staffDecided', staff(randomUUID())]);
+    expect(response.results.map((r) => r.outcome)).toEqual(['accepted', 'rejected', 'rejected']);
+    expect(response.results[1]).toMatchObject({ reason: `Headquarters had already approved credit request ${approved.id}` });
+    expect(await limitOf(db, ELENA_ACCOUNT.id)).toBe(60_000);
+    expect(await db.query('SELECT decision, limit_minor, staff_id, approved_by, device_id FROM credit_staff_decisions')).toEqual([
+      { decision: 'approve', limit_minor: 60_000, staff_id: 'AG-1001', approved_by: 'SV-2001', device_id: kiosk.deviceId },
+    ]);
+    // The central decision stays as the engine made it (append-only); the request is approved.
+    expect(await db.query('SELECT status FROM credit_decisions WHERE request_id = $1', [kept.id])).toEqual([{ status: 'referred' }]);
+    expect(await db.query('SELECT status FROM credit_requests WHERE id = $1', [kept.id])).toEqual([{ status: 'approved' }]);
+    const pulled = (await pulledSince(kiosk, head)) as { type: string; id: string; creditLimitMinor: number; reasons?: unknown }[];
+    expect(pulled.map((c) => [c.type, c.id, c.creditLimitMinor])).toEqual([
+      ['account.upsert', ELENA_ACCOUNT.id, 60_000],
+      ['credit.decided', kept.id, 60_000],
+    ]);
+    expect(pulled[1]?.reasons).toEqual([{ code: 'STAFF_DECISION', text: 'Paid the overdue bill at the counter', params: { staffId: 'AG-1001', approvedBy: 'SV-2001' } }]);
+  });
+
   it('reconciles offline approvals against the branch’s allowance across its kiosks, and reports the disagreements', async () => {
     const { db } = await databases.fresh();
     const app = await seededHub(db);

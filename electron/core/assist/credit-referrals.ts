@@ -1,8 +1,10 @@
+import { v7 as uuidv7 } from 'uuid';
 import type { CreditReferral, CreditReferralDecided } from '../../../shared/contract/assist.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { money } from '../../../shared/money.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Database } from '../ledger/db.ts';
+import { Outbox } from '../ledger/outbox.ts';
 import type { AuthorityCheck, SupervisorConfirmation } from './authority.ts';
 import type { StaffMember } from './staff-sign-in.ts';
 
@@ -22,7 +24,7 @@ interface OpenRow {
  * The credit-limit requests this kiosk referred to staff, and staff's decision on each: an
  * approval raises the limit to what was asked, within the staff member's authority or with a
  * supervisor's confirmation; a decline leaves it. Either is once per request, with its reason on
- * the audit trail in the same transaction.
+ * the audit trail and its outbox row for headquarters in the same transaction.
  */
 export class CreditReferrals {
   readonly #open;
@@ -45,6 +47,7 @@ export class CreditReferrals {
          staff_reason = @reason, staff_decided_at = @at WHERE id = @id AND status = 'open'`,
     );
     const raise = db.prepare(`UPDATE billing_accounts SET credit_limit_minor = ? WHERE id = ? AND credit_limit_minor < ?`);
+    const outbox = new Outbox(db);
     this.#decide = db.transaction((row: OpenRow, member: StaffMember, d: { decision: 'approve' | 'decline'; reason: string; approvedBy: string | null }) => {
       const at = this.now().toISOString();
       // Decided meanwhile (another member of staff, headquarters): nothing is written twice.
@@ -54,6 +57,15 @@ export class CreditReferrals {
       const target = row.granted_limit_minor + row.referred_minor;
       const after = d.decision === 'approve' ? Math.max(row.limit_minor, target) : row.limit_minor;
       if (after !== row.limit_minor) raise.run(after, row.account_id, after);
+      outbox.append(uuidv7({ msecs: Date.parse(at) }), 'credit.staffDecided', {
+        requestId: row.id,
+        decision: d.decision,
+        creditLimitMinor: after,
+        staffId: member.staffId,
+        approvedBy: d.approvedBy,
+        reason: d.reason,
+        decidedAt: at,
+      }, new Date(at));
       this.audit.record({
         actorKind: member.role,
         actorId: member.staffId,

@@ -5,6 +5,7 @@ import * as operations from './0003-operations.ts';
 import * as decisions from './0004-decisions.ts';
 import * as tmf from './0005-tmf.ts';
 import * as audit from './0006-audit.ts';
+import * as staffDecisions from './0007-staff-decisions.ts';
 
 export interface HubMigration {
   name: string;
@@ -19,4 +20,5 @@ export const migrations: HubMigration[] = [
   { name: '0004-decisions', up: decisions.up },
   { name: '0005-tmf', up: tmf.up },
   { name: '0006-audit', up: audit.up },
+  { name: '0007-staff-decisions', up: staffDecisions.up },
 ];
