@@ -1,7 +1,8 @@
 import { SCHEMA_VERSION, MAX_PUSH_BATCH } from '../shared/sync/protocol.ts';
 import { ChangeApplier } from '../electron/core/ledger/apply-changes.ts';
-import { LocalFacts, type LocalFact } from '../electron/core/ledger/local-facts.ts';
+import { LocalFacts } from '../electron/core/ledger/local-facts.ts';
 import { factHash } from '../shared/node/hash.ts';
+import type { ChangeOf } from '../shared/changes.ts';
 import type { HubDb } from '../hub/db/hub-db.ts';
 import { eventHash } from '../hub/sync/event-hash.ts';
 import { paymentFact } from '../test/helpers/payments.ts';
@@ -9,6 +10,8 @@ import { compare, report } from './stats.ts';
 import { count, enrolKiosk, insertRows, listenHub, openBenchDb, seedBranch } from './sync/hub.ts';
 import { freshLedger, kioskEngine } from './sync/kiosk.ts';
 import { check, envInt, fmt, latencies, perSecond, seconds, sum, verdict, wholeRun } from './sync/report.ts';
+
+type PaymentFact = ChangeOf<'payment.recorded'>;
 
 /**
  * A week offline, then the link comes back: one kiosk with BENCH_PUSH_EVENTS (20,000) payments
@@ -52,7 +55,7 @@ export async function syncPushBench(): Promise<void> {
     // A week of payments, oldest first, through the kiosk's own ledger path.
     const facts = new LocalFacts(kiosk.db, new ChangeApplier(kiosk.db));
     const weekAgo = Date.now() - WEEK_MS;
-    const payments: { fact: LocalFact; at: Date }[] = Array.from({ length: EVENTS }, (_, i) => {
+    const payments: { fact: PaymentFact; at: Date }[] = Array.from({ length: EVENTS }, (_, i) => {
       const at = new Date(weekAgo + Math.floor((i * WEEK_MS) / EVENTS));
       const fact = paymentFact(accountIds[i % ACCOUNTS] as string, 500 + ((i * 7_919) % 19_500), { channel: 'kiosk', method: 'card', cash: 'kiosk-card', origin: KIOSK, occurredAt: at.toISOString() });
       return { fact, at };
@@ -135,7 +138,7 @@ export async function syncPushBench(): Promise<void> {
 }
 
 /** The rows the hub writes for each accepted payment event, inserted raw; returns the milliseconds of the insert alone. */
-async function rawInsert(db: HubDb, facts: readonly LocalFact[], deviceId: string, branchId: string): Promise<number> {
+async function rawInsert(db: HubDb, facts: readonly PaymentFact[], deviceId: string, branchId: string): Promise<number> {
   const tables = ['device_events', 'journal_entries', 'postings', 'payments', 'changes'];
   // Copies of the hub's tables: same columns, defaults, indexes and checks; no triggers, no foreign keys.
   for (const t of tables) await db.query(`CREATE TABLE raw_${t} (LIKE ${t} INCLUDING ALL)`);

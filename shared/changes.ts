@@ -9,7 +9,7 @@ import { Language } from './locales.ts';
 /**
  * Changes are how data reaches a kiosk's ledger: the demo-data generator on first start and
  * the sync worker's pull both go through the one `applyChanges` path. Reference data is upserted;
- * money facts (bills, payments) carry a journal entry with an idempotency key, so applying the
+ * money facts (bills, payments, adjustments) carry a journal entry with an idempotency key, so applying the
  * same fact twice changes nothing.
  */
 const Currency = z.string().regex(/^[A-Z]{3}$/);
@@ -110,6 +110,26 @@ export const Change = z.discriminatedUnion('type', [
     entry: JournalEntry,
   }),
   /**
+   * Staff at a kiosk waived a bill's late fee or adjusted an account, with a reason, within their
+   * authority (`approvedBy`: the supervisor who confirmed it above it). A fact, like a payment: its
+   * journal entry posts `amountMinor` to the account's receivable (negative: a credit, which lowers
+   * what is owed). A waiver names the bill that charged the fee, and pays that bill first.
+   */
+  z.object({
+    type: z.literal('adjustment.posted'),
+    id: Id,
+    accountId: Id,
+    currency: Currency,
+    kind: z.enum(['feeWaiver', 'adjustment']),
+    amountMinor: MinorUnits.refine((n) => n !== 0, 'an adjustment is never zero'),
+    /** The bill whose late fee is waived; null for any other adjustment. */
+    billNo: z.string().min(1).max(40).nullable(),
+    reason: z.string().min(1).max(300),
+    staffId: Id,
+    approvedBy: Id.nullable(),
+    entry: JournalEntry,
+  }),
+  /**
    * Headquarters' decision on a credit-limit request a kiosk sent (DESIGN §4: requests are decided
    * centrally, a kiosk only within its branch's offline allowance). `id` is the request's id.
    */
@@ -133,7 +153,8 @@ export const Change = z.discriminatedUnion('type', [
     type: z.literal('order.decided'),
     id: Id,
     accountId: Id,
-    state: z.enum(['completed', 'failed', 'held', 'inProgress']),
+    /** `cancelled`: staff declined an order that was held for them. */
+    state: z.enum(['completed', 'failed', 'held', 'inProgress', 'cancelled']),
     reasons: z.array(DecisionReason),
     decidedAt: Instant,
   }),
@@ -147,13 +168,20 @@ export const ledgerAccounts = {
   revenue: 'revenue:services',
   taxPayable: 'tax:payable',
   cash: (channel: string) => `cash:${channel}`,
+  /** The other side of staff's adjustments: `adjustments:fee-waivers` (waived late fees, net of tax), `adjustments:staff`. */
+  adjustments: (what: 'fee-waivers' | 'staff') => `adjustments:${what}`,
 } as const;
+
+/** The money facts: each carries a journal entry, deduplicated by its idempotency key. */
+export type MoneyFact = ChangeOf<'bill.issued'> | ChangeOf<'payment.recorded'> | ChangeOf<'adjustment.posted'>;
+export const moneyFactTypes: ReadonlySet<Change['type']> = new Set(['bill.issued', 'payment.recorded', 'adjustment.posted']);
+export const isMoneyFact = (change: Change): change is MoneyFact => moneyFactTypes.has(change.type);
 
 /**
  * Why a money fact's journal entry does not post what the fact says to the fact's account, or
  * null when it does. Every ledger (kiosk and hub) checks this before writing the fact.
  */
-export function moneyFactMismatch(fact: ChangeOf<'bill.issued'> | ChangeOf<'payment.recorded'>): string | null {
+export function moneyFactMismatch(fact: MoneyFact): string | null {
   if (fact.type === 'bill.issued') {
     const { bill, entry } = fact;
     const charged = postedTo(entry, ledgerAccounts.receivable(bill.accountId));
@@ -161,6 +189,7 @@ export function moneyFactMismatch(fact: ChangeOf<'bill.issued'> | ChangeOf<'paym
       ? null
       : `Bill ${bill.billNo}: its journal entry does not charge the bill's total to its account`;
   }
+  if (fact.type === 'adjustment.posted') return adjustmentMismatch(fact);
   const credited = -postedTo(fact.entry, ledgerAccounts.receivable(fact.accountId));
   return fact.entry.accountId === fact.accountId && credited === fact.amountMinor
     ? null
@@ -169,4 +198,17 @@ export function moneyFactMismatch(fact: ChangeOf<'bill.issued'> | ChangeOf<'paym
 
 function postedTo(entry: JournalEntry, ledgerAccount: string): number {
   return entry.postings.filter((p) => p.ledgerAccount === ledgerAccount).reduce((sum, p) => sum + p.amountMinor, 0);
+}
+
+function adjustmentMismatch(fact: ChangeOf<'adjustment.posted'>): string | null {
+  const { entry } = fact;
+  if (entry.accountId !== fact.accountId || entry.entryType !== 'adjustment' || entry.currency !== fact.currency) {
+    return `Adjustment ${fact.id}: its journal entry is not an adjustment of its account in ${fact.currency}`;
+  }
+  if (postedTo(entry, ledgerAccounts.receivable(fact.accountId)) !== fact.amountMinor) {
+    return `Adjustment ${fact.id}: its journal entry does not post the amount to its account`;
+  }
+  if (fact.kind === 'feeWaiver' && (fact.billNo === null || fact.amountMinor > 0)) return `Adjustment ${fact.id}: a fee waiver credits the account and names the bill`;
+  if (fact.kind === 'adjustment' && fact.billNo !== null) return `Adjustment ${fact.id}: only a fee waiver names a bill`;
+  return null;
 }

@@ -16,6 +16,8 @@ import { CustomerLookup } from './assist/customer-lookup.ts';
 import { AuthorityCheck } from './assist/authority.ts';
 import { CreditReferrals } from './assist/credit-referrals.ts';
 import { PinReset } from './assist/pin-reset.ts';
+import { AccountAdjustments } from './assist/adjustments.ts';
+import { OrderReferrals } from './assist/order-referrals.ts';
 import { demoStaff } from '../../shared/demo/staff.ts';
 import { KioskError } from '../../shared/errors.ts';
 import { BillingReader } from './ledger/billing-reader.ts';
@@ -121,11 +123,15 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const audit = new AuditLog(db, { kioskId: settings.kioskId, now });
   const help = new HelpDesk(db, audit);
   const pinReset = new PinReset(db, audit, now);
-  const referrals = new CreditReferrals(db, audit, new AuthorityCheck(settings.assist.authority, staffSignIn), now);
+  const authority = new AuthorityCheck(settings.assist.authority, staffSignIn);
+  const referrals = new CreditReferrals(db, audit, authority, now);
+  const orderReferrals = new OrderReferrals(db, reader, audit, authority, now);
+  const facts = new LocalFacts(db);
+  const adjustments = new AccountAdjustments(db, { history, facts, audit, authority, kioskId: settings.kioskId, now });
   const devices = options.devices ?? simulatedDevices(options.dataDir);
   const payments = new PaymentDesk(db, {
     history,
-    facts: new LocalFacts(db),
+    facts,
     audit,
     devices,
     events,
@@ -255,7 +261,12 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       staff.end('signedOut');
       return {};
     },
-    'staff.session': () => (staff.current ? { ...staff.current, idle: settings.assist.idle } : null),
+    // Open to anyone (the screens ask who is in assist mode); asked while staff are in, it is their activity.
+    'staff.session': () => {
+      if (!staff.current) return null;
+      staff.touch();
+      return { ...staff.current, idle: settings.assist.idle };
+    },
     'assist.lookup': ({ query }) => lookup.find(query),
     'assist.openAccount': ({ accountId, checks, note }) => {
       const member = staff.require();
@@ -283,6 +294,26 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       const taken = await payments.takeAtCounter(customer(), language, input, { staffId: member.staffId, role: member.role });
       log.info({ event: 'counterCash', staffId: member.staffId, amountMinor: input.amountMinor }, 'staff took cash at the counter');
       return taken;
+    }),
+    'assist.lateFees': () => ({ fees: adjustments.lateFees(customer()) }),
+    'assist.waiveFee': thenSync(async (input) => {
+      const member = staff.require();
+      const waived = await adjustments.waiveFee(member, customer(), input);
+      log.info({ event: 'feeWaived', staffId: member.staffId, amountMinor: waived.amount.amountMinor, approvedBy: waived.approvedBy }, 'staff waived a late fee');
+      return waived;
+    }),
+    'assist.adjust': thenSync(async (input) => {
+      const member = staff.require();
+      const adjusted = await adjustments.adjust(member, customer(), input);
+      log.info({ event: 'accountAdjusted', staffId: member.staffId, amountMinor: adjusted.amount.amountMinor, approvedBy: adjusted.approvedBy }, 'staff adjusted an account');
+      return adjusted;
+    }),
+    'assist.orderReferrals': () => ({ referrals: orderReferrals.list() }),
+    'assist.decideOrder': thenSync(async (input) => {
+      const member = staff.require();
+      const decided = await orderReferrals.decide(member, input);
+      log.info({ event: 'staffOrderDecision', staffId: member.staffId, decision: decided.decision, approvedBy: decided.approvedBy }, 'staff decided a referred order');
+      return decided;
     }),
     'assist.decideCredit': async (input) => {
       const member = staff.require();

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { addDays, addMonths, dateInZone, startOfDayInZone, type CalendarDate } from '../../shared/calendar.ts';
-import { inReplayOrder, lateFeeDue, type AccountEvent } from '../../shared/billing/allocation.ts';
+import { adjustmentEvent, inReplayOrder, lateFeeDue, type AccountEvent } from '../../shared/billing/allocation.ts';
 import type { CatalogIndex } from '../../shared/billing/catalog.ts';
 import { composeBill, type BillRun } from '../../shared/billing/compose.ts';
 import { cycleAt, cycleContaining, overlapDays, type Cycle } from '../../shared/billing/cycle.ts';
@@ -326,6 +326,7 @@ interface MoneyRow {
   kind: 'payment' | 'adjustment';
   id: string;
   amount_minor: number;
+  /** A payment's named bill; a fee waiver's bill. */
   target_bill_no: string | null;
   occurred_at: Date;
 }
@@ -352,6 +353,8 @@ function compose(
     ...money
       .filter((m) => m.kind === 'payment')
       .map((m): AccountEvent => ({ type: 'payment', paymentId: m.id, at: m.occurred_at.toISOString(), amountMinor: m.amount_minor, ...(m.target_bill_no ? { targetBillNo: m.target_bill_no } : {}) })),
+    // A waived fee pays its bill as a payment would: a bill whose fee was waived is judged on what is left of it.
+    ...money.filter((m) => m.kind === 'adjustment' && m.amount_minor !== 0).map((m) => adjustmentEvent(m.id, m.occurred_at.toISOString(), m.amount_minor, m.target_bill_no)),
   ].sort(inReplayOrder);
   const lateFeeFor = previous
     ? lateFeeDue(events, { since: previous.bill_date, until: billDate, graceDays: catalog.catalog.fees.latePayment.graceDays, timeZone: account.timeZone })
@@ -427,17 +430,18 @@ async function usageInPeriods(tx: HubQueryable, due: readonly Due[]): Promise<Ma
   );
 }
 
-/** Payments (done) and adjustments posted to each account's receivable. */
+/** Payments (done) and adjustments (staff's fee waivers and adjustments) posted to each account's receivable. */
 async function moneyOf(tx: HubQueryable, accountIds: readonly string[]): Promise<Map<string, MoneyRow[]>> {
   const rows = await tx.query<MoneyRow & Record<string, unknown>>(
     `SELECT p.account_id, 'payment' AS kind, p.id, p.amount_minor, p.target_bill_no, e.occurred_at
        FROM payments p JOIN journal_entries e ON e.id = p.entry_id
       WHERE p.account_id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND p.status = 'done'
      UNION ALL
-     SELECT e.account_id, 'adjustment', e.id, sum(po.amount_minor)::bigint, NULL, e.occurred_at
+     SELECT e.account_id, 'adjustment', e.id, sum(po.amount_minor)::bigint, ad.bill_no, e.occurred_at
        FROM journal_entries e JOIN postings po ON po.entry_id = e.id AND po.ledger_account = $2 || e.account_id
+       LEFT JOIN adjustments ad ON ad.entry_id = e.id
       WHERE e.account_id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND e.entry_type = 'adjustment'
-      GROUP BY e.id`,
+      GROUP BY e.id, ad.bill_no`,
     [json(accountIds), ledgerAccounts.receivable('')],
   );
   return groupBy(rows, (r) => r.account_id);

@@ -67,28 +67,72 @@ export async function recordOrderDecision(tx: HubQueryable, orderId: string, acc
 
 /** Orders of the account still on their way here (held for staff, or booked for a later day), this one aside. */
 async function openOrders(tx: HubQueryable, order: OrderSubmitted): Promise<OrderAction[]> {
+  // The order's status is the last decision on it, headquarters' or staff's.
   const rows = await tx.query<{ action: OrderAction }>(
-    `SELECT o.payload->'action' AS action FROM product_orders o JOIN order_decisions d ON d.order_id = o.id
-      WHERE o.account_id = $1 AND o.id <> $2 AND d.state IN ('held', 'inProgress')`,
+    `SELECT o.payload->'action' AS action FROM product_orders o WHERE o.account_id = $1 AND o.id <> $2 AND o.status IN ('held', 'inProgress')`,
     [order.account_id, order.id],
   );
   return rows.map((r) => r.action);
 }
 
-function decide(central: CentralAccount, order: OrderSubmitted, open: readonly OrderAction[]): Outcome {
-  let judged: ReturnType<typeof previewOrder>;
+/** The order read against the account as it is now, or why it no longer can be (its service gone, its date passed). */
+function judge(central: CentralAccount, order: OrderSubmitted, open: readonly OrderAction[]): ReturnType<typeof previewOrder> | DecisionReason {
   try {
-    judged = previewOrder(centralOrderContext(central, open), order.action);
+    return previewOrder(centralOrderContext(central, open), order.action);
   } catch (error) {
-    // The order cannot be read against the account as it is now (its service gone, its date passed).
     if (!(error instanceof KioskError)) throw error;
-    return { decision: 'invalid', state: 'failed', reasons: [reason(error.code === 'VALIDATION' ? 'DATE_NOT_BOOKABLE' : 'NOT_ON_ACCOUNT', error.message)], products: [] };
+    return reason(error.code === 'VALIDATION' ? 'DATE_NOT_BOOKABLE' : 'NOT_ON_ACCOUNT', error.message);
   }
+}
+
+function decide(central: CentralAccount, order: OrderSubmitted, open: readonly OrderAction[]): Outcome {
+  const judged = judge(central, order, open);
+  if ('code' in judged) return { decision: 'invalid', state: 'failed', reasons: [judged], products: [] };
   const { preview, after } = judged;
   const reasons = preview.reasons.map((r) => ({ code: r.code, text: r.text, params: r.params }));
   if (preview.decision === 'decline') return { decision: 'decline', state: 'failed', reasons, products: [] };
   if (preview.decision === 'refer') return { decision: 'refer', state: 'held', reasons, products: [] };
   return fulfil(central, order, after, preview.effectiveDate, reasons);
+}
+
+/** A held order decided by staff at the kiosk that took it (electron/core/assist/order-referrals.ts). */
+export type StaffOrderDecided = ReturnType<(typeof eventPayloads)['order.staffDecided']['parse']>;
+
+/**
+ * Staff's decision on an order headquarters held for them (referred): recorded once, append-only
+ * (order_staff_decisions), and applied as headquarters' own decision would be. An approval
+ * fulfils the order on the central ledger now, as an eligible one (staff took the credit risk the
+ * engine referred); one that can no longer be fulfilled (its service gone, its date passed) fails
+ * with the reason. A decline cancels it. The branch hears it like any decision (order.decided,
+ * after the products it changed). Headquarters deciding first wins: staff's answer is then refused
+ * with the reason, and the kiosk takes headquarters' state from the feed.
+ */
+export async function recordStaffOrderDecision(tx: HubQueryable, d: StaffOrderDecided, origin: RequestOrigin): Promise<string | null> {
+  const [row] = await tx.query<{ account_id: string; payload: OrderSubmitted }>('SELECT account_id, payload FROM product_orders WHERE id = $1 AND branch_id = $2', [
+    d.orderId,
+    origin.branchId,
+  ]);
+  if (!row) return `Staff decided order ${d.orderId}, which headquarters has not received from this branch`;
+  const [earlier] = await tx.query<{ state: State }>('SELECT state FROM order_decisions WHERE order_id = $1', [d.orderId]);
+  if (earlier && earlier.state !== 'held') return `Headquarters had already decided order ${d.orderId} (${earlier.state})`;
+  const why: DecisionReason = { code: 'STAFF_DECISION', text: d.reason, params: { staffId: d.staffId, ...(d.approvedBy ? { approvedBy: d.approvedBy } : {}) } };
+  let outcome: Pick<Outcome, 'state' | 'reasons' | 'products'> = { state: 'cancelled', reasons: [why], products: [] };
+  if (d.decision === 'approve') {
+    const central = await readCentralAccount(tx, row.account_id, origin.receivedAt);
+    if (!central) return `Staff decided order ${d.orderId} for an account headquarters does not hold`;
+    const judged = judge(central, row.payload, await openOrders(tx, row.payload));
+    outcome = 'code' in judged ? { state: 'failed', reasons: [why, judged], products: [] } : fulfil(central, row.payload, judged.after, judged.preview.effectiveDate, [why]);
+  }
+  const stored = await tx.query(
+    `INSERT INTO order_staff_decisions (order_id, account_id, decision, state, product_ids, staff_id, approved_by, reason, decided_at, device_id, received_at)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11) ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
+    [d.orderId, row.account_id, d.decision, outcome.state, JSON.stringify(outcome.products.map((p) => p.id)), d.staffId, d.approvedBy, d.reason, d.decidedAt, origin.deviceId, origin.receivedAt],
+  );
+  if (stored.length === 0) return `Staff had already decided order ${d.orderId}`;
+  await tx.query('UPDATE product_orders SET status = $2 WHERE id = $1', [d.orderId, outcome.state]);
+  const decided: ChangeOf<'order.decided'> = { type: 'order.decided', id: d.orderId, accountId: row.account_id, state: outcome.state, reasons: outcome.reasons, decidedAt: d.decidedAt };
+  await writeChanges(tx, [...outcome.products, decided]);
+  return null;
 }
 
 /**

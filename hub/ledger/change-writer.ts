@@ -1,4 +1,4 @@
-import { Change, moneyFactMismatch, type ChangeOf } from '../../shared/changes.ts';
+import { Change, isMoneyFact, moneyFactMismatch, type ChangeOf, type MoneyFact } from '../../shared/changes.ts';
 import { KioskError } from '../../shared/errors.ts';
 import { factHash } from '../../shared/node/hash.ts';
 import type { HubDb, HubQueryable } from '../db/hub-db.ts';
@@ -11,7 +11,6 @@ export interface WriteResult {
 }
 
 type Type = Change['type'];
-type MoneyFact = ChangeOf<'bill.issued'> | ChangeOf<'payment.recorded'>;
 
 /**
  * Applied in dependency order (a customer before its account, before its products, before their
@@ -25,6 +24,7 @@ const level: Record<Type, number> = {
   'usage.recorded': 4,
   'bill.issued': 4,
   'payment.recorded': 4,
+  'adjustment.posted': 4,
   // Decisions after what they change (a completed order's products, an approved limit).
   'credit.decided': 5,
   'order.decided': 5,
@@ -37,6 +37,7 @@ function keyOf(change: Change): string {
       return change.catalog.id;
     case 'bill.issued':
     case 'payment.recorded':
+    case 'adjustment.posted':
       return change.entry.idempotencyKey;
     default:
       return change.id;
@@ -65,7 +66,7 @@ export function parseChanges(raw: readonly unknown[]): Change[] {
       const issue = parsed.error.issues[0];
       throw new KioskError('VALIDATION', `Change ${index} is not valid: ${issue?.message ?? 'unknown problem'}`, { index, path: issue?.path.join('.') });
     }
-    if (parsed.data.type === 'bill.issued' || parsed.data.type === 'payment.recorded') {
+    if (isMoneyFact(parsed.data)) {
       const mismatch = moneyFactMismatch(parsed.data);
       if (mismatch) throw new KioskError('VALIDATION', mismatch, { index });
     }
@@ -122,6 +123,7 @@ function scopeOf(change: Change): Scope {
     case 'bill.issued':
       return { of: 'account', id: change.bill.accountId };
     case 'payment.recorded':
+    case 'adjustment.posted':
     case 'credit.decided':
     case 'order.decided':
       return { of: 'account', id: change.accountId };
@@ -145,6 +147,7 @@ async function writeRun(tx: HubQueryable, run: Change[]): Promise<Change[]> {
       return keep(run, await tx.query<{ id: string }>(UPSERT_USAGE, [json(run)]));
     case 'bill.issued':
     case 'payment.recorded':
+    case 'adjustment.posted':
       return writeMoneyFacts(tx, run as MoneyFact[]);
     case 'credit.decided':
     case 'order.decided':
@@ -234,7 +237,7 @@ async function writeProducts(tx: HubQueryable, run: ChangeOf<'product.upsert'>[]
   return written;
 }
 
-/** Bills and payments: their journal entry (deduplicated by idempotency key), its postings, and the bill or payment row. */
+/** Bills, payments and adjustments: their journal entry (deduplicated by idempotency key), its postings, and the bill, payment or adjustment row. */
 async function writeMoneyFacts(tx: HubQueryable, run: MoneyFact[]): Promise<Change[]> {
   const hashed = run.map((fact) => ({ fact, hash: factHash(fact) }));
   const known = new Map(
@@ -271,6 +274,8 @@ async function writeMoneyFacts(tx: HubQueryable, run: MoneyFact[]): Promise<Chan
   if (bills.length > 0) await tx.query(INSERT_BILLS, [json(bills)]);
   const payments = facts.flatMap((f) => (f.type === 'payment.recorded' ? [{ ...f, entryId: f.entry.id, occurredAt: f.entry.occurredAt }] : []));
   if (payments.length > 0) await tx.query(INSERT_PAYMENTS, [json(payments)]);
+  const adjustments = facts.flatMap((f) => (f.type === 'adjustment.posted' ? [{ ...f, entryId: f.entry.id }] : []));
+  if (adjustments.length > 0) await tx.query(INSERT_ADJUSTMENTS, [json(adjustments)]);
   return facts;
 }
 
@@ -289,3 +294,9 @@ const INSERT_PAYMENTS = `
     "authorizationCode", "correlatorId", "targetBillNo", 'done', "entryId", "occurredAt", "occurredAt"
     FROM jsonb_to_recordset($1::jsonb) AS x(id text, "accountId" text, "amountMinor" bigint, currency text, "paymentMethod" text, channel text,
       "pointOfInteraction" text, "authorizationCode" text, "correlatorId" text, "targetBillNo" text, "entryId" text, "occurredAt" timestamptz)`;
+
+const INSERT_ADJUSTMENTS = `
+  INSERT INTO adjustments (id, account_id, kind, amount_minor, currency, bill_no, reason, staff_id, approved_by, entry_id)
+  SELECT id, "accountId", kind, "amountMinor", currency, "billNo", reason, "staffId", "approvedBy", "entryId"
+    FROM jsonb_to_recordset($1::jsonb) AS x(id text, "accountId" text, kind text, "amountMinor" bigint, currency text, "billNo" text,
+      reason text, "staffId" text, "approvedBy" text, "entryId" text)`;

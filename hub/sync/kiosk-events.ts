@@ -6,8 +6,10 @@ import { receiveAuditEvents, type ArrivingAuditEvent } from '../audit/receive.ts
 import { sqlState, type HubQueryable } from '../db/hub-db.ts';
 import { recordStaffCreditDecision } from '../decisions/credit.ts';
 import { decideCreditInPush, decideOrderInPush } from '../decisions/in-push.ts';
+import { recordStaffOrderDecision } from '../decisions/orders.ts';
 import { writeChanges } from '../ledger/change-writer.ts';
 import type { DeviceIdentity } from '../security/devices.ts';
+import { adjustmentRefusal } from './adjustments.ts';
 import { holdsUnstorableText } from './event-hash.ts';
 
 /** What the hub did with a new event: the outcome stored on its device_events row. */
@@ -30,7 +32,7 @@ type Handler<T extends KioskEventType> = (tx: HubQueryable, payload: Payload<T>,
 
 /**
  * Does what each new event of this device asks, in device order, inside the push's transaction: a
- * payment is applied to the ledger (or held in suspense); a credit request or an order is stored
+ * payment is applied to the ledger (or held in suspense), and so is a fee waiver or adjustment; a credit request or an order is stored
  * and decided centrally (hub/decisions), an assistance request is stored for staff, an audit event
  * is added to the device's chain (hub/audit). A type this hub does not know is parked; a payload
  * that does not fit its type is rejected, or parked when the kiosk speaks a newer schema (a later
@@ -111,6 +113,20 @@ const handlers: { [T in Exclude<KioskEventType, 'payment.recorded' | 'audit.reco
   'credit.staffDecided': async (tx, p, _event, context) => {
     const refusal = await recordStaffCreditDecision(tx, p, originOf(context));
     return refusal === null ? accepted() : rejected(refusal);
+  },
+  'order.staffDecided': async (tx, p, _event, context) => {
+    const refusal = await recordStaffOrderDecision(tx, p, originOf(context));
+    return refusal === null ? accepted() : rejected(refusal);
+  },
+  // A fact, like a payment: written through the change writer, so the branch's other kiosks pull it.
+  'adjustment.posted': async (tx, p, _event, context) => {
+    const fact = p as ChangeOf<'adjustment.posted'>;
+    const refusal = await adjustmentRefusal(tx, fact, context.device.branchId);
+    if (refusal !== null) return rejected(refusal);
+    return withSavepoint(tx, async () => {
+      await writeChanges(tx, [fact]);
+      return accepted(fact.entry.id);
+    });
   },
 };
 

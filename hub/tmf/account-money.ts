@@ -1,4 +1,4 @@
-import { allocate, inReplayOrder, type AccountEvent, type AllocationState, type BillAllocation } from '../../shared/billing/allocation.ts';
+import { adjustmentEvent, allocate, inReplayOrder, type AccountEvent, type AllocationState, type BillAllocation } from '../../shared/billing/allocation.ts';
 import type { CustomerBillState } from '../../shared/billing/bill.ts';
 import { dateInZone, type CalendarDate } from '../../shared/calendar.ts';
 import { ledgerAccounts } from '../../shared/changes.ts';
@@ -25,8 +25,9 @@ export interface AccountMoney {
 
 interface EventRow {
   account_id: string;
-  kind: 'bill' | 'payment';
+  kind: 'bill' | 'payment' | 'adjustment';
   id: string;
+  /** A bill's number; a fee waiver's bill. */
   bill_no: string | null;
   occurred_at: Date;
   payment_due_date: string | null;
@@ -34,7 +35,7 @@ interface EventRow {
   target_bill_no: string | null;
 }
 
-// Bills at the instant of their journal entry, payments that are done (as on the kiosk).
+// Bills at the instant of their journal entry, payments that are done, staff's adjustments (as on the kiosk).
 const EVENTS = `
   SELECT b.account_id, 'bill' AS kind, b.id, b.bill_no, e.occurred_at, b.payment_due_date, b.tax_included_minor AS amount_minor, NULL AS target_bill_no
     FROM bills b JOIN journal_entries e ON e.id = b.entry_id
@@ -42,7 +43,11 @@ const EVENTS = `
   UNION ALL
   SELECT p.account_id, 'payment', p.id, NULL, e.occurred_at, NULL, p.amount_minor, p.target_bill_no
     FROM payments p JOIN journal_entries e ON e.id = p.entry_id
-   WHERE p.account_id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND p.status = 'done'`;
+   WHERE p.account_id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND p.status = 'done'
+  UNION ALL
+  SELECT ad.account_id, 'adjustment', ad.id, ad.bill_no, e.occurred_at, NULL, ad.amount_minor, NULL
+    FROM adjustments ad JOIN journal_entries e ON e.id = ad.entry_id
+   WHERE ad.account_id IN (SELECT jsonb_array_elements_text($1::jsonb))`;
 
 const BALANCES = `
   SELECT ledger_account, coalesce(sum(amount_minor), 0)::bigint AS balance
@@ -54,6 +59,7 @@ function toEvent(row: EventRow): AccountEvent {
   if (row.kind === 'bill') {
     return { type: 'bill', billNo: row.bill_no as string, at, paymentDueDate: row.payment_due_date as string, amountMinor: row.amount_minor };
   }
+  if (row.kind === 'adjustment') return adjustmentEvent(row.id, at, row.amount_minor, row.bill_no);
   return { type: 'payment', paymentId: row.id, at, amountMinor: row.amount_minor, ...(row.target_bill_no === null ? {} : { targetBillNo: row.target_bill_no }) };
 }
 

@@ -17,11 +17,11 @@ import { addDays, assertCalendarDate, isCalendarDate, startOfDayInZone, type Cal
  *
  * Items and sources. What is owed is a list of open items: bills with a positive amount and
  * positive (debit) adjustments. What pays is a source: a payment, a credit note (a bill with a
- * negative amount) or a negative (credit) adjustment. A source pays its named bill first (payments
- * only), then open items oldest first (by `at`, bills before adjustments, then by id); what is left
- * becomes credit in a FIFO pool that keeps its source, and a new item takes the pool's credit the
- * moment it is issued, still attributed to that source. Hence while the pool holds credit no item
- * is open.
+ * negative amount) or a negative (credit) adjustment. A source pays its named bill first (a
+ * payment, or a credit adjustment such as a waived fee), then open items oldest first (by `at`,
+ * bills before adjustments, then by id); what is left becomes credit in a FIFO pool that keeps
+ * its source, and a new item takes the pool's credit the moment it is issued, still attributed to
+ * that source. Hence while the pool holds credit no item is open.
  *
  * Reversal. A dishonoured or refunded payment undoes exactly what it allocated: each item it paid
  * (directly or through its credit) gets that amount back, and its unused credit leaves the pool.
@@ -35,12 +35,18 @@ export type AccountEvent =
   | { type: 'bill'; billNo: string; at: string; paymentDueDate: CalendarDate; amountMinor: number }
   | { type: 'payment'; paymentId: string; at: string; amountMinor: number; targetBillNo?: string }
   | { type: 'reversal'; paymentId: string; at: string }
-  | { type: 'adjustment'; id: string; at: string; amountMinor: number };
+  /** A credit (negative) adjustment that names a bill (a waived fee) pays that bill first, as a payment does. */
+  | { type: 'adjustment'; id: string; at: string; amountMinor: number; targetBillNo?: string };
 
 /** The order allocation replays an account's events in: by time; a bill and a payment at the same instant, the bill first. */
 export function inReplayOrder(a: AccountEvent, b: AccountEvent): number {
   if (a.at !== b.at) return a.at < b.at ? -1 : 1;
   return a.type === 'bill' ? (b.type === 'bill' ? 0 : -1) : b.type === 'bill' ? 1 : 0;
+}
+
+/** An adjustment as stored (signed as posted to the receivable): a credit that names a bill (a waived fee) pays that bill first. */
+export function adjustmentEvent(id: string, at: string, amountMinor: number, billNo: string | null): AccountEvent {
+  return { type: 'adjustment', id, at, amountMinor, ...(billNo !== null && amountMinor < 0 ? { targetBillNo: billNo } : {}) };
 }
 
 export interface AllocateOptions {
@@ -285,7 +291,14 @@ export class AccountAllocator {
     if (this.items.has(key('adjustment', event.id)) || this.sources.has(key('adjustment', event.id))) {
       throw new RangeError(`adjustment ${event.id} was already applied`);
     }
-    if (event.amountMinor < 0) this.addSource({ kind: 'adjustment', id: event.id, at, dueDate: null, amount: -event.amountMinor }, undefined);
+    let target: Item | undefined;
+    if (event.targetBillNo !== undefined) {
+      assertId(event.targetBillNo, 'targetBillNo');
+      if (event.amountMinor > 0) throw new RangeError(`adjustment ${event.id} is a debit: only a credit names a bill`);
+      target = this.items.get(key('bill', event.targetBillNo));
+      if (!target && !this.sources.has(key('creditNote', event.targetBillNo))) throw new RangeError(`adjustment ${event.id} names unknown bill ${event.targetBillNo}`);
+    }
+    if (event.amountMinor < 0) this.addSource({ kind: 'adjustment', id: event.id, at, dueDate: null, amount: -event.amountMinor }, target);
     else this.addItem({ kind: 'adjustment', id: event.id, at, dueDate: null, amount: event.amountMinor });
   }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Language } from '../locales.ts';
 import { Money } from '../money.ts';
-import { IdleSettings, Instant } from './schemas.ts';
+import { CalendarDate, IdleSettings, Instant } from './schemas.ts';
 
 export const staffRoles = ['agent', 'supervisor'] as const;
 export const StaffRole = z.enum(staffRoles);
@@ -79,13 +79,15 @@ export const CreditReferral = z.object({
 });
 export const CreditReferrals = z.object({ referrals: z.array(CreditReferral) });
 
+/** Staff's decision on something referred to them: with a reason, and a supervisor's confirmation when above their authority. */
+const StaffDecision = {
+  decision: z.enum(['approve', 'decline']),
+  reason: Reason,
+  supervisor: SupervisorConfirmation.optional(),
+};
+
 export const DecideCreditInput = z
-  .object({
-    requestId: z.string().min(1).max(64),
-    decision: z.enum(['approve', 'decline']),
-    reason: Reason,
-    supervisor: SupervisorConfirmation.optional(),
-  })
+  .object({ requestId: z.string().min(1).max(64), ...StaffDecision })
   .strict();
 export const CreditReferralDecided = z.object({
   requestId: z.string(),
@@ -97,15 +99,94 @@ export const CreditReferralDecided = z.object({
 export type CreditReferral = z.infer<typeof CreditReferral>;
 export type CreditReferralDecided = z.infer<typeof CreditReferralDecided>;
 
+const RequestId = z.uuid('Not a request id');
+/** An amount staff type, in minor units: whole cents, above zero, and sane. */
+const AmountMinor = z.number().int('Whole cents only').positive('Enter an amount above zero').max(10_000_000, 'That amount is too large');
+
+/** An order the kiosk referred to staff (held), waiting for a decision. */
+export const OrderReferral = z.object({
+  orderId: z.string(),
+  accountId: z.string(),
+  accountNo: z.string(),
+  customerName: z.string(),
+  action: z.enum(['add', 'change', 'remove', 'suspend']),
+  /** The offering added or changed to; for a removal or suspension, the service's current one. */
+  offeringName: z.string(),
+  /** A month's bill, tax included, before and after the order, and the difference. */
+  monthlyBefore: Money,
+  monthlyAfter: Money,
+  monthlyChange: Money,
+  requestedAt: Instant,
+});
+export const OrderReferrals = z.object({ referrals: z.array(OrderReferral) });
+export type OrderReferral = z.infer<typeof OrderReferral>;
+
+export const DecideOrderInput = z
+  .object({ orderId: z.string().min(1).max(64), ...StaffDecision })
+  .strict();
+export const OrderReferralDecided = z.object({
+  orderId: z.string(),
+  decision: z.enum(['approve', 'decline']),
+  /** acknowledged: on its way to headquarters to fulfil; cancelled: declined. */
+  state: z.enum(['acknowledged', 'cancelled']),
+  /** The supervisor who confirmed it, when it was above the staff member's authority. */
+  approvedBy: z.string().nullable(),
+});
+export type OrderReferralDecided = z.infer<typeof OrderReferralDecided>;
+
 /** Cash handed to staff at the counter for the open customer's account. */
 export const CounterCashInput = z
   .object({
-    requestId: z.uuid('Not a request id'),
-    amountMinor: z.number().int('Whole cents only').positive('Enter an amount above zero').max(10_000_000, 'That amount is too large'),
+    requestId: RequestId,
+    amountMinor: AmountMinor,
     billNo: z.string().trim().min(1).max(40).regex(/^[A-Z0-9-]+$/i, 'Not a bill number').nullable(),
     language: Language,
   })
   .strict();
+
+/** A late payment fee charged on one of the open account's bills, as charged (tax included). */
+export const LateFeeView = z.object({
+  /** The bill that charged the fee (not the bill that was late). */
+  billNo: z.string(),
+  billDate: CalendarDate,
+  amount: Money,
+  waived: z.boolean(),
+});
+export type LateFeeView = z.infer<typeof LateFeeView>;
+export const LateFees = z.object({ fees: z.array(LateFeeView) });
+
+/** Waive the whole late fee of one of the open account's bills, once. */
+export const WaiveFeeInput = z
+  .object({
+    requestId: RequestId,
+    billNo: z.string().trim().min(1, 'Choose a bill').max(40).regex(/^[A-Z0-9-]+$/i, 'Not a bill number'),
+    reason: Reason,
+    supervisor: SupervisorConfirmation.optional(),
+  })
+  .strict();
+
+/** Credit (lowers what the customer owes) or debit (raises it) the open account. */
+export const AdjustInput = z
+  .object({
+    requestId: RequestId,
+    direction: z.enum(['credit', 'debit']),
+    amountMinor: AmountMinor,
+    reason: Reason,
+    supervisor: SupervisorConfirmation.optional(),
+  })
+  .strict();
+
+export const adjustmentKinds = ['feeWaiver', 'adjustment'] as const;
+export const AdjustmentResult = z.object({
+  adjustmentId: z.string(),
+  kind: z.enum(adjustmentKinds),
+  /** Signed as it changes the balance: negative lowers what the customer owes (a waiver, a credit). */
+  amount: Money,
+  balanceAfter: Money,
+  /** The supervisor who confirmed it, when it was above the staff member's authority. */
+  approvedBy: z.string().nullable(),
+});
+export type AdjustmentResult = z.infer<typeof AdjustmentResult>;
 
 /** A "Call staff" request still waiting: where the customer was, and who, when known. */
 export const HelpCallView = z.object({

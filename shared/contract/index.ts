@@ -7,6 +7,8 @@ import { OfferAccept, OfferList, OrderAction, OrderPreview, OrderSubmit, Product
 import { PaymentCancel, PaymentProgress, PaymentQuote, PaymentResult, PaymentStart } from './payments.ts';
 import { SyncStatusView } from './sync.ts';
 import {
+  AdjustInput,
+  AdjustmentResult,
   CloseHelpInput,
   CounterCashInput,
   CreditReferralDecided,
@@ -14,11 +16,16 @@ import {
   CustomerLookupInput,
   CustomerLookupResult,
   DecideCreditInput,
+  DecideOrderInput,
   HelpCalls,
+  LateFees,
   OpenAccountInput,
+  OrderReferralDecided,
+  OrderReferrals,
   PinResetInput,
   StaffSessionInfo,
   StaffSignInInput,
+  WaiveFeeInput,
 } from './assist.ts';
 import { resultSchema, type Result } from '../errors.ts';
 
@@ -72,8 +79,18 @@ export const channels = {
   'assist.creditReferrals': { access: 'staff', input: Empty, output: CreditReferrals },
   /** Approve or decline one; above the staff member's authority a supervisor confirms with their PIN. */
   'assist.decideCredit': { access: 'staff', input: DecideCreditInput, output: CreditReferralDecided },
+  /** Orders the kiosk referred to staff (held), oldest first. */
+  'assist.orderReferrals': { access: 'staff', input: Empty, output: OrderReferrals },
+  /** Approve (on to headquarters to fulfil) or decline (cancelled) one; approving a monthly increase above the staff member's authority needs a supervisor. */
+  'assist.decideOrder': { access: 'staff', input: DecideOrderInput, output: OrderReferralDecided },
   /** Cash handed to staff at the counter, for the customer whose account is open: posted at once, receipted with the staff id. */
   'assist.takeCash': { access: 'staff', input: CounterCashInput, output: PaymentResult },
+  /** The late payment fees charged on the open account's bills, newest first, and whether each was waived. */
+  'assist.lateFees': { access: 'staff', input: Empty, output: LateFees },
+  /** Waive one bill's whole late fee (tax included), once, with a reason; above the staff member's authority a supervisor confirms. */
+  'assist.waiveFee': { access: 'staff', input: WaiveFeeInput, output: AdjustmentResult },
+  /** Credit or debit the open account, with a reason, within authority (or with a supervisor's confirmation). */
+  'assist.adjust': { access: 'staff', input: AdjustInput, output: AdjustmentResult },
   /** "Call staff" requests still waiting, and closing one once helped. */
   'assist.helpCalls': { access: 'staff', input: Empty, output: HelpCalls },
   'assist.closeHelp': { access: 'staff', input: CloseHelpInput, output: Empty },

@@ -98,6 +98,8 @@ export type PullResponse = z.infer<typeof PullResponse>;
 
 /** The events a kiosk's outbox holds today, each with the shape of its payload. */
 const PaymentRecordedEvent = Change.refine((c) => c.type === 'payment.recorded', 'not a payment');
+/** A fee staff waived or an adjustment they made: a fact, sent as the change every ledger applies. */
+const AdjustmentPostedEvent = Change.refine((c) => c.type === 'adjustment.posted', 'not an adjustment');
 
 const CreditRequestedEvent = z
   .object({
@@ -147,6 +149,18 @@ const CreditStaffDecidedEvent = z
   })
   .strict();
 
+/** Staff at the kiosk approved or declined an order it had held for them; above the agent's authority a supervisor confirmed (approvedBy). */
+const OrderStaffDecidedEvent = z
+  .object({
+    orderId: Id,
+    decision: z.enum(['approve', 'decline']),
+    staffId: Id,
+    approvedBy: Id.nullable(),
+    reason: z.string().min(1).max(300),
+    decidedAt: Instant,
+  })
+  .strict();
+
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash in lowercase hex');
 /**
  * One event of the kiosk's audit trail, exactly as stored there (electron/core/audit/). Nothing is
@@ -184,6 +198,8 @@ export const eventPayloads = {
   'audit.recorded': AuditRecordedEvent,
   'customer.pinReset': CustomerPinResetEvent,
   'credit.staffDecided': CreditStaffDecidedEvent,
+  'adjustment.posted': AdjustmentPostedEvent,
+  'order.staffDecided': OrderStaffDecidedEvent,
 } as const satisfies Record<string, z.ZodType>;
 export type KioskEventType = keyof typeof eventPayloads;
 

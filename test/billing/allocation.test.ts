@@ -127,6 +127,14 @@ describe('allocation: examples', () => {
     ]);
   });
 
+  it('a credit adjustment that names a bill (a waived fee) pays that bill first, then the oldest', () => {
+    const s = allocate([bill('B1', JAN, 40_00), bill('B2', FEB, 50_00), { type: 'adjustment', id: 'WAIVE', at: MAR, amountMinor: -5_00, targetBillNo: 'B2' }]);
+    expect(remaining(s)).toEqual({ B1: 40_00, B2: 45_00 });
+    expect(remaining(allocate([bill('B1', JAN, 40_00), bill('B2', FEB, 50_00), adjust('GOODWILL', MAR, -5_00)]))).toEqual({ B1: 35_00, B2: 50_00 });
+    expect(() => allocate([bill('B1', JAN, 40_00), { type: 'adjustment', id: 'W', at: MAR, amountMinor: -5_00, targetBillNo: 'NOPE' }])).toThrow(/unknown bill NOPE/);
+    expect(() => allocate([bill('B1', JAN, 40_00), { type: 'adjustment', id: 'W', at: MAR, amountMinor: 5_00, targetBillNo: 'B1' }])).toThrow(/only a credit names a bill/);
+  });
+
   it('reverses exactly what a payment allocated and nothing else', () => {
     const s = allocate([bill('B1', JAN, 100_00), pay('P1', FEB, 60_00), pay('P2', '2026-02-06T00:00:00Z', 40_00), reverse('P1', MAR)]);
     expect(billOf(s, 'B1')).toMatchObject({ remainingMinor: 60_00, state: 'partiallyPaid', paidOn: null, allocations: [{ sourceKind: 'payment', sourceId: 'P2', amountMinor: 40_00 }] });

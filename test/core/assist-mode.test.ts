@@ -95,6 +95,23 @@ describe('assist session', () => {
     expect(await core.dispatch('account.overview', {})).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
   });
 
+  it('asking who is in assist mode is staff activity, and with nobody in it starts no clock', async () => {
+    const core = await anonymous();
+    vi.useFakeTimers();
+    const seen: string[] = [];
+    core.events.on('assist.idleWarning', (p) => seen.push(`assist warning:${p.secondsLeft}`));
+    core.events.on('assist.ended', (p) => seen.push(`assist ended:${p.reason}`));
+    expect(await ok(core, 'staff.session', {})).toBeNull();
+    await ok(core, 'staff.signIn', staffIn(LUCIA));
+    vi.advanceTimersByTime(39_000);
+    // The screens ask on a tap with no customer signed in (no staff-only call to make then).
+    expect((await ok(core, 'staff.session', {}))?.staffId).toBe('AG-1001');
+    vi.advanceTimersByTime(39_000);
+    expect(seen).toEqual([]);
+    vi.advanceTimersByTime(11_000);
+    expect(seen).toEqual(['assist warning:10', 'assist ended:idleTimeout']);
+  });
+
   it('signing out of assist mode leaves the kiosk clean', async () => {
     const core = await anonymous();
     const seen: string[] = [];

@@ -16,6 +16,8 @@ import {
   type AuditEvent,
   type JsonValue,
 } from '../../electron/core/audit/audit-log.ts';
+import { up as queueEarlierAuditEvents } from '../../electron/core/ledger/migrations/0013-audit-outbox.ts';
+import type { Outbox } from '../../electron/core/ledger/outbox.ts';
 import { KioskError } from '../../shared/errors.ts';
 
 const tmpDir = () => mkdtempSync(path.join(os.tmpdir(), 'audit-'));
@@ -264,6 +266,27 @@ describe('audit log', () => {
       { numRuns: 150 },
     );
   }, 60_000);
+});
+
+describe('audit events recorded before they had outbox rows (migration 0013)', () => {
+  it('are queued for the hub oldest first, each once, as the log would have sent them', async () => {
+    const { db } = await openAudit();
+    // The log as it was: events without their outbox rows.
+    const silent = new AuditLog(db, { kioskId: 'KIOSK-001', now: ticking(), outbox: { append: () => undefined } as unknown as Outbox });
+    const earlier = staffDay.slice(0, 3).map((entry) => silent.record(entry));
+    const later = new AuditLog(db, { kioskId: 'KIOSK-001', now: ticking(Date.parse('2026-11-27T09:00:00.000Z')) }).record(staffDay[3]!);
+    const outbox = () => db.prepare(`SELECT event_id, event_type, payload FROM outbox ORDER BY device_seq`).all() as { event_id: string; event_type: string; payload: string }[];
+    expect(outbox().map((r) => r.event_id)).toEqual([later.id]);
+
+    queueEarlierAuditEvents(db);
+    const queued = outbox();
+    expect(queued.map((r) => r.event_id)).toEqual([later.id, ...earlier.map((e) => e.id)]);
+    expect(queued.every((r) => r.event_type === 'audit.recorded')).toBe(true);
+    expect(queued.slice(1).map((r) => JSON.parse(r.payload) as unknown)).toEqual(earlier);
+
+    queueEarlierAuditEvents(db);
+    expect(outbox()).toHaveLength(4);
+  });
 });
 
 describe('npm run audit:verify', () => {

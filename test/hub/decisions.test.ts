@@ -5,13 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { ChangeOf } from '../../shared/changes.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
-import type { OrderAction } from '../../shared/contract/orders.ts';
 import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
-import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
-import { OutboxQueue } from '../../electron/core/sync/outbox-queue.ts';
-import { PullApplier } from '../../electron/core/sync/pull-applier.ts';
-import { SyncEngine } from '../../electron/core/sync/sync-engine.ts';
-import { HttpTransport } from '../../electron/core/sync/transport.ts';
 import type { HubDb } from '../../hub/db/hub-db.ts';
 import { allowanceReport, BranchAllowanceReport } from '../../hub/decisions/allowance.ts';
 import { allowanceCommand } from '../../hub/decisions/cli.ts';
@@ -21,8 +15,9 @@ import { buildHub } from '../../hub/server.ts';
 import { JAMES } from '../helpers/customers.ts';
 import { ok, useCores } from '../helpers/signed-in.ts';
 import { engines, freshDatabases } from './databases.ts';
+import { kioskEngine } from './kiosk-engine.ts';
 import { seedTestBranch } from './demo-branch.ts';
-import { counts, ELENA_ACCOUNT, enrolKiosk, feedHead, JAMES_ACCOUNT, NOW, OPERATOR_TOKEN, seededHub, type TestKiosk } from './push-fixture.ts';
+import { counts, ELENA_ACCOUNT, enrolKiosk, feedHead, JAMES_ACCOUNT, NOW, OPERATOR_TOKEN, orderRequest, seededHub, type TestKiosk } from './push-fixture.ts';
 
 /** A credit.requested payload as the kiosk's CreditDesk sends it. */
 function creditRequest(accountId: string, r: { previous: number; requested: number; granted: number; createdAt?: string }) {
@@ -40,19 +35,6 @@ function creditRequest(accountId: string, r: { previous: number; requested: numb
     band: 'A',
     reasons: '[]',
     createdAt: r.createdAt ?? '2026-11-26T08:30:00.000Z',
-  };
-}
-
-/** An order.submitted payload; the hub decides on its own data, so the kiosk's preview is only carried along. */
-function orderRequest(accountId: string, action: OrderAction) {
-  const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
-  return {
-    id: randomUUID(),
-    account_id: accountId,
-    action,
-    state: 'acknowledged',
-    preview: { order: action, effectiveDate: '2026-11-26', decision: 'eligible', reasons: [], monthlyBefore: eur(0), monthlyAfter: eur(0), nextBill: { billDate: '2026-12-01', withoutOrder: eur(0), withOrder: eur(0), lines: [] } },
-    created_at: '2026-11-26T08:30:00.000Z',
   };
 }
 
@@ -304,13 +286,7 @@ describe.each(engines)('a kiosk whose requests the hub on %s decides', (engine) 
     try {
       const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: new Date() });
       const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1' } })).json<{ credential: string }>();
-      ledger.prepare(`INSERT INTO sync_state (key, value) VALUES ('pull.cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(String(await feedHead(db)));
-      const sync = new SyncEngine({
-        outbox: new OutboxQueue(ledger),
-        pull: new PullApplier(ledger, new ChangeApplier(ledger)),
-        transport: new HttpTransport({ baseUrl, credential, timeoutMs: 10_000 }),
-        now: () => new Date(),
-      });
+      const sync = kioskEngine(ledger, { baseUrl, credential, cursor: await feedHead(db) });
 
       // The kiosk raises the limit by its allowance (100.00) and refers the rest; headquarters approves all of it.
       const before = (await ok(core, 'credit.status', {})).creditLimit.amountMinor;

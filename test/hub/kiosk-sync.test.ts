@@ -5,11 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { ledgerAccounts } from '../../shared/changes.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
-import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
-import { OutboxQueue } from '../../electron/core/sync/outbox-queue.ts';
-import { PullApplier } from '../../electron/core/sync/pull-applier.ts';
-import { SyncEngine } from '../../electron/core/sync/sync-engine.ts';
-import { HttpTransport } from '../../electron/core/sync/transport.ts';
 import { enrolWithHub, FileCredentialStore } from '../../electron/core/sync/enrolment.ts';
 import type { SyncStatusView } from '../../shared/contract/sync.ts';
 import { HubChangeWriter } from '../../hub/ledger/change-writer.ts';
@@ -19,6 +14,7 @@ import { freshDataDir, startTestCore } from '../helpers/demo-ledger.ts';
 import { until } from '../helpers/until.ts';
 import { JAMES, ok, useCores } from '../helpers/signed-in.ts';
 import { engines, freshDatabases } from './databases.ts';
+import { kioskEngine } from './kiosk-engine.ts';
 import { seedTestBranch } from './demo-branch.ts';
 import { paymentFact } from '../helpers/payments.ts';
 
@@ -48,14 +44,7 @@ describe.each(engines)('a kiosk syncing with the hub on %s', (engine) => {
 
       // A replica that already holds the seed starts pulling at the feed's head.
       const [head] = await db.query<{ seq: number }>('SELECT max(server_seq) AS seq FROM changes');
-      ledger.prepare(`INSERT INTO sync_state (key, value) VALUES ('pull.cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(String(head?.seq));
-      const engine = new SyncEngine({
-        outbox: new OutboxQueue(ledger),
-        pull: new PullApplier(ledger, new ChangeApplier(ledger)),
-        transport: new HttpTransport({ baseUrl, credential, timeoutMs: 10_000 }),
-        now: () => new Date(),
-        pushBatch: 1,
-      });
+      const engine = kioskEngine(ledger, { baseUrl, credential, cursor: head?.seq ?? 0, pushBatch: 1 });
 
       for (const amountMinor of [1_000, 2_500]) await ok(core, 'payment.start', { requestId: randomUUID(), amountMinor, billNo: null, method: 'card', language: 'en' });
       const before = await hubBalance();

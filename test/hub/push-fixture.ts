@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { ledgerAccounts, type Change, type ChangeOf } from '../../shared/changes.ts';
+import type { OrderAction } from '../../shared/contract/orders.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { generateDemo } from '../../shared/demo/generator.ts';
 import { PROTOCOL_VERSION, PullResponse, PushResponse, SCHEMA_VERSION, type OutboxEvent } from '../../shared/sync/protocol.ts';
@@ -37,6 +38,19 @@ export const otherBranchChanges: Change[] = [
   { type: 'account.upsert', id: 'acct-gbp', accountNo: '4999999982', customerId: 'cust-gbp', currency: 'GBP', billCycleDay: 5, creditLimitMinor: 10_000, openedOn: '2026-01-01' },
 ];
 
+/** An order.submitted payload; the hub decides on its own data, so the kiosk's preview is only carried along. */
+export function orderRequest(accountId: string, action: OrderAction, kioskState: 'acknowledged' | 'held' = 'acknowledged') {
+  const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
+  return {
+    id: randomUUID(),
+    account_id: accountId,
+    action,
+    state: kioskState,
+    preview: { order: action, effectiveDate: '2026-11-26', decision: 'eligible', reasons: [], monthlyBefore: eur(0), monthlyAfter: eur(0), nextBill: { billDate: '2026-12-01', withoutOrder: eur(0), withOrder: eur(0), lines: [] } },
+    created_at: '2026-11-26T08:30:00.000Z',
+  };
+}
+
 export function event(deviceSeq: number, eventType: string, payload: unknown): OutboxEvent {
   return { deviceSeq, eventId: randomUUID(), eventType, occurredAt: '2026-11-26T08:30:00.000Z', payload };
 }
@@ -45,6 +59,8 @@ export interface TestKiosk {
   deviceId: string;
   /** Pushes events numbered from the kiosk's next sequence number. */
   push(...items: [string, unknown][]): Promise<PushResponse>;
+  /** Pushes these events as they are (a retry sends the same ones again). */
+  send(events: OutboxEvent[]): Promise<PushResponse>;
   pull(after: number): Promise<PullResponse>;
 }
 
@@ -62,14 +78,16 @@ export async function enrolKiosk(app: FastifyInstance, db: HubDb, branchId: stri
   const { deviceId, credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: `Kiosk of ${branchId}` } })).json<{ deviceId: string; credential: string }>();
   const headers = { authorization: `Bearer ${credential}` };
   let next = 1;
+  const send = async (events: OutboxEvent[]) => {
+    const response = await app.inject({ method: 'POST', url: '/sync/v1/push', headers, payload: { protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, events } });
+    expect(response.statusCode, response.body).toBe(200);
+    next = Math.max(next, ...events.map((e) => e.deviceSeq + 1));
+    return PushResponse.parse(response.json());
+  };
   return {
     deviceId,
-    async push(...items) {
-      const events = items.map(([type, payload]) => event(next++, type, payload));
-      const response = await app.inject({ method: 'POST', url: '/sync/v1/push', headers, payload: { protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, events } });
-      expect(response.statusCode, response.body).toBe(200);
-      return PushResponse.parse(response.json());
-    },
+    push: (...items) => send(items.map(([type, payload], i) => event(next + i, type, payload))),
+    send,
     async pull(after) {
       const response = await app.inject({ url: `/sync/v1/pull?after=${after}`, headers });
       expect(response.statusCode, response.body).toBe(200);

@@ -78,7 +78,7 @@ export type AuditVerification =
    */
   | { ok: false; count: number; brokenAt: number; id: string | null; problem: string };
 
-interface AuditRow {
+export interface AuditRow {
   seq: number;
   id: string;
   occurred_at: string;
@@ -181,11 +181,27 @@ export function verifyAuditChain(db: Database): AuditVerification {
     // Returning from the loop ends the iterator, which releases the statement.
     if (row.seq !== prevSeq + 1) return broken(auditProblems.missing(prevSeq + 1, row.seq - 1));
     if (row.prev_hash !== prevHash) return broken(auditProblems.link(prevSeq));
-    const before = parseColumn(row.before_json);
-    if (before === undefined) return broken(auditProblems.json('before_json'));
-    const after = parseColumn(row.after_json);
-    if (after === undefined) return broken(auditProblems.json('after_json'));
-    const recomputed = auditEventHash({
+    const read = eventOfRow(row);
+    if ('problem' in read) return broken(read.problem);
+    const { hash, ...unhashed } = read.event;
+    if (auditEventHash(unhashed) !== hash) return broken(auditProblems.contents);
+    count++;
+    prevSeq = row.seq;
+    prevHash = row.hash;
+  }
+  const highest = (db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'`).pluck().get() as number | undefined) ?? 0;
+  if (highest > prevSeq) return { ok: false, count, brokenAt: prevSeq + 1, id: null, problem: auditProblems.missingTail(prevSeq + 1, highest) };
+  return { ok: true, count, headHash: prevHash };
+}
+
+/** The event a stored row holds, or why it cannot be read back (a snapshot column that is not JSON). */
+export function eventOfRow(row: AuditRow): { event: AuditEvent } | { problem: string } {
+  const before = parseColumn(row.before_json);
+  if (before === undefined) return { problem: auditProblems.json('before_json') };
+  const after = parseColumn(row.after_json);
+  if (after === undefined) return { problem: auditProblems.json('after_json') };
+  return {
+    event: {
       seq: row.seq,
       id: row.id,
       occurredAt: row.occurred_at,
@@ -199,15 +215,9 @@ export function verifyAuditChain(db: Database): AuditVerification {
       reason: row.reason,
       kioskId: row.kiosk_id,
       prevHash: row.prev_hash,
-    });
-    if (recomputed !== row.hash) return broken(auditProblems.contents);
-    count++;
-    prevSeq = row.seq;
-    prevHash = row.hash;
-  }
-  const highest = (db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'`).pluck().get() as number | undefined) ?? 0;
-  if (highest > prevSeq) return { ok: false, count, brokenAt: prevSeq + 1, id: null, problem: auditProblems.missingTail(prevSeq + 1, highest) };
-  return { ok: true, count, headHash: prevHash };
+      hash: row.hash,
+    },
+  };
 }
 
 /** The stored snapshot, or undefined when the column is not JSON (someone edited it). */

@@ -1,4 +1,4 @@
-import { allocate, inReplayOrder, type AccountEvent, type AllocationState } from '../../../shared/billing/allocation.ts';
+import { adjustmentEvent, allocate, inReplayOrder, type AccountEvent, type AllocationState } from '../../../shared/billing/allocation.ts';
 import { CustomerBill } from '../../../shared/billing/bill.ts';
 import type { Database } from './db.ts';
 
@@ -14,15 +14,23 @@ interface PaymentRow {
   amount_minor: number;
   target_bill_no: string | null;
 }
+interface AdjustmentRow {
+  id: string;
+  occurred_at: string;
+  amount_minor: number;
+  bill_no: string | null;
+}
 
 /**
- * An account's money over time, read from the journal: its bills and payments as allocation
- * events, and the bills as the engine composed them. What each bill still owes is worked out by
- * the billing engine's allocation (named bill, then oldest first), never stored.
+ * An account's money over time, read from the journal: its bills, payments and staff's
+ * adjustments as allocation events, and the bills as the engine composed them. What each bill
+ * still owes is worked out by the billing engine's allocation (named bill, then oldest first),
+ * never stored.
  */
 export class AccountHistory {
   readonly #bills;
   readonly #payments;
+  readonly #adjustments;
   readonly #document;
   readonly #billNosNewestFirst;
 
@@ -34,6 +42,9 @@ export class AccountHistory {
     this.#payments = db.prepare(
       `SELECT p.id, e.occurred_at, p.amount_minor, p.target_bill_no FROM payments p JOIN journal_entries e ON e.id = p.entry_id
        WHERE p.account_id = ? AND p.status = 'done'`,
+    );
+    this.#adjustments = db.prepare(
+      `SELECT ad.id, e.occurred_at, ad.amount_minor, ad.bill_no FROM adjustments ad JOIN journal_entries e ON e.id = ad.entry_id WHERE ad.account_id = ?`,
     );
     this.#document = db.prepare(`SELECT document FROM bills WHERE account_id = ? AND bill_no = ?`).pluck();
     this.#billNosNewestFirst = db.prepare(`SELECT bill_no FROM bills WHERE account_id = ? ORDER BY bill_date DESC, bill_no DESC`).pluck();
@@ -53,6 +64,7 @@ export class AccountHistory {
           ...(p.target_bill_no === null ? {} : { targetBillNo: p.target_bill_no }),
         }),
       ),
+      ...(this.#adjustments.all(accountId) as AdjustmentRow[]).map((a) => adjustmentEvent(a.id, a.occurred_at, a.amount_minor, a.bill_no)),
     ];
     return events.sort(inReplayOrder);
   }

@@ -58,14 +58,17 @@ export class ChangeApplier {
           authorization_code, correlator_id, target_bill_no, status, entry_id, created_at, updated_at)
         VALUES (@id, @accountId, @amountMinor, @currency, @paymentMethod, @channel, @pointOfInteraction,
           @authorizationCode, @correlatorId, @targetBillNo, 'done', @entryId, @occurredAt, @occurredAt)`),
+      adjustment: p(`INSERT INTO adjustments (id, account_id, kind, amount_minor, currency, bill_no, reason, staff_id, approved_by, entry_id)
+        VALUES (@id, @accountId, @kind, @amountMinor, @currency, @billNo, @reason, @staffId, @approvedBy, @entryId)`),
       // Headquarters' answer beside what the kiosk decided; a referred request stays open for staff.
       creditDecided: p(`UPDATE credit_requests SET status = CASE @status WHEN 'referred' THEN 'open' ELSE 'decided' END,
           central_decision = @decision, central_status = @status, central_limit_minor = @creditLimitMinor, offline_outcome = @offline,
           central_reasons = @reasons, decided_at = @decidedAt
         WHERE id = @id AND account_id = @accountId AND decided_at IS NOT @decidedAt`),
       creditLimit: p(`UPDATE billing_accounts SET credit_limit_minor = @creditLimitMinor WHERE id = @accountId AND credit_limit_minor <> @creditLimitMinor`),
+      // Headquarters' "held" does not send back to staff an order they have decided meanwhile (their decision is on its way).
       orderDecided: p(`UPDATE product_orders SET state = @state, decision_reasons = @reasons, decided_at = @decidedAt
-        WHERE id = @id AND account_id = @accountId AND decided_at IS NOT @decidedAt`),
+        WHERE id = @id AND account_id = @accountId AND decided_at IS NOT @decidedAt AND NOT (@state = 'held' AND staff_decision IS NOT NULL)`),
     };
     this.#applyBatch = db.transaction((changes: readonly Change[]) => {
       const result: ApplyResult = { applied: 0, duplicates: 0 };
@@ -125,6 +128,8 @@ export class ChangeApplier {
         return this.#applyBill(change);
       case 'payment.recorded':
         return this.#applyPayment(change);
+      case 'adjustment.posted':
+        return this.#applyAdjustment(change);
       case 'credit.decided': {
         // Every kiosk of the branch takes the limit; the one that took the request also records the answer on it.
         const row = { ...change, reasons: JSON.stringify(change.reasons) };
@@ -156,6 +161,14 @@ export class ChangeApplier {
     if (mismatch) throw new KioskError('VALIDATION', mismatch);
     if (this.#insertEntry(payment.entry, payment) === 'duplicate') return 'duplicate';
     this.#stmts.payment.run({ ...payment, entryId: payment.entry.id, occurredAt: payment.entry.occurredAt });
+    return 'applied';
+  }
+
+  #applyAdjustment(adjustment: ChangeOf<'adjustment.posted'>): Outcome {
+    const mismatch = moneyFactMismatch(adjustment);
+    if (mismatch) throw new KioskError('VALIDATION', mismatch);
+    if (this.#insertEntry(adjustment.entry, adjustment) === 'duplicate') return 'duplicate';
+    this.#stmts.adjustment.run({ ...adjustment, entryId: adjustment.entry.id });
     return 'applied';
   }
 

@@ -4,11 +4,11 @@ import { ChangeApplier, type ApplyResult } from './apply-changes.ts';
 import { Outbox } from './outbox.ts';
 
 /**
- * Facts that happen at this kiosk (a payment taken, cash received): the fact, its postings and
- * its outbox row commit in one transaction, so the sync worker can never miss or invent one.
- * The outbox's device_seq numbers them without gaps.
+ * Facts that happen at this kiosk (a payment taken, cash received, a fee staff waived): the fact,
+ * its postings and its outbox row commit in one transaction, so the sync worker can never miss or
+ * invent one. The outbox's device_seq numbers them without gaps.
  */
-export type LocalFact = ChangeOf<'payment.recorded'>;
+export type LocalFact = ChangeOf<'payment.recorded'> | ChangeOf<'adjustment.posted'>;
 
 export class LocalFacts {
   readonly #applier: ChangeApplier;

@@ -1,5 +1,5 @@
 import type { CalendarDate } from '../../../shared/calendar.ts';
-import { ledgerAccounts } from '../../../shared/changes.ts';
+import { ledgerAccounts, type ChangeOf } from '../../../shared/changes.ts';
 import type { StaffRole } from '../../../shared/contract/assist.ts';
 import type { PaymentMethod, PaymentQuote, PaymentResult, ReceiptView } from '../../../shared/contract/payments.ts';
 import { KioskError } from '../../../shared/errors.ts';
@@ -13,7 +13,7 @@ import type { ReceiptPrinter } from '../devices/receipt-printer.ts';
 import type { EventBus } from '../events.ts';
 import type { AccountHistory } from '../ledger/account-history.ts';
 import type { Database } from '../ledger/db.ts';
-import type { LocalFact, LocalFacts } from '../ledger/local-facts.ts';
+import type { LocalFacts } from '../ledger/local-facts.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Logger } from '../log.ts';
 
@@ -318,7 +318,7 @@ export class PaymentDesk {
     }
   }
 
-  #paymentFact(intent: IntentRow, s: Settlement, at: Date): LocalFact {
+  #paymentFact(intent: IntentRow, s: Settlement, at: Date): ChangeOf<'payment.recorded'> {
     const occurredAt = at.toISOString();
     return {
       type: 'payment.recorded',

@@ -6,6 +6,8 @@ import * as decisions from './0004-decisions.ts';
 import * as tmf from './0005-tmf.ts';
 import * as audit from './0006-audit.ts';
 import * as staffDecisions from './0007-staff-decisions.ts';
+import * as adjustments from './0008-adjustments.ts';
+import * as orderStaffDecisions from './0009-order-staff-decisions.ts';
 
 export interface HubMigration {
   name: string;
@@ -21,4 +23,6 @@ export const migrations: HubMigration[] = [
   { name: '0005-tmf', up: tmf.up },
   { name: '0006-audit', up: audit.up },
   { name: '0007-staff-decisions', up: staffDecisions.up },
+  { name: '0008-adjustments', up: adjustments.up },
+  { name: '0009-order-staff-decisions', up: orderStaffDecisions.up },
 ];

@@ -9,6 +9,9 @@ import * as audit from './0007-audit.ts';
 import * as staff from './0008-staff.ts';
 import * as staffDecisions from './0009-staff-decisions.ts';
 import * as assistedPayments from './0010-assisted-payments.ts';
+import * as adjustments from './0011-adjustments.ts';
+import * as orderStaffDecisions from './0012-order-staff-decisions.ts';
+import * as auditOutbox from './0013-audit-outbox.ts';
 
 export interface Migration {
   name: string;
@@ -27,4 +30,7 @@ export const migrations: Migration[] = [
   { name: '0008-staff', up: staff.up },
   { name: '0009-staff-decisions', up: staffDecisions.up },
   { name: '0010-assisted-payments', up: assistedPayments.up },
+  { name: '0011-adjustments', up: adjustments.up },
+  { name: '0012-order-staff-decisions', up: orderStaffDecisions.up },
+  { name: '0013-audit-outbox', up: auditOutbox.up },
 ];
