@@ -3,6 +3,9 @@ import type { AccountOverview, KioskInfo, SessionInfo } from '../../../../shared
 import type { SyncStatusView } from '../../../../shared/contract/sync.ts';
 import { languages as allLanguages, type Language } from '../../../../shared/locales.ts';
 import { Translator } from '../../i18n/index.ts';
+import { AdjustmentsJourney, CounterCashJourney, PinResetJourney } from './assist-account.svelte.ts';
+import { AssistDesk } from './assist-desk.svelte.ts';
+import { AssistState } from './assist.svelte.ts';
 import { BarcodeWedge } from './barcode.ts';
 import { BillJourney } from './bill.svelte.ts';
 import { CreditJourney } from './credit.svelte.ts';
@@ -18,8 +21,10 @@ import { UsageJourney } from './usage.svelte.ts';
 
 /** The journeys reached from the account overview. */
 export type Journey = 'bill' | 'usage' | 'pay' | 'credit' | 'services' | 'offers';
-const journeys: readonly Screen[] = ['overview', 'bill', 'usage', 'pay', 'credit', 'services', 'offers'];
-export type Screen = 'attract' | 'signIn' | 'overview' | Journey | 'ending';
+/** Assist mode's screens: the desk (with or without a customer), and what staff do on an open account. */
+export type AssistScreen = 'desk' | 'counterCash' | 'unlock' | 'adjust';
+const journeys: readonly Screen[] = ['overview', 'bill', 'usage', 'pay', 'credit', 'services', 'offers', 'desk', 'counterCash', 'unlock', 'adjust'];
+export type Screen = 'attract' | 'signIn' | 'overview' | Journey | AssistScreen | 'ending';
 export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
 
 export interface AppOptions {
@@ -61,11 +66,17 @@ export class AppState {
   pay = $state<PayJourney | null>(null);
   services = $state<ServicesJourney | null>(null);
   offers = $state<OffersJourney | null>(null);
+  desk = $state<AssistDesk | null>(null);
+  counterCash = $state<CounterCashJourney | null>(null);
+  pinReset = $state<PinResetJourney | null>(null);
+  adjustments = $state<AdjustmentsJourney | null>(null);
 
   readonly tr: Translator = $derived(new Translator(this.language));
   readonly idle: IdleCountdown;
   readonly barcode: BarcodeWedge;
   readonly staff: StaffCall;
+  /** Assist mode: the staff member signed in at this kiosk (the banner), their sign-in dialog and idle warning. */
+  readonly assist: AssistState;
   readonly api: KioskApi;
 
   readonly #options: AppOptions;
@@ -83,6 +94,20 @@ export class AppState {
     this.barcode = options.barcode ?? new BarcodeWedge();
     this.#throttle = new TouchThrottle({ intervalMs: options.touchIntervalMs ?? 5000, now });
     this.staff = new StaffCall(api, { now, ...(options.staffCallMemoryMs !== undefined ? { rememberMs: options.staffCallMemoryMs } : {}) });
+    this.assist = new AssistState(api, {
+      now,
+      onEnded: () => this.end(),
+      // Staff at a kiosk with no customer on it start at the assist desk.
+      onSignedIn: () => {
+        if (!this.signedIn) this.openDesk();
+      },
+      ...(options.touchIntervalMs !== undefined ? { touchIntervalMs: options.touchIntervalMs } : {}),
+    });
+  }
+
+  /** A dialog is on top of the screen (call staff, staff sign-in, a supervisor's confirmation): the screen under it takes no input. */
+  get dialogOpen(): boolean {
+    return this.staff.open || this.assist.dialogOpen;
   }
 
   get signedIn(): boolean {
@@ -107,6 +132,7 @@ export class AppState {
         this.sync = status;
       }),
     );
+    void this.assist.init();
     void this.api.invoke('sync.status', {}).then((status) => {
       if (status.ok && this.sync === null) this.sync = status.value;
     });
@@ -218,6 +244,55 @@ export class AppState {
     void this.offers.open();
   }
 
+  /** Assist mode: the desk (find a customer, referred credit requests, calls for staff), from the banner. */
+  openDesk(): void {
+    if (this.#ending || !this.assist.active || this.pay?.busy || this.screen === 'desk') return;
+    this.#clearSignInTimer();
+    this.signIn = null;
+    this.#clearJourneys();
+    // Staff opening an account keep the language they work in (the switch is on every screen).
+    this.desk = new AssistDesk(this.api, this.assist, { onOpened: (session) => this.#signedIn(session, true) });
+    this.screen = 'desk';
+    void this.desk.open();
+  }
+
+  /** The desk's way out: the open account, or the attract screen when no customer is signed in. */
+  leaveDesk(): void {
+    if (this.screen !== 'desk') return;
+    if (this.signedIn) {
+      this.backToAccount();
+      return;
+    }
+    this.desk = null;
+    this.screen = 'attract';
+  }
+
+  /** Assist mode, an account open → cash handed over at the counter. */
+  openCounterCash(): void {
+    if (!this.#canOpenJourney() || !this.assist.active) return;
+    this.#clearJourneys();
+    this.counterCash = new CounterCashJourney(this.api, this.#journeyOptions());
+    this.screen = 'counterCash';
+    void this.counterCash.open();
+  }
+
+  /** Assist mode, an account open → unlock the customer's sign-in and set a new PIN. */
+  openUnlock(): void {
+    if (!this.#canOpenJourney() || !this.assist.active) return;
+    this.#clearJourneys();
+    this.pinReset = new PinResetJourney(this.api, this.#journeyOptions());
+    this.screen = 'unlock';
+  }
+
+  /** Assist mode, an account open → waive a late fee, or credit or debit the account. */
+  openAdjustments(): void {
+    if (!this.#canOpenJourney() || !this.assist.active) return;
+    this.#clearJourneys();
+    this.adjustments = new AdjustmentsJourney(this.api, this.assist, this.#journeyOptions());
+    this.screen = 'adjust';
+    void this.adjustments.open();
+  }
+
   /** Any journey → the overview, refreshed (a credit decision or a payment may have changed it). */
   backToAccount(): void {
     if (this.#ending || !this.signedIn || this.pay?.busy) return; // a payment in progress ends with its outcome
@@ -252,6 +327,7 @@ export class AppState {
     this.signIn = null;
     this.#clearJourneys();
     this.staff.reset();
+    this.assist.reset();
     this.overviewLoad = 'idle';
     this.screen = 'ending';
     await this.#options.wipe();
@@ -262,9 +338,13 @@ export class AppState {
     if (this.#ending) return;
     if (this.screen === 'signIn') {
       this.#armSignInTimer();
+      this.assist.activity();
       return;
     }
-    if (!this.signedIn) return;
+    if (!this.signedIn) {
+      this.assist.activity(); // staff at the kiosk with no customer: their own clock
+      return;
+    }
     if (this.#throttle.hit(this.idle.visible)) void this.#touch();
   }
 
@@ -277,6 +357,7 @@ export class AppState {
   dispose(): void {
     this.#clearSignInTimer();
     this.idle.dispose();
+    this.assist.dispose();
     for (const off of this.#subscriptions.splice(0)) off();
   }
 
@@ -291,19 +372,24 @@ export class AppState {
     this.pay = null;
     this.services = null;
     this.offers = null;
+    this.desk = null;
+    this.counterCash = null;
+    this.pinReset = null;
+    this.adjustments = null;
   }
 
   #journeyOptions(): JourneyOptions {
     return { onSignedOut: () => void this.end(), ...(this.#options.newId ? { newId: this.#options.newId } : {}) };
   }
 
-  #signedIn(session: SessionInfo): void {
+  #signedIn(session: SessionInfo, keepLanguage = false): void {
     this.#clearSignInTimer();
     this.session = session;
-    if (!this.#languageChosen) this.language = session.language;
+    if (!this.#languageChosen && !keepLanguage) this.language = session.language;
     this.signIn = null;
     this.#throttle.reset();
     this.#throttle.hit(); // signing in was the latest activity
+    this.#clearJourneys(); // staff opening an account leave the desk
     this.screen = 'overview';
     void this.loadOverview();
   }

@@ -2,6 +2,7 @@ import type { KioskApi } from '../../../../shared/contract/index.ts';
 import type { SessionInfo } from '../../../../shared/contract/schemas.ts';
 import type { KioskErrorData } from '../../../../shared/errors.ts';
 import type { Translator } from '../../i18n/index.ts';
+import { PinForm } from './pin-form.svelte.ts';
 
 export type Field = 'identifier' | 'pin';
 
@@ -17,16 +18,23 @@ export type SignInProblem =
   | { kind: 'missingPin' }
   | { kind: 'other' };
 
+/** A wrong PIN (with the attempts left) or a lock-out (until when), for customers and staff alike; null for any other error. */
+export function authProblem(error: KioskErrorData): { kind: 'authFailed'; attemptsLeft: number | null } | { kind: 'lockedOut'; lockedUntil: string | null } | null {
+  if (error.code === 'AUTH_FAILED') {
+    const left = error.details?.['attemptsLeft'];
+    return { kind: 'authFailed', attemptsLeft: typeof left === 'number' && Number.isInteger(left) && left >= 0 ? left : null };
+  }
+  if (error.code === 'LOCKED_OUT') {
+    const until = error.details?.['lockedUntil'];
+    return { kind: 'lockedOut', lockedUntil: typeof until === 'string' && !Number.isNaN(Date.parse(until)) ? until : null };
+  }
+  return null;
+}
+
 export function problemFromError(error: KioskErrorData): SignInProblem {
+  const auth = authProblem(error);
+  if (auth) return auth;
   switch (error.code) {
-    case 'AUTH_FAILED': {
-      const left = error.details?.['attemptsLeft'];
-      return { kind: 'authFailed', attemptsLeft: typeof left === 'number' && Number.isInteger(left) && left >= 0 ? left : null };
-    }
-    case 'LOCKED_OUT': {
-      const until = error.details?.['lockedUntil'];
-      return { kind: 'lockedOut', lockedUntil: typeof until === 'string' && !Number.isNaN(Date.parse(until)) ? until : null };
-    }
     case 'VALIDATION':
       return { kind: 'validation', message: error.message };
     default:
@@ -72,105 +80,44 @@ export interface SignInOptions {
 }
 
 /**
- * The sign-in form: two fields, one of them active; the on-screen keypad and a physical
- * keyboard both type into the active one. `focusRequest` changes when the form wants the view to
- * move focus to a field (after Enter in the identifier, after a failed attempt, after a scan).
+ * The sign-in form: the account or phone number and the PIN (see PinForm for the keypad and
+ * focus handling), with the customer's own checks and `session.signIn`.
  */
-export class SignInState {
-  identifier = $state('');
-  pin = $state('');
-  active = $state<Field>('identifier');
-  busy = $state(false);
-  problem = $state<SignInProblem | null>(null);
-  focusRequest = $state<{ field: Field; seq: number } | null>(null);
-
+export class SignInState extends PinForm<'identifier', SignInProblem> {
   readonly #api: KioskApi;
   readonly #onSuccess: (session: SessionInfo) => void;
-  #seq = 0;
 
   constructor(api: KioskApi, options: SignInOptions) {
+    super('identifier', { cleanTyped: cleanIdentifier, cleanPin, pinReady: (pin) => pin.length === PIN_LENGTH });
     this.#api = api;
     this.#onSuccess = options.onSuccess;
     if (options.prefill) {
-      this.identifier = cleanIdentifier(options.prefill);
-      this.#focus('pin');
+      this.setIdentifier(options.prefill);
+      this.focus('pin');
     }
+  }
+
+  get identifier(): string {
+    return this.typed;
   }
 
   get pinComplete(): boolean {
     return this.pin.length === PIN_LENGTH;
   }
 
-  /** The view reports which field has focus; that one becomes the keypad's target. */
-  activate(field: Field): void {
-    this.active = field;
-  }
-
   setIdentifier(raw: string): void {
-    this.identifier = cleanIdentifier(raw);
-  }
-
-  setPin(raw: string): void {
-    this.pin = cleanPin(raw);
-  }
-
-  /** A digit from the on-screen keypad. */
-  press(digit: string): void {
-    if (!/^\d$/.test(digit) || this.busy) return;
-    if (this.active === 'pin') this.setPin(this.pin + digit);
-    else this.setIdentifier(this.identifier + digit);
-  }
-
-  backspace(): void {
-    if (this.busy) return;
-    if (this.active === 'pin') this.pin = this.pin.slice(0, -1);
-    else this.identifier = this.identifier.slice(0, -1);
-  }
-
-  clear(): void {
-    if (this.busy) return;
-    if (this.active === 'pin') this.pin = '';
-    else this.identifier = '';
-  }
-
-  /** Enter or the Sign in button: from a filled-in identifier go on to the PIN, otherwise try to sign in. */
-  async enter(): Promise<void> {
-    if (this.active === 'identifier' && this.identifier.trim() !== '' && !this.pinComplete) {
-      this.#focus('pin');
-      return;
-    }
-    await this.submit();
+    this.setTyped(raw);
   }
 
   async submit(): Promise<void> {
     if (this.busy) return;
-    if (this.identifier.trim() === '') {
-      this.problem = { kind: 'missingIdentifier' };
-      this.#focus('identifier');
-      return;
-    }
-    if (!this.pinComplete) {
-      this.problem = { kind: 'missingPin' };
-      this.#focus('pin');
-      return;
-    }
-    this.busy = true;
-    const result = await this.#api.invoke('session.signIn', { identifier: this.identifier.trim(), pin: this.pin });
-    this.busy = false;
-    if (result.ok) {
-      this.problem = null;
-      this.pin = '';
-      this.#onSuccess(result.value);
-      return;
-    }
-    this.problem = problemFromError(result.error);
-    this.pin = '';
-    // The PIN is checked before sending, so a validation error is about the number.
-    this.#focus(result.error.code === 'VALIDATION' ? 'identifier' : 'pin');
-  }
-
-  #focus(field: Field): void {
-    this.active = field;
-    this.focusRequest = { field, seq: ++this.#seq };
+    if (this.identifier.trim() === '') return this.refuse({ kind: 'missingIdentifier' }, 'identifier');
+    if (!this.pinComplete) return this.refuse({ kind: 'missingPin' }, 'pin');
+    await this.send(
+      () => this.#api.invoke('session.signIn', { identifier: this.identifier.trim(), pin: this.pin }),
+      this.#onSuccess,
+      // The PIN is checked before sending, so a validation error is about the number.
+      (error) => [problemFromError(error), error.code === 'VALIDATION' ? 'identifier' : 'pin'],
+    );
   }
 }
