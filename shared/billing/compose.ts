@@ -251,7 +251,7 @@ function usageLines(lines: LineBook, catalog: CatalogIndex, rated: readonly Rate
     lines.add(first.productId, 'usage', cause, offering.taxCategory, first.offeringId, amount, {
       description,
       quantity: { amount: billingUnits, unit },
-      params: { usageType: first.usageType, zone: zoneName, destination: first.destination ?? '' },
+      params: { usageType: first.usageType, zone: zoneName, zoneId: first.zone ?? '', destination: first.destination ?? '' },
     });
   }
 }

@@ -32,7 +32,7 @@ import { sum } from './rounding.ts';
  *
  * What this reads from a line's `params`, as compose.ts writes them (all optional; a sentence
  * only gets vaguer without them): `offering` / `discount` (or `name`) for the display name of an
- * add-on or discount, else the line's `description`; `zone` (the roaming zone's display name);
+ * add-on or discount, else the line's `description`; `zone` (the roaming zone's display name) and `zoneId`;
  * `destination` (a destination class); `usageType` (`data`, `voice`, `sms`) when `quantity` does
  * not tell it already. Empty strings count as absent.
  */
@@ -84,9 +84,13 @@ export interface SentenceParams {
   service: string | null;
   /** Add-on or discount name. */
   name?: string;
+  /** The catalogue id of a discount (one only), so a screen can name it in its own language. */
+  discountId?: string;
   fromPlan?: string;
   toPlan?: string;
   zone?: string;
+  /** The catalogue id of the roaming zone, for the same reason. */
+  zoneId?: string;
   destination?: string;
   usageType?: string;
 }
@@ -290,12 +294,13 @@ function details(group: Group, cause: ChangeCause, products: Products, previous:
       return { fromPlan: sectionName(previous) ?? names(group.previous), toPlan: sectionName(current) ?? names(group.current) };
     }
     case 'addOn':
-    case 'discount':
       return { name: names(newest) };
+    case 'discount':
+      return { name: names(newest), discountId: group.sub };
     case 'usageOverAllowance':
       return { usageType: group.sub || undefined };
     case 'roaming':
-      return { zone: group.sub || undefined };
+      return { zone: group.sub || undefined, zoneId: newest.map((l) => stringParam(l, 'zoneId')).find((id) => id !== undefined) };
     case 'destination':
       return { destination: group.sub || undefined };
     case 'proration':

@@ -341,6 +341,9 @@ describe('explainBill on bills from composeBill', () => {
       ]),
     );
     expect(e.items.map((i) => i.cause).sort()).toEqual<ChangeCause[]>(['discountChanged', 'newService', 'planChange', 'proration', 'proration', 'roaming', 'tax']);
+    // The catalogue ids travel with the names, so a screen can say them in its own language.
+    expect(e.items.find((i) => i.cause === 'roaming')?.params).toMatchObject({ zone: 'Rest of the world', zoneId: 'Z3' });
+    expect(e.items.find((i) => i.cause === 'discountChanged')?.params).toMatchObject({ name: 'Fibre + Mobile + TV discount', discountId: 'BUNDLE-TRIO' });
     const sportsPart = e.items.find((i) => i.cause === 'proration' && i.productId === 'P-SPORTS');
     expect(sportsPart?.sentence).toMatch(/^TV Plus: Sports add-on for part of a month: €\d+\.\d\d more\.$/);
   });

@@ -225,7 +225,7 @@ export const billView: BillView = {
       },
     ],
     accountItems: [
-      line({ id: 'l7', productId: null, lineType: 'discount', cause: 'bundleDiscount', description: 'Fibre + Mobile discount', amountMinor: -500, params: { discount: 'Fibre + Mobile discount' } }),
+      line({ id: 'l7', productId: null, lineType: 'discount', cause: 'bundleDiscount', description: 'Fibre + Mobile discount', amountMinor: -500, params: { discount: 'Fibre + Mobile discount' }, sourceId: 'BUNDLE-DUO' }),
       line({ id: 'l8', productId: null, lineType: 'discount', cause: 'loyaltyDiscount', description: 'Loyalty discount (3 years with us)', amountMinor: -250, params: { discount: 'Loyalty discount (3 years with us)', months: 40 } }),
       line({ id: 'l9', productId: null, lineType: 'oneTime', cause: 'lateFee', description: 'Late payment fee for bill INV-2025-000123', amountMinor: 500, params: { billNo: 'INV-2025-000123' }, taxCategory: 'NOT-SUBJECT' }),
     ],

@@ -36,7 +36,7 @@ describe('bill lines in the customer’s language', () => {
       'Fibre 500, cuota mensual',
       'Fibre 300: devolución por 10 días sin usar',
       'Fibre 500: 10 de 28 días',
-      'Descuento por paquete: Fibre + Mobile discount',
+      'Descuento por paquete: Descuento Fibra + Móvil',
       'Descuento por fidelidad (3 años con nosotros)',
       'Recargo por pago tardío de la factura INV-2025-000123',
     ]);
@@ -44,6 +44,17 @@ describe('bill lines in the customer’s language', () => {
     for (const [i, text] of arabic.entries()) expect(text).not.toBe(lines[i]!.description);
     expect(plain(arabic[4]!)).toBe('Fibre 300: استرداد عن 10 أيام غير مستخدمة');
     expect(plain(arabic[7]!)).toBe('خصم الولاء (3 سنوات معنا)');
+    expect(plain(arabic[6]!)).toBe('خصم الباقة المجمّعة: خصم الألياف + الجوال');
+  });
+
+  it('name discounts and roaming zones by catalogue id, and a catalogue id they do not know as the catalogue does', () => {
+    const roaming: BillLine = { ...byId('l2'), cause: 'roaming', quantity: { amount: 30, unit: 'min' }, params: { usageType: 'voice', zone: 'Rest of the world', zoneId: 'Z3', destination: '' } };
+    expect(plain(lineText(roaming, es))).toBe('Itinerancia en el resto del mundo: 30 min');
+    expect(plain(lineText(roaming, ar))).toContain('بقية العالم');
+    expect(plain(lineText({ ...roaming, params: { ...roaming.params, zoneId: 'Z9', zone: 'Mars' } }, es))).toBe('Itinerancia en Mars: 30 min');
+    expect(plain(lineText({ ...byId('l7'), sourceId: 'BUNDLE-NEW', params: { discount: 'Quad discount' } }, es))).toBe('Descuento por paquete: Quad discount');
+    const started: ExplanationItem = { productId: null, serviceLabel: null, cause: 'discountStarted', amountMinor: -500, sentence: 'Fibre + Mobile discount started: €5.00 less.', params: { direction: 'less', absAmountMinor: 500, currency: 'EUR', previousMinor: 0, currentMinor: -500, name: 'Fibre + Mobile discount', discountId: 'BUNDLE-DUO' } };
+    expect(plain(changeText(started, billView.bill, es).sentence)).toContain('Descuento Fibra + Móvil');
   });
 
   it('falls back to the engine’s English description when a fact is missing', () => {

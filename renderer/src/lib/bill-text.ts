@@ -2,6 +2,7 @@ import { lineUsageType, type BillLine, type CustomerBill, type ServiceSection, t
 import type { ExplanationItem } from '../../../shared/billing/explain.ts';
 import { money } from '../../../shared/money.ts';
 import type { Translator } from '../i18n/index.ts';
+import { discountName, zoneName } from './catalog-text.ts';
 import { formatE164 } from './format.ts';
 
 /**
@@ -9,8 +10,8 @@ import { formatE164 } from './format.ts';
  * `sentence`s, and alongside them the unformatted facts (`cause`, `params`, `quantity`,
  * `period`); the screens say those facts again from the message files, in every language
  * (English included, so there is one path to test). When a fact a template needs is missing,
- * the engine's English text is the fallback. Catalogue names (plans, discounts, roaming zones)
- * are data and are shown as the catalogue spells them.
+ * the engine's English text is the fallback. Plan names are brand names, shown as the catalogue
+ * spells them; discounts and roaming zones are named by id from the message files (catalog-text.ts).
  */
 
 function text(params: BillLine['params'], name: string): string | undefined {
@@ -69,7 +70,7 @@ export function lineText(line: BillLine, tr: Translator): string {
     case 'roaming': {
       const zone = text(line.params, 'zone');
       const quantity = quantityText(line, tr);
-      if (zone && quantity) return tr.t('line.roaming', { zone, quantity });
+      if (zone && quantity) return tr.t('line.roaming', { zone: zoneName(text(line.params, 'zoneId'), zone, tr), quantity });
       break;
     }
     case 'destination': {
@@ -87,7 +88,7 @@ export function lineText(line: BillLine, tr: Translator): string {
       break;
     }
     case 'bundleDiscount':
-      if (discount) return tr.t('line.bundleDiscount', { discount });
+      if (discount) return tr.t('line.bundleDiscount', { discount: discountName(line.sourceId, discount, tr) });
       break;
     case 'loyaltyDiscount': {
       const months = count(line.params, 'months');
@@ -95,7 +96,7 @@ export function lineText(line: BillLine, tr: Translator): string {
       break;
     }
     case 'promotion':
-      if (discount) return tr.t('line.promotion', { discount });
+      if (discount) return tr.t('line.promotion', { discount: discountName(line.sourceId, discount, tr) });
       break;
   }
   return line.description;
@@ -164,7 +165,7 @@ function what(item: ExplanationItem, tr: Translator): string {
     }
     case 'roaming': {
       const zone = text(p, 'zone');
-      return zone ? tr.t('changes.roaming', { zone }) : tr.t('changes.roamingPlain');
+      return zone ? tr.t('changes.roaming', { zone: zoneName(text(p, 'zoneId'), zone, tr) }) : tr.t('changes.roamingPlain');
     }
     case 'destination': {
       const destination = text(p, 'destination');
@@ -172,11 +173,11 @@ function what(item: ExplanationItem, tr: Translator): string {
       return destination ? tr.t('changes.destination.other', { destination }) : tr.t('changes.destinationPlain');
     }
     case 'discountStarted':
-      return name ? tr.t('changes.discountStarted', { name }) : tr.t('changes.discountStartedPlain');
+      return name ? tr.t('changes.discountStarted', { name: discountName(text(p, 'discountId'), name, tr) }) : tr.t('changes.discountStartedPlain');
     case 'discountEnded':
-      return name ? tr.t('changes.discountEnded', { name }) : tr.t('changes.discountEndedPlain');
+      return name ? tr.t('changes.discountEnded', { name: discountName(text(p, 'discountId'), name, tr) }) : tr.t('changes.discountEndedPlain');
     case 'discountChanged':
-      return name ? tr.t('changes.discountChanged', { name }) : tr.t('changes.discountChangedPlain');
+      return name ? tr.t('changes.discountChanged', { name: discountName(text(p, 'discountId'), name, tr) }) : tr.t('changes.discountChangedPlain');
     case 'oneTimeFee':
       return name ? tr.t('changes.oneTimeFeeNamed', { name }) : tr.t('changes.oneTimeFee');
     case 'lateFee':

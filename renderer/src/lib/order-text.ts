@@ -3,6 +3,7 @@ import type { OfferView, OrderAction, OrderPreview, SellableOffering } from '../
 import type { ServiceCard } from '../../../shared/contract/schemas.ts';
 import { money, type Money } from '../../../shared/money.ts';
 import type { Translator } from '../i18n/index.ts';
+import { discountName } from './catalog-text.ts';
 import { formatE164 } from './format.ts';
 import type { OrderProblem } from './state/order.ts';
 
@@ -10,7 +11,8 @@ import type { OrderProblem } from './state/order.ts';
  * Orders and offers in the customer's language. The core writes English `text`s and `title`s
  * and alongside them the unformatted facts (`code`, `params`); the screens say those facts
  * again from the message files. Where a fact a sentence needs is missing, the core's English is
- * the fallback. Catalogue names (plans, extras, bundles) are data and shown as spelled.
+ * the fallback. Plan and extra names are brand names, shown as spelled; bundles are named by id
+ * from the message files (catalog-text.ts).
  */
 
 type Reason = OrderPreview['reasons'][number];
@@ -185,7 +187,7 @@ export function offerTitle(offer: OfferView, tr: Translator): string {
       return tr.t('offersScreen.title.changePlan', { kind: tr.t(`kind.${offer.serviceKind}`), identifier: name, offering });
     }
   } else if (offering) {
-    const bundle = word(offer.params, 'bundle');
+    const bundle = bundleName(offer, tr);
     return bundle ? tr.t('offersScreen.title.addWithBundle', { offering, bundle }) : tr.t('offersScreen.title.add', { offering });
   }
   return offer.title;
@@ -225,9 +227,15 @@ const offerReasons = ['SAVES_MONEY', 'MORE_FOR_SAME_PRICE', 'COMPLETES_BUNDLE'] 
 type OfferReason = (typeof offerReasons)[number];
 const isOfferReason = (value: string): value is OfferReason => (offerReasons as readonly string[]).includes(value);
 
+/** The bundle discount an offer completes, in the customer's language. */
+function bundleName(offer: OfferView, tr: Translator): string | undefined {
+  const bundle = word(offer.params, 'bundle');
+  return bundle === undefined ? undefined : discountName(word(offer.params, 'bundleId'), bundle, tr);
+}
+
 /** Why the offer is made to this customer, one sentence each. */
 export function offerReasonsText(offer: OfferView, tr: Translator): string[] {
-  const bundle = word(offer.params, 'bundle') ?? '';
+  const bundle = bundleName(offer, tr) ?? '';
   return offer.reasons.filter(isOfferReason).map((r) =>
     r === 'SAVES_MONEY' ? tr.plural('offersScreen.reason.SAVES_MONEY', offer.cyclesCompared) : tr.t(`offersScreen.reason.${r}`, { bundle }),
   );
