@@ -158,7 +158,7 @@ describe('AssistDesk: referred credit requests and dual control', () => {
     form.setPin('8642');
     await form.submit();
     expect(form.problem).toEqual({ kind: 'notSupervisor' });
-    expect(form.focusRequest?.field).toBe('staffId');
+    expect(form.focusRequest?.target).toBe('staffId');
     form.setStaffId('sv-2001');
     form.setPin('0000');
     await form.submit();

@@ -59,7 +59,7 @@ describe('StaffSignInForm', () => {
     form.setStaffId('ag-1001');
     await form.enter();
     expect(form.active).toBe('pin');
-    expect(form.focusRequest?.field).toBe('pin');
+    expect(form.focusRequest?.target).toBe('pin');
     for (const d of '1234567890') form.press(d);
     expect(form.pin).toBe('12345678');
     expect(form.staffId).toBe('AG-1001');
@@ -78,7 +78,7 @@ describe('StaffSignInForm', () => {
     form.setPin('1234');
     await form.submit();
     expect(form.problem).toEqual({ kind: 'invalidId' });
-    expect(form.focusRequest?.field).toBe('staffId');
+    expect(form.focusRequest?.target).toBe('staffId');
     form.setStaffId('AG-1001');
     form.setPin('12');
     await form.submit();

@@ -78,7 +78,7 @@ describe('SignInState entry', () => {
     const { state } = form(new FakeKiosk(), ACCOUNT_NO);
     expect(state.identifier).toBe(ACCOUNT_NO);
     expect(state.active).toBe('pin');
-    expect(state.focusRequest?.field).toBe('pin');
+    expect(state.focusRequest?.target).toBe('pin');
   });
 });
 
@@ -88,7 +88,7 @@ describe('SignInState submit', () => {
     type(state, '0871234567');
     await state.enter();
     expect(state.active).toBe('pin');
-    expect(state.focusRequest?.field).toBe('pin');
+    expect(state.focusRequest?.target).toBe('pin');
     expect(fake.callsTo('session.signIn')).toHaveLength(0);
   });
 
@@ -102,7 +102,7 @@ describe('SignInState submit', () => {
     type(state, '12');
     await state.submit();
     expect(state.problem).toEqual({ kind: 'missingPin' });
-    expect(state.focusRequest?.field).toBe('pin');
+    expect(state.focusRequest?.target).toBe('pin');
     expect(fake.callsTo('session.signIn')).toHaveLength(0);
   });
 
@@ -144,7 +144,7 @@ describe('SignInState submit', () => {
     expect(signInMessage(state.problem!, en)).toBe("That number and PIN don't match. 2 attempts left.");
     expect(state.identifier).toBe(ACCOUNT_NO);
     expect(state.pin).toBe('');
-    expect(state.focusRequest?.field).toBe('pin');
+    expect(state.focusRequest?.target).toBe('pin');
 
     state.setPin('1111');
     await state.submit();
@@ -193,6 +193,6 @@ describe('sign-in error sentences', () => {
     state.activate('pin');
     await state.submit();
     expect(state.problem).toEqual({ kind: 'validation', message: 'Only digits are allowed in an account or phone number' });
-    expect(state.focusRequest?.field).toBe('identifier');
+    expect(state.focusRequest?.target).toBe('identifier');
   });
 });

@@ -1,4 +1,5 @@
 import type { KioskErrorData, Result } from '../../../../shared/errors.ts';
+import { FocusRequests } from './focus.svelte.ts';
 
 /** What a PinForm's two fields may hold, and when the PIN is long enough to send. */
 export interface PinFormRules {
@@ -15,19 +16,18 @@ export interface PinFormRules {
  * sign-in, the staff sign-in and a supervisor's confirmation are each one of these with their own
  * checks and their own call.
  */
-export abstract class PinForm<F extends string, P> {
+export abstract class PinForm<F extends string, P> extends FocusRequests<F | 'pin'> {
   /** What is typed in the first field (the subclass names it: identifier, staffId). */
   protected typed = $state('');
   pin = $state('');
   active = $state<F | 'pin'>('pin');
   busy = $state(false);
   problem = $state<P | null>(null);
-  focusRequest = $state<{ field: F | 'pin'; seq: number } | null>(null);
 
   readonly #rules: PinFormRules;
-  #seq = 0;
 
   constructor(first: F, rules: PinFormRules) {
+    super();
     this.active = first;
     this.#rules = rules;
   }
@@ -99,6 +99,6 @@ export abstract class PinForm<F extends string, P> {
 
   protected focus(field: F | 'pin'): void {
     this.active = field;
-    this.focusRequest = { field, seq: ++this.#seq };
+    this.requestFocus(field);
   }
 }
