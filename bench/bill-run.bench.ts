@@ -260,7 +260,7 @@ export async function billRunBench(): Promise<void> {
       meets_throughput: engineRecordsPerS >= TARGET_RECORDS_PER_S,
       meets_ratio: timed.figure.p50_us / timed.baseline.p50_us <= 5,
       seed: SEED,
-      asOf: AS_OF,
+      now: new Date(`${AS_OF}T10:00:00.000Z`),
       timeZone: TIME_ZONE,
       offerings: plans,
       node: process.version,

@@ -56,8 +56,9 @@ export async function ledgerWriteBench(): Promise<void> {
   db.exec('CREATE TABLE bench_raw (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)');
   const rawInsert = db.prepare('INSERT INTO bench_raw (payload) VALUES (?)');
   const payments = Array.from({ length: WRITES + 200 }, (_, i) => payment(i));
-  timePair(payments.slice(0, 200), (p) => facts.record(p), (p) => rawInsert.run(p.id)); // warm-up
-  const { figure, baseline } = timePair(payments.slice(200), (p) => facts.record(p), (p) => rawInsert.run(p.id));
+  const RECORDED_AT = new Date();
+  timePair(payments.slice(0, 200), (p) => facts.record(p, RECORDED_AT), (p) => rawInsert.run(p.id)); // warm-up
+  const { figure, baseline } = timePair(payments.slice(200), (p) => facts.record(p, RECORDED_AT), (p) => rawInsert.run(p.id));
   report(
     compare('ledger-payment-write', figure, 'raw single-row INSERT + commit (same file, WAL, synchronous=FULL)', baseline, 'within 1.5× of the raw commit', {
       writes: WRITES,

@@ -33,7 +33,7 @@ async function scaledLedger(): Promise<string> {
   const building = `${file}.building`;
   rmSync(building, { force: true });
   const db = await openLedger(building);
-  const options: DemoOptions = { seed: 1, customers: ACCOUNTS, asOf: AS_OF, branchId: 'MAD-01', currency: 'EUR', countryCallingCode: '34', timeZone: 'Europe/Madrid', usageDaysPerRecord: 7 };
+  const options: DemoOptions = { seed: 1, customers: ACCOUNTS, now: new Date(`${AS_OF}T10:00:00.000Z`), branchId: 'MAD-01', currency: 'EUR', countryCallingCode: '34', timeZone: 'Europe/Madrid', usageDaysPerRecord: 7 };
   const applier = new ChangeApplier(db);
   const started = Date.now();
   // PIN hashing is not what this measures: one precomputed hash stands in for all.

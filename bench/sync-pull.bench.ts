@@ -135,7 +135,7 @@ function demoFeed(n: number): Change[] {
   const options = {
     seed: demoBranch.seed,
     customers: Math.ceil(n / 100) + 1,
-    asOf: AS_OF,
+    now: new Date(`${AS_OF}T10:00:00.000Z`),
     branchId: demoBranch.id,
     currency: demoBranch.currency,
     countryCallingCode: demoBranch.countryCallingCode,

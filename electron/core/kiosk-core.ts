@@ -77,17 +77,17 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const today = () => dateInZone(now(), settings.timeZone);
 
   if (settings.demo.enabled) {
-    const started = Date.now();
+    const started = performance.now();
     const { seeded } = await seedDemoIfEmpty(db, {
       seed: settings.demo.seed,
       customers: settings.demo.customers,
-      asOf: today(),
+      now: now(),
       branchId: settings.branchId,
       currency: settings.currency,
       countryCallingCode: settings.countryCallingCode,
       timeZone: settings.timeZone,
     });
-    if (seeded) log.info({ customers: settings.demo.customers, ms: Date.now() - started }, 'demo branch loaded');
+    if (seeded) log.info({ customers: settings.demo.customers, ms: Math.round(performance.now() - started) }, 'demo branch loaded');
   }
 
   const events = new EventBus();

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { addDays, addMonths, dateInZone, startOfDayInZone, type CalendarDate } from '../../shared/calendar.ts';
 import { adjustmentEvent, inReplayOrder, lateFeeDue, type AccountEvent } from '../../shared/billing/allocation.ts';
 import type { CatalogIndex } from '../../shared/billing/catalog.ts';
-import { composeBill, type BillRun } from '../../shared/billing/compose.ts';
+import type { CustomerBill } from '../../shared/billing/bill.ts';
+import { billedInAdvance, composeBill, type BillRun } from '../../shared/billing/compose.ts';
 import { cycleAt, cycleContaining, overlapDays, type Cycle } from '../../shared/billing/cycle.ts';
 import { termOn } from '../../shared/billing/product.ts';
 import type { UsageRecord } from '../../shared/billing/usage.ts';
@@ -211,6 +212,8 @@ interface BillRow {
   tax_included_minor: number;
   /** Only on the account's newest bill. */
   balance_forward_minor: number | null;
+  /** Only on the account's newest bill: its sections, for what it charged in advance. */
+  services: CustomerBill['services'] | null;
   occurred_at: Date;
 }
 
@@ -235,10 +238,12 @@ async function billPage(tx: HubQueryable, input: PageInput): Promise<{ lastId: s
   const ids = accounts.map((a) => a.id);
   const bills = groupBy(
     await tx.query<BillRow & Record<string, unknown>>(
-      // Only the newest bill's document is opened (CASE is lazy): what it left owing starts the next one.
+      // Only the newest bill's document is opened (CASE is lazy): what it left owing and charged in advance start the next one.
       `SELECT b.account_id, b.bill_no, b.bill_date, b.payment_due_date, b.tax_included_minor, e.occurred_at,
               CASE WHEN b.bill_date = max(b.bill_date) OVER (PARTITION BY b.account_id)
-                   THEN (b.document->>'balanceForwardMinor')::bigint END AS balance_forward_minor
+                   THEN (b.document->>'balanceForwardMinor')::bigint END AS balance_forward_minor,
+              CASE WHEN b.bill_date = max(b.bill_date) OVER (PARTITION BY b.account_id)
+                   THEN b.document->'services' END AS services
          FROM bills b JOIN journal_entries e ON e.id = b.entry_id
         WHERE b.account_id IN (SELECT jsonb_array_elements_text($1::jsonb))
         ORDER BY b.account_id, b.bill_date`,
@@ -372,6 +377,7 @@ function compose(
       adjustmentsMinor: sumOf('adjustment'),
     },
     lateFeeFor,
+    ...(previous?.services ? { billedAhead: billedInAdvance({ services: previous.services }) } : {}),
     id: uuidv7({ msecs: Date.parse(runAt) }),
   });
 }

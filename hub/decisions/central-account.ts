@@ -1,7 +1,9 @@
 import { addDays, dateInZone, startOfDayInZone, type CalendarDate } from '../../shared/calendar.ts';
 import type { ChangeOf } from '../../shared/changes.ts';
 import type { AllocationState } from '../../shared/billing/allocation.ts';
+import type { CustomerBill } from '../../shared/billing/bill.ts';
 import type { CatalogIndex } from '../../shared/billing/catalog.ts';
+import { billedInAdvance } from '../../shared/billing/compose.ts';
 import { creditProfile } from '../../shared/billing/credit-profile.ts';
 import type { CreditProfileInput } from '../../shared/billing/credit-risk.ts';
 import { cycleContaining, type Cycle } from '../../shared/billing/cycle.ts';
@@ -31,6 +33,8 @@ export interface CentralAccount {
   /** This cycle's usage not yet billed. */
   records: UsageRecord[];
   unbilledUsageMinor: number;
+  /** What this cycle's bill charged in advance, once it is issued. */
+  billedAhead: Map<string, string> | undefined;
 }
 
 
@@ -57,6 +61,7 @@ export async function readCentralAccount(q: HubQueryable, accountId: string, at:
     [accountId, new Date(startOfDayInZone(cycle.start, account.timeZone)), new Date(startOfDayInZone(addDays(cycle.end, 1), account.timeZone))],
   );
   const records = rows.map(usageFromRow);
+  const [cycleBill] = await q.query<{ services: CustomerBill['services'] }>(`SELECT document->'services' AS services FROM bills WHERE account_id = $1 AND bill_date = $2`, [accountId, cycle.start]);
   const unbilled = unbilledCharges({ catalog, products, period: cycle, timeZone: account.timeZone, records });
   return {
     account,
@@ -70,6 +75,7 @@ export async function readCentralAccount(q: HubQueryable, accountId: string, at:
     cycle,
     records,
     unbilledUsageMinor: unbilled.taxIncludedMinor,
+    billedAhead: cycleBill ? billedInAdvance(cycleBill) : undefined,
   };
 }
 
@@ -89,8 +95,20 @@ export function centralProfile(central: CentralAccount): CreditProfileInput {
 
 /** What the shared order rules (shared/billing/order-preview.ts) judge an order against. */
 export function centralOrderContext(central: CentralAccount, openOrders: readonly OrderAction[]): OrderContext {
-  const { catalog, account, today, cycle, products, records } = central;
-  return { catalog, account, currency: account.currency, timeZone: account.timeZone, today, cycle, products, records, profile: centralProfile(central), openOrders };
+  const { catalog, account, today, cycle, products, records, billedAhead } = central;
+  return {
+    catalog,
+    account,
+    currency: account.currency,
+    timeZone: account.timeZone,
+    today,
+    cycle,
+    products,
+    records,
+    profile: centralProfile(central),
+    openOrders,
+    ...(billedAhead ? { billedAhead } : {}),
+  };
 }
 
 /** The account as a change, with a new credit limit: how a limit decided here reaches the branch's kiosks. */

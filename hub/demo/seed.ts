@@ -1,4 +1,3 @@
-import type { CalendarDate } from '../../shared/calendar.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import type { DemoOptions } from '../../shared/demo/generator.ts';
 import { demoWithHashedPins } from '../../shared/node/demo.ts';
@@ -6,8 +5,8 @@ import type { HubDb, HubQueryable } from '../db/hub-db.ts';
 import { writeChanges } from '../ledger/change-writer.ts';
 
 export interface DemoSeedOptions {
-  /** The day the demo history ends on (today in the branch's time zone when the hub starts). */
-  asOf: CalendarDate;
+  /** The instant the demo is made at (the hub's clock when it starts): see DemoOptions.now. */
+  now: Date;
   /** Fewer than the kiosk's default for quick tests; the same seed keeps the first ones (the README's) identical. */
   customers?: number;
 }
@@ -27,7 +26,7 @@ export async function seedDemoIfEmpty(db: HubDb, options: DemoSeedOptions): Prom
   const demo: DemoOptions = {
     seed: demoBranch.seed,
     customers: options.customers ?? demoBranch.customers,
-    asOf: options.asOf,
+    now: options.now,
     branchId: demoBranch.id,
     currency: demoBranch.currency,
     countryCallingCode: demoBranch.countryCallingCode,

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { dateInZone } from '../../shared/calendar.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { migrate } from '../db/migrate.ts';
 import { seedDemoIfEmpty } from '../demo/seed.ts';
@@ -21,9 +20,9 @@ export async function serve(config: HubConfig, logger: Logger): Promise<void> {
   try {
     const applied = await migrate(db);
     logger.info({ engine: db.engine, applied, dataDir: lock ? config.dataDir : undefined }, 'database ready');
-    const started = Date.now();
-    const { seeded } = await seedDemoIfEmpty(db, { asOf: dateInZone(new Date(), demoBranch.timeZone) });
-    if (seeded) logger.info({ branch: demoBranch.id, ms: Date.now() - started }, 'demo branch loaded');
+    const started = performance.now();
+    const { seeded } = await seedDemoIfEmpty(db, { now: new Date() });
+    if (seeded) logger.info({ branch: demoBranch.id, ms: Math.round(performance.now() - started) }, 'demo branch loaded');
     if (!operatorToken) logger.info('operator API off: set HUB_OPERATOR_TOKEN to turn it on');
     const app = await buildHub({ db, logger, operatorToken });
     const address = await app.listen({ port: config.port, host: config.host });

@@ -26,6 +26,12 @@ export interface BillRunInput {
   /** Usage records of the previous cycle (the usage period). */
   usage: readonly UsageRecord[];
   alreadyRated?: ReadonlySet<string>;
+  /**
+   * What the previous bill charged in advance: offering id by product (billedInAdvance). Without
+   * it, the terms in force on the usage period's first day are taken as billed ahead, which is
+   * wrong for a change made on a bill day after that day's bill.
+   */
+  billedAhead?: ReadonlyMap<string, string>;
   /** The account's money since the previous bill, from the ledger. */
   balance: { previousBalanceMinor: number; paymentsReceivedMinor: number; adjustmentsMinor: number };
   /** Bills not paid by their due date (plus grace) since the previous bill: one late fee each. */
@@ -70,7 +76,7 @@ export function composeBill(input: BillRunInput): BillRun {
 
   const advance = new Map<string, number>();
   for (const product of input.products) {
-    prorations(lines, catalog, product, usagePeriod);
+    prorations(lines, catalog, product, usagePeriod, billedAheadTerm(product, usagePeriod, input.billedAhead));
     const term = termOn(product, billing.start);
     if (term) {
       const fee = catalog.recurringPrice(term.offeringId, billing.start);
@@ -183,16 +189,31 @@ export function prorate(feeMinor: number, days: number, cycleDays: number): numb
   return roundHalfUp(feeMinor * days, cycleDays);
 }
 
+/** What a bill charged in advance: offering id by product, from its recurring lines. */
+export function billedInAdvance(bill: Pick<CustomerBill, 'services'>): Map<string, string> {
+  return new Map(bill.services.flatMap((s) => s.lines).flatMap((l) => (l.lineType === 'recurring' && l.productId !== null ? [[l.productId, l.sourceId] as const] : [])));
+}
+
+/** The term a cycle was charged in advance for: in force on its first day, or (changed on that day, after its bill) the one that ended the day before. */
+function billedAheadTerm(product: BillableProduct, cycle: Cycle, billedAhead: ReadonlyMap<string, string> | undefined): ProductTerm | null {
+  const onFirstDay = termOn(product, cycle.start) ?? null;
+  if (!billedAhead) return onFirstDay;
+  const offeringId = billedAhead.get(product.id);
+  if (offeringId === undefined) return null;
+  if (onFirstDay?.offeringId === offeringId) return onFirstDay;
+  const dayBefore = termOn(product, addDays(cycle.start, -1));
+  return dayBefore?.offeringId === offeringId ? dayBefore : null;
+}
+
 /**
- * Settles the previous cycle: it was charged in advance for the term in force on its first day;
- * any other term that ran during it is charged for its days, and the advance term is credited for
- * the days after it ended.
+ * Settles the previous cycle: it was charged in advance for one term (billedAheadTerm); any other
+ * term that ran during it is charged for its days, and the advance term is credited for the days
+ * it did not run.
  */
-function prorations(lines: LineBook, catalog: CatalogIndex, product: BillableProduct, cycle: Cycle): void {
-  const billedAhead = termOn(product, cycle.start);
+function prorations(lines: LineBook, catalog: CatalogIndex, product: BillableProduct, cycle: Cycle, billedAhead: ProductTerm | null): void {
   product.terms.forEach((term, i) => {
     const days = overlapDays(cycle, term.from, term.to);
-    if (days === 0) return;
+    if (days === 0 && term !== billedAhead) return;
     const offering = catalog.requireOffering(term.offeringId);
     const price = catalog.recurringPrice(term.offeringId, cycle.start > term.from ? cycle.start : term.from);
     if (term === billedAhead) {

@@ -4,7 +4,7 @@ import { KioskError } from '../errors.ts';
 import { money } from '../money.ts';
 import { allLines, type BillLine } from './bill.ts';
 import type { CatalogIndex } from './catalog.ts';
-import { composeBill, monthsBetween, type BillAccount } from './compose.ts';
+import { billedInAdvance, composeBill, monthsBetween, type BillAccount } from './compose.ts';
 import type { ServiceProduct } from './credit-profile.ts';
 import { decideOrder, scoreCredit, type CreditProfileInput } from './credit-risk.ts';
 import { cycleAt, type Cycle } from './cycle.ts';
@@ -33,6 +33,8 @@ export interface OrderContext {
   products: readonly ServiceProduct[];
   /** This cycle's usage not yet billed. */
   records: readonly UsageRecord[];
+  /** What the newest bill charged in advance for this cycle (billedInAdvance), when there is one. */
+  billedAhead?: ReadonlyMap<string, string>;
   /** The credit scorecard's view of the account (credit-profile.ts). */
   profile: CreditProfileInput;
   /** Orders on their way for this account (placed, not yet fulfilled or refused). */
@@ -59,7 +61,7 @@ export function previewOrder(ctx: OrderContext, order: OrderAction): OrderOutcom
   }
   const nextBillDate = addDays(cycle.end, 1);
   const settledBillDate = cycleAt(nextBillDate, account.billCycleDay, 1).start;
-  const bill = (set: readonly BillableProduct[], billDate: CalendarDate, withUsage: boolean) =>
+  const bill = (set: readonly BillableProduct[], billDate: CalendarDate, withUsage: boolean, billedAhead: ReadonlyMap<string, string> | undefined) =>
     composeBill({
       catalog,
       account,
@@ -68,11 +70,12 @@ export function previewOrder(ctx: OrderContext, order: OrderAction): OrderOutcom
       timeZone,
       usage: withUsage ? records : [],
       balance: { previousBalanceMinor: 0, paymentsReceivedMinor: 0, adjustmentsMinor: 0 },
+      ...(billedAhead ? { billedAhead } : {}),
     }).bill;
-  const before = bill(products, nextBillDate, true);
-  const withOrder = bill(after, nextBillDate, true);
-  const monthlyBefore = bill(products, settledBillDate, false).taxIncludedAmountMinor;
-  const monthlyAfter = bill(after, settledBillDate, false).taxIncludedAmountMinor;
+  const before = bill(products, nextBillDate, true, ctx.billedAhead);
+  const withOrder = bill(after, nextBillDate, true, ctx.billedAhead);
+  const monthlyBefore = bill(products, settledBillDate, false, billedInAdvance(before)).taxIncludedAmountMinor;
+  const monthlyAfter = bill(after, settledBillDate, false, billedInAdvance(withOrder)).taxIncludedAmountMinor;
   const unchanged = new Set(allLines(before).map(lineKey));
   const lines = allLines(withOrder).filter((l) => !unchanged.has(lineKey(l)));
 

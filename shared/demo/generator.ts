@@ -1,7 +1,7 @@
-import { addDays, addMonths, type CalendarDate } from '../calendar.ts';
+import { addDays, addMonths, dateInZone, startOfDayInZone, type CalendarDate } from '../calendar.ts';
 import { allocate, lateFeeDue, type AccountEvent } from '../billing/allocation.ts';
 import { CatalogIndex } from '../billing/catalog.ts';
-import { composeBill, type BillAccount } from '../billing/compose.ts';
+import { billedInAdvance, composeBill, type BillAccount } from '../billing/compose.ts';
 import { cycleAt, cycleContaining } from '../billing/cycle.ts';
 import { demoCatalogData } from '../billing/demo-catalog.ts';
 import type { RatedUsage, UsageRecord } from '../billing/usage.ts';
@@ -19,8 +19,11 @@ export type PaymentProfile = 'punctual' | 'due' | 'overdue' | 'inCredit' | 'near
 export interface DemoOptions {
   seed: number;
   customers: number;
-  /** The day the demo history ends on (today, in the operator's time zone). */
-  asOf: CalendarDate;
+  /**
+   * The instant the demo is made at (an injected clock, never read here): its history ends on that
+   * day in the branch's time zone, and payments and usage still to come later that day are left out.
+   */
+  now: Date;
   branchId: string;
   currency: string;
   countryCallingCode: string;
@@ -53,7 +56,6 @@ const BILLED_USAGE_KEPT = 3;
 /** Billed cycles' usage comes in coarser records, as mediation aggregates it, to keep the ledger light. */
 const HISTORY_DAYS_PER_RECORD = 3;
 const DUE_AFTER_DAYS = 14;
-const BILL_RUN_MINUTE = 90;
 const ORIGIN = 'hub';
 
 function profileFor(rng: Rng): PaymentProfile {
@@ -125,8 +127,17 @@ export function* generateDemo(options: DemoOptions, pinHash: (customer: DemoCust
   if (batch.length > 0) yield batch;
 }
 
+/** The calendar day a demo made at `now` ends on. */
+export function demoAsOf(options: Pick<DemoOptions, 'now' | 'timeZone'>): CalendarDate {
+  return dateInZone(options.now, options.timeZone);
+}
+
 function customerChanges(options: DemoOptions, catalog: CatalogIndex, index: number, pinHash: (customer: DemoCustomer) => string): Change[] {
-  const { currency, asOf } = options;
+  const { currency } = options;
+  const asOf = demoAsOf(options);
+  const nowIso = options.now.toISOString();
+  /** Payments and usage happen during the day: those after `now` have not happened yet (the rest of the history is the same all day long). */
+  const happened = (instant: string) => instant <= nowIso;
   const person = demoCustomer(options.seed, index, options.countryCallingCode);
   const rng = new Rng(options.seed * 7_919 + index);
   const cycleDay = showcase[index]?.cycleDay ?? rng.int(1, 31);
@@ -167,12 +178,13 @@ function customerChanges(options: DemoOptions, catalog: CatalogIndex, index: num
   const unpaidFromEnd = { punctual: 0, due: 1, overdue: rng.int(2, 3), inCredit: 0, nearLimit: rng.int(2, 4) }[person.profile];
   const paysLate = person.profile === 'overdue' || (person.profile === 'due' && rng.chance(50));
   const method = rng.pick(['directDebit', 'directDebit', 'card', 'bankTransfer', 'cash'] as const);
-  let previous: { billDate: CalendarDate; runAt: string; balanceAfter: number } | null = null;
+  let previous: { billDate: CalendarDate; runAt: string; balanceAfter: number; billedAhead: Map<string, string> } | null = null;
 
   for (let k = 0; k < BILLS_OF_HISTORY; k++) {
     const usagePeriod = cycleAt(firstUsagePeriod.start, cycleDay, k);
     const billDate = addDays(usagePeriod.end, 1);
-    const runAt = at(billDate, BILL_RUN_MINUTE);
+    // The bill run is the first thing on its day, so a bill dated today is there whatever time it is.
+    const runAt = new Date(startOfDayInZone(billDate, options.timeZone)).toISOString();
     const usage = cycleUsage(rng, catalog, products, usagePeriod, usagePeriod.end, habits, historyDaysPerRecord);
     const paymentsReceived = previous
       ? events.filter((e) => e.type === 'payment' && e.at >= (previous as { runAt: string }).runAt && e.at < runAt).reduce((s, e) => s + (e.type === 'payment' ? e.amountMinor : 0), 0)
@@ -187,6 +199,7 @@ function customerChanges(options: DemoOptions, catalog: CatalogIndex, index: num
       usage,
       balance: { previousBalanceMinor: previous?.balanceAfter ?? 0, paymentsReceivedMinor: paymentsReceived, adjustmentsMinor: 0 },
       lateFeeFor,
+      ...(previous ? { billedAhead: previous.billedAhead } : {}),
       dueAfterDays: DUE_AFTER_DAYS,
       id: rng.id(runAt),
     });
@@ -212,23 +225,31 @@ function customerChanges(options: DemoOptions, catalog: CatalogIndex, index: num
     });
     events.push({ type: 'bill', billNo: bill.billNo, at: runAt, paymentDueDate: bill.paymentDueDate, amountMinor: bill.taxIncludedAmountMinor });
     if (k >= BILLS_OF_HISTORY - BILLED_USAGE_KEPT) keptUsage.push(...usageChanges(usage, run.usage, bill.id));
-    previous = { billDate, runAt, balanceAfter: bill.balanceForwardMinor + bill.taxIncludedAmountMinor };
+    previous = { billDate, runAt, balanceAfter: bill.balanceForwardMinor + bill.taxIncludedAmountMinor, billedAhead: billedInAdvance(bill) };
 
     // Pay what the bill asks for, by habit; the newest bills of a late payer stay open.
     if (k >= BILLS_OF_HISTORY - unpaidFromEnd || bill.amountDueMinor === 0) continue;
     const onTime = person.profile === 'punctual' || person.profile === 'inCredit' || method === 'directDebit' || !paysLate;
-    let paidOn = onTime ? addDays(bill.paymentDueDate, -rng.int(0, 10)) : addDays(bill.paymentDueDate, rng.int(-3, 9));
+    const paidOn = onTime ? addDays(bill.paymentDueDate, -rng.int(0, 10)) : addDays(bill.paymentDueDate, rng.int(-3, 9));
+    let paidAt = at(paidOn, rng.int(480, 1200));
     if (paidOn > asOf) {
       if (person.profile !== 'punctual' && person.profile !== 'inCredit') continue;
-      paidOn = asOf;
+      // The showcase's punctual payers have paid already: the moment the bill came.
+      paidAt = new Date(Date.parse(runAt) + 60_000).toISOString();
     }
-    const payment = paymentChange(rng, options, accountId, bill.amountDueMinor, paidOn, method);
-    moneyFacts.push(payment);
+    const payment = paymentChange(rng, options, accountId, bill.amountDueMinor, paidAt, method);
+    // Counted in the history either way, so the account's figures are the same all day long.
+    if (happened(paidAt)) moneyFacts.push(payment);
     events.push({ type: 'payment', paymentId: payment.id, at: payment.entry.occurredAt, amountMinor: payment.amountMinor });
   }
   if (person.profile === 'inCredit') {
     const latestBill = cycleContaining(asOf, cycleDay).start;
-    const payment = paymentChange(rng, options, accountId, rng.int(20, 80) * 100, addDays(asOf, -rng.int(0, Math.min(20, daysFrom(latestBill, asOf)))), 'card');
+    const amountMinor = rng.int(20, 80) * 100;
+    const daysBack = rng.int(0, Math.min(20, daysFrom(latestBill, asOf)));
+    const minute = rng.int(480, 1200);
+    // Paid today: first thing, so the account is in credit all day long.
+    const paidAt = daysBack === 0 ? new Date(startOfDayInZone(asOf, options.timeZone) + 120_000).toISOString() : at(addDays(asOf, -daysBack), minute);
+    const payment = paymentChange(rng, options, accountId, amountMinor, paidAt, 'card');
     moneyFacts.push(payment);
     events.push({ type: 'payment', paymentId: payment.id, at: payment.entry.occurredAt, amountMinor: payment.amountMinor });
   }
@@ -253,7 +274,7 @@ function customerChanges(options: DemoOptions, catalog: CatalogIndex, index: num
   });
   const current = cycleContaining(asOf, cycleDay);
   const currentUsage = cycleUsage(rng, catalog, products, current, asOf, habits, daysPerRecord);
-  changes.push(...moneyFacts, ...keptUsage, ...usageChanges(currentUsage, null, null));
+  changes.push(...moneyFacts, ...keptUsage, ...usageChanges(currentUsage.filter((r) => happened(r.usageDate)), null, null));
   return changes;
 }
 
@@ -278,10 +299,9 @@ function paymentChange(
   options: DemoOptions,
   accountId: string,
   amountMinor: number,
-  date: CalendarDate,
+  occurredAt: string,
   method: ChangeOf<'payment.recorded'>['paymentMethod'],
 ): ChangeOf<'payment.recorded'> {
-  const occurredAt = at(date, rng.int(480, 1200));
   const id = rng.id(occurredAt);
   const channel = method === 'directDebit' || method === 'bankTransfer' ? 'bank' : method === 'cash' ? 'store' : 'online';
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { allLines, CustomerBill } from '../../shared/billing/bill.ts';
-import { composeBill, prorate, type BillRunInput } from '../../shared/billing/compose.ts';
+import { billedInAdvance, composeBill, prorate, type BillRunInput } from '../../shared/billing/compose.ts';
 import { cycleAt, cycleContaining, type Cycle } from '../../shared/billing/cycle.ts';
 import type { BillableProduct, ProductTerm } from '../../shared/billing/product.ts';
 import { rateUsage } from '../../shared/billing/rating.ts';
@@ -240,6 +240,34 @@ describe('property: proration', () => {
         const refund = -(lines[0]?.amountMinor ?? 0);
         expect(refund).toBe(prorate(fee, usage.days - k, usage.days));
         expect(Math.abs(fee - refund - (fee * k) / usage.days)).toBeLessThanOrEqual(1);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('property: a change on a bill day, after that day’s bill', () => {
+  it('the advance charge and the next bill’s settlement together charge each plan for the days it ran (250 runs)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1800 }), cycleDay, fc.nat(10), fc.nat(10), (n, day, a, b) => {
+        const [from, to] = [pick(plans.mobile, a), pick(plans.mobile, b + 1)];
+        fc.pre(from !== to);
+        const changeDay = cycleContaining(addDays('2026-01-01', n), day).start;
+        const p0 = product('P1', 'mobile', 'x', [term(from, addDays(changeDay, -400))]);
+        // The bill of the change day was composed first, on the old plan.
+        const { bill: first } = composeBill(run({ account: account(day, changeDay), products: [p0], billDate: changeDay }));
+        const changed = product('P1', 'mobile', 'x', [term(from, addDays(changeDay, -400), addDays(changeDay, -1)), term(to, changeDay)]);
+        const nextDate = cycleAt(changeDay, day, 1).start;
+        const { bill: next } = composeBill(run({ account: account(day, nextDate), products: [changed], billDate: nextDate, billedAhead: billedInAdvance(first) }));
+        const forCycle = (bill: CustomerBill, lineType: string) => allLines(bill).filter((l) => l.productId === 'P1' && l.lineType === lineType);
+        const paidAhead = sum(forCycle(first, 'recurring').map((l) => l.amountMinor));
+        const settled = sum(forCycle(next, 'proration').map((l) => l.amountMinor));
+        // The whole cycle ran on the new plan: the old one's advance is given back, the new one charged in full.
+        expect(paidAhead + settled).toBe(catalog.recurringPrice(to, changeDay));
+        expect(forCycle(next, 'proration').map((l) => [l.sourceId, l.cause])).toEqual([
+          [from, 'planChange'],
+          [to, 'planChange'],
+        ]);
       }),
       RUNS,
     );

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { cycleAt, cycleContaining, overlapDays } from '../../shared/billing/cycle.ts';
-import { addDays } from '../../shared/calendar.ts';
+import { addDays, daysBetween, startOfDayInZone } from '../../shared/calendar.ts';
+import { TEST_NOW, TEST_TIME_ZONE, TEST_TODAY } from '../helpers/clock.ts';
 
 describe('bill cycles', () => {
   it('cycle day 1 follows the calendar months', () => {
@@ -68,5 +69,27 @@ describe('bill cycles', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('at the suite’s date (CI runs it on a 29 February, a 31 December and the night clocks change)', () => {
+  it('the day holds the suite’s instant in the branch’s zone, and lasts 23, 24 or 25 hours', () => {
+    const start = startOfDayInZone(TEST_TODAY, TEST_TIME_ZONE);
+    const next = startOfDayInZone(addDays(TEST_TODAY, 1), TEST_TIME_ZONE);
+    expect(start).toBeLessThanOrEqual(TEST_NOW.getTime());
+    expect(TEST_NOW.getTime()).toBeLessThan(next);
+    expect([23, 24, 25]).toContain((next - start) / 3_600_000);
+  });
+
+  it('for every cycle day, exactly one cycle holds the day, and the cycles before and after meet it', () => {
+    for (let cycleDay = 1; cycleDay <= 31; cycleDay++) {
+      const cycle = cycleContaining(TEST_TODAY, cycleDay);
+      expect(cycle.start <= TEST_TODAY && TEST_TODAY <= cycle.end).toBe(true);
+      expect(cycle.days).toBe(daysBetween(cycle.start, cycle.end) + 1);
+      expect(cycleAt(TEST_TODAY, cycleDay, -1).end).toBe(addDays(cycle.start, -1));
+      expect(cycleAt(TEST_TODAY, cycleDay, 1).start).toBe(addDays(cycle.end, 1));
+      expect(cycleContaining(cycle.end, cycleDay)).toEqual(cycle);
+      expect(cycleContaining(addDays(cycle.end, 1), cycleDay)).not.toEqual(cycle);
+    }
   });
 });

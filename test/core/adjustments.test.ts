@@ -8,16 +8,19 @@ import type { CustomerBill } from '../../shared/billing/bill.ts';
 import { lateFeeCharged } from '../../shared/billing/late-fee.ts';
 import { demoStaff } from '../../shared/demo/staff.ts';
 import { adjustmentFact } from '../helpers/adjustments.ts';
-import { startTestCore } from '../helpers/demo-ledger.ts';
-import { ELENA, ok, useCores } from '../helpers/signed-in.ts';
+import { demoBills, startTestCore } from '../helpers/demo-ledger.ts';
+import { ELENA, JAMES, ok, useCores } from '../helpers/signed-in.ts';
+import { TEST_NOW } from '../helpers/clock.ts';
 
 const { adopt } = useCores();
 const [LUCIA, , OMAR] = demoStaff as [(typeof demoStaff)[number], (typeof demoStaff)[number], (typeof demoStaff)[number]];
 const staffIn = (who: { id: string; pin: string }) => ({ staffId: who.id, pin: who.pin });
 
-/** Elena's November bill charged a 5.00 late fee (not subject to VAT) for October's, which she paid late. */
-const FEE_BILL = '4000000010-202611';
-const NO_FEE_BILL = '4000000010-202610';
+/** Elena's newest bill charged a 5.00 late fee (not subject to VAT) for the one before, which she paid late. */
+const [FEE, NO_FEE] = (await demoBills(ELENA.identifier)) as [{ billNo: string; billDate: string }, { billNo: string }];
+const FEE_BILL = FEE.billNo;
+const NO_FEE_BILL = NO_FEE.billNo;
+const [JAMES_BILL] = (await demoBills(JAMES.identifier)) as [{ billNo: string; billDate: string }];
 const id = (n: number) => `0193d2a0-0000-7000-8000-${String(n).padStart(12, '0')}`;
 
 /** A kiosk with staff signed in and Elena's account open after an identity check; a read-only view of its ledger. */
@@ -40,7 +43,7 @@ const remainingOf = async (core: KioskCore, billNo: string) => (await ok(core, '
 describe('waiving a late fee', () => {
   it('within the agent’s authority: lowers the balance and the bill by the fee, once, with the reason on the trail and headquarters told', async () => {
     const { core, db, accountId, written } = await assisting();
-    expect(await ok(core, 'assist.lateFees', {})).toEqual({ fees: [{ billNo: FEE_BILL, billDate: '2026-11-10', amount: { amountMinor: 500, currency: 'EUR' }, waived: false }] });
+    expect(await ok(core, 'assist.lateFees', {})).toEqual({ fees: [{ billNo: FEE_BILL, billDate: FEE.billDate, amount: { amountMinor: 500, currency: 'EUR' }, waived: false }] });
     const balance = await balanceOf(core);
     const remaining = await remainingOf(core, FEE_BILL);
     expect(remaining).toBeGreaterThanOrEqual(500);
@@ -97,7 +100,7 @@ describe('waiving a late fee', () => {
     });
     // A bill without a late fee, or not on the account.
     expect(await core.dispatch('assist.waiveFee', { ...waive, requestId: id(3), billNo: NO_FEE_BILL })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await core.dispatch('assist.waiveFee', { ...waive, requestId: id(4), billNo: '4000000002-202611' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await core.dispatch('assist.waiveFee', { ...waive, requestId: id(4), billNo: JAMES_BILL.billNo })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(written()).toEqual(after);
     expect(await balanceOf(core)).toBe(balance - 500);
     db.close();
@@ -210,7 +213,7 @@ describe('adjusting an account', () => {
     const balance = await balanceOf(core);
     const remaining = await remainingOf(core, FEE_BILL);
     const ledger = new BetterSqlite3(path.join(dataDir, LEDGER_FILE));
-    const elsewhere = adjustmentFact(accountId, -500, { billNo: FEE_BILL, origin: 'KIOSK-002', occurredAt: new Date().toISOString() });
+    const elsewhere = adjustmentFact(accountId, -500, { billNo: FEE_BILL, origin: 'KIOSK-002', occurredAt: TEST_NOW.toISOString() });
     expect(new ChangeApplier(ledger).apply([elsewhere, elsewhere])).toEqual({ applied: 1, duplicates: 1 });
     // Not this kiosk's fact: nothing for its outbox.
     expect(ledger.prepare(`SELECT COUNT(*) FROM outbox WHERE event_type = 'adjustment.posted'`).pluck().get()).toBe(0);

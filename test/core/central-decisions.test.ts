@@ -1,3 +1,4 @@
+import { TEST_NOW } from '../helpers/clock.ts';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
@@ -103,7 +104,7 @@ describe('the kiosk applying headquarters’ decisions', { timeout: 60_000 }, ()
         { serverSeq: 2, change: { type: 'order.decided', id: 'o1', accountId, state: 'completed', reasons: [], decidedAt } },
       ],
     };
-    expect(pull.apply(page, new Date())).toEqual({ applied: 0, duplicates: 1, parked: 1 });
+    expect(pull.apply(page, TEST_NOW)).toEqual({ applied: 0, duplicates: 1, parked: 1 });
     expect(ledger.prepare('SELECT server_seq FROM parked_changes').pluck().all()).toEqual([1]);
   });
 });

@@ -1,3 +1,4 @@
+import { TEST_NOW, TEST_TODAY } from '../helpers/clock.ts';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mkdtempSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { CycleUsage } from '../../electron/core/services/cycle-usage.ts';
 import { AccountOverviewQuery } from '../../electron/core/services/account-overview.ts';
 import type { Change, ChangeOf } from '../../shared/changes.ts';
 
-const options: DemoOptions = { seed: 7, customers: 60, asOf: '2026-11-26', branchId: 'MAD-01', currency: 'EUR', countryCallingCode: '34', timeZone: 'Europe/Madrid' };
+const options: DemoOptions = { seed: 7, customers: 60, now: TEST_NOW, branchId: 'MAD-01', currency: 'EUR', countryCallingCode: '34', timeZone: 'Europe/Madrid' };
 const all = (o: DemoOptions) => [...generateDemo(o, () => 'scrypt$hash')].flat();
 
 async function loaded(o: DemoOptions) {
@@ -47,7 +48,7 @@ describe('demo data', () => {
     const db = await loaded(options);
     const query = new AccountOverviewQuery(db, new BillingReader(db), new CycleUsage(new BillingReader(db), options.timeZone), new AccountHistory(db));
     const ids = db.prepare('SELECT id FROM billing_accounts').pluck().all() as string[];
-    const views = ids.map((id) => query.get(id, options.asOf));
+    const views = ids.map((id) => query.get(id, TEST_TODAY));
     const statuses = new Set(views.map((v) => v.paymentStatus));
     expect(statuses).toEqual(new Set(['paidUp', 'due', 'overdue', 'inCredit']));
     expect(views.some((v) => v.creditAvailable.amountMinor < v.creditLimit.amountMinor * 0.15 && v.totalDue.amountMinor > 0)).toBe(true);
@@ -86,14 +87,14 @@ describe('demo data', () => {
       .prepare(`SELECT p.account_id, p.id FROM products p JOIN product_terms t ON t.product_id = p.id WHERE p.kind = 'mobile' AND p.parent_id IS NULL AND t.to_date IS NULL LIMIT 1`)
       .raw()
       .get() as [string, string];
-    const before = query.get(accountId, options.asOf);
+    const before = query.get(accountId, TEST_TODAY);
     // 100 MB in Rest of the world: every demo mobile plan charges it per MB, outside any allowance.
     const offeringId = db.prepare('SELECT offering_id FROM products WHERE id = ?').pluck().get(productId) as string;
     const perMB = demoCatalog('EUR').requireOffering(offeringId).usage!.roaming.Z3!.dataPerMB;
     new ChangeApplier(db).apply([
-      { type: 'usage.recorded', id: 'trip-1', productId, usageType: 'data', usageDate: '2026-11-25T10:00:00Z', quantity: 100, unit: 'MB', zone: 'Z3', status: 'received', ratedMinor: null, billId: null },
+      { type: 'usage.recorded', id: 'trip-1', productId, usageType: 'data', usageDate: TEST_NOW.toISOString(), quantity: 100, unit: 'MB', zone: 'Z3', status: 'received', ratedMinor: null, billId: null },
     ]);
-    const after = query.get(accountId, options.asOf);
+    const after = query.get(accountId, TEST_TODAY);
     const net = 100 * perMB;
     expect(after.unbilledCharges.amountMinor - before.unbilledCharges.amountMinor).toBeGreaterThanOrEqual(net + Math.floor((net * 21) / 100) - 1);
     expect(after.unbilledCharges.amountMinor - before.unbilledCharges.amountMinor).toBeLessThanOrEqual(net + Math.ceil((net * 21) / 100) + 1);
@@ -127,11 +128,11 @@ describe('account overview', () => {
           {
             type: 'payment.recorded', id: `p${n}`, accountId, currency: 'EUR', amountMinor: amount, paymentMethod: 'cash', channel: 'kiosk',
             pointOfInteraction: null, authorizationCode: null, correlatorId: null,
-            entry: { id: `e${n}`, idempotencyKey: `payment:p${n}`, entryType: 'payment', accountId, currency: 'EUR', occurredAt: '2026-11-25T10:00:00.000Z', origin: 'test',
+            entry: { id: `e${n}`, idempotencyKey: `payment:p${n}`, entryType: 'payment', accountId, currency: 'EUR', occurredAt: TEST_NOW.toISOString(), origin: 'test',
               postings: [{ ledgerAccount: 'cash:kiosk', amountMinor: amount }, { ledgerAccount: `receivable:${accountId}`, amountMinor: -amount }] },
           },
         ]);
-        const view = query.get(accountId, options.asOf);
+        const view = query.get(accountId, TEST_TODAY);
         const totalPaid = paid + (db.prepare(`SELECT COALESCE(SUM(amount_minor),0) FROM postings WHERE ledger_account = 'cash:kiosk'`).pluck().get() as number);
         // Simulate oldest-first allocation independently.
         let left = totalPaid;

@@ -1,3 +1,4 @@
+import { TEST_NOW } from '../helpers/clock.ts';
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -120,10 +121,10 @@ describe('local facts', () => {
     const { LocalFacts } = await import('../../electron/core/ledger/local-facts.ts');
     const { db, applier } = await ledgerWithAccount();
     const facts = new LocalFacts(db, applier);
-    facts.record(payment('p1', 100));
-    facts.record(payment('p1', 100));
-    expect(() => facts.record(payment('p2', -5))).toThrow();
-    facts.record(payment('p3', 300));
+    facts.record(payment('p1', 100), TEST_NOW);
+    facts.record(payment('p1', 100), TEST_NOW);
+    expect(() => facts.record(payment('p2', -5), TEST_NOW)).toThrow();
+    facts.record(payment('p3', 300), TEST_NOW);
     expect(db.prepare('SELECT device_seq, event_id FROM outbox ORDER BY device_seq').all()).toEqual([
       { device_seq: 1, event_id: 'p1' },
       { device_seq: 2, event_id: 'p3' },

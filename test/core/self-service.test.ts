@@ -147,7 +147,7 @@ describe('call staff', () => {
     await core.dispatch('session.signOut', {});
     const second = await ok(core, 'help.call', { screen: 'signIn' });
     expect([first.position, second.position]).toEqual([1, 2]);
-    expect(db.prepare(`SELECT screen, account_id IS NOT NULL AS known FROM assist_requests ORDER BY created_at, id`).all()).toEqual([
+    expect(db.prepare(`SELECT screen, account_id IS NOT NULL AS known FROM assist_requests ORDER BY rowid`).all()).toEqual([
       { screen: 'overview', known: 1 },
       { screen: 'signIn', known: 0 },
     ]);

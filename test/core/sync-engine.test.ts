@@ -1,3 +1,4 @@
+import { TEST_NOW } from '../helpers/clock.ts';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
@@ -113,7 +114,7 @@ describe('sync engine: pull', () => {
 
     // The same page again (a retried request) and a later round change nothing.
     const pull = new PullApplier(k.db, new ChangeApplier(k.db));
-    expect(pull.apply({ protocolVersion: 1, schemaVersion: 1, changes: hub.changes.slice(0, 2), cursor: 2, hasMore: true }, new Date())).toEqual({ applied: 0, duplicates: 0, parked: 0 });
+    expect(pull.apply({ protocolVersion: 1, schemaVersion: 1, changes: hub.changes.slice(0, 2), cursor: 2, hasMore: true }, TEST_NOW)).toEqual({ applied: 0, duplicates: 0, parked: 0 });
     expect(pull.cursor()).toBe(3);
     await k.engine.round();
     expect(await k.balance()).toBe(before - 3000);

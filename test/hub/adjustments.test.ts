@@ -1,3 +1,4 @@
+import { TEST_NOW } from '../helpers/clock.ts';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -130,7 +131,7 @@ describe.each(engines)('staff adjustments at the hub on %s', (engine) => {
   it('end to end: a fee waived at one kiosk reaches headquarters and the branch’s other kiosk, where it shows at once and cannot be waived again', async () => {
     const { db } = await databases.fresh();
     await seedTestBranch(db);
-    const app = await buildHub({ db });
+    const app = await buildHub({ db, now: () => TEST_NOW });
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const [head] = await db.query<{ seq: number }>('SELECT max(server_seq) AS seq FROM changes');
@@ -138,7 +139,7 @@ describe.each(engines)('staff adjustments at the hub on %s', (engine) => {
       const kiosk = async (name: string) => {
         const { core, dataDir } = await startTestCore();
         cores.adopt(core);
-        const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: new Date() });
+        const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: TEST_NOW });
         const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: name } })).json<{ credential: string }>();
         const ledger = new BetterSqlite3(path.join(dataDir, LEDGER_FILE));
         const engine = kioskEngine(ledger, { baseUrl, credential, cursor: head?.seq ?? 0 });

@@ -1,3 +1,4 @@
+import { TEST_NOW } from '../helpers/clock.ts';
 import { describe, expect, it } from 'vitest';
 import { ledgerAccounts, type Change, type ChangeOf } from '../../shared/changes.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
@@ -8,12 +9,11 @@ import { seedDemoIfEmpty } from '../../hub/demo/seed.ts';
 import { HubChangeWriter } from '../../hub/ledger/change-writer.ts';
 import { engines, freshDatabases } from './databases.ts';
 
-const AS_OF = '2026-11-26';
 const CUSTOMERS = 4;
 const demoOptions = {
   seed: demoBranch.seed,
   customers: CUSTOMERS,
-  asOf: AS_OF,
+  now: TEST_NOW,
   branchId: demoBranch.id,
   currency: demoBranch.currency,
   countryCallingCode: demoBranch.countryCallingCode,
@@ -48,7 +48,7 @@ describe.each(engines)('the hub change writer on %s', (engine) => {
 
   it('seeds the demo branch with the balances the generator composed, every entry summing to zero', async () => {
     const { db } = await databases.fresh();
-    expect(await seedDemoIfEmpty(db, { asOf: AS_OF, customers: CUSTOMERS })).toEqual({ seeded: true });
+    expect(await seedDemoIfEmpty(db, { now: TEST_NOW, customers: CUSTOMERS })).toEqual({ seeded: true });
 
     const expected = new Map<string, number>();
     for (const c of demoChanges) {
@@ -81,7 +81,7 @@ describe.each(engines)('the hub change writer on %s', (engine) => {
     expect(feed[1]?.type).toBe('customer.upsert');
     expect(feed.at(-1)?.server_seq).toBe(feed.length);
 
-    expect(await seedDemoIfEmpty(db, { asOf: AS_OF, customers: CUSTOMERS })).toEqual({ seeded: false });
+    expect(await seedDemoIfEmpty(db, { now: TEST_NOW, customers: CUSTOMERS })).toEqual({ seeded: false });
     expect(await db.query('SELECT count(*) AS n FROM changes')).toEqual([{ n: demoChanges.length }]);
    }, 60_000); // scrypt for every PIN, on whatever CPU the run shares
 

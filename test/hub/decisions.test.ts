@@ -1,3 +1,4 @@
+import { TEST_NOW } from '../helpers/clock.ts';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
@@ -280,11 +281,11 @@ describe.each(engines)('a kiosk whose requests the hub on %s decides', (engine) 
     const { db } = await databases.fresh();
     const { core, dataDir } = await cores.signedIn(JAMES);
     await seedTestBranch(db);
-    const app = await buildHub({ db });
+    const app = await buildHub({ db, now: () => TEST_NOW });
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     const ledger = new BetterSqlite3(path.join(dataDir, LEDGER_FILE));
     try {
-      const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: new Date() });
+      const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: TEST_NOW });
       const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1' } })).json<{ credential: string }>();
       const sync = kioskEngine(ledger, { baseUrl, credential, cursor: await feedHead(db) });
 

@@ -1,4 +1,4 @@
-import { dateInZone } from '../../shared/calendar.ts';
+import { TEST_NOW } from '../helpers/clock.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { generateDemo } from '../../shared/demo/generator.ts';
 import { demoWithHashedPins } from '../../shared/node/demo.ts';
@@ -7,7 +7,7 @@ import { HubChangeWriter } from '../../hub/ledger/change-writer.ts';
 import { TEST_DEMO } from '../helpers/demo-ledger.ts';
 
 /**
- * The test kiosks' demo branch on a hub: made today (in the branch's zone) by the same generator,
+ * The test kiosks' demo branch on a hub: made at the suite's instant by the same generator,
  * so a kiosk's own demo ledger and the hub's agree. PINs stay unhashed unless the kiosk will pull
  * the customers back and sign someone in (hashing is slow on purpose).
  */
@@ -15,7 +15,7 @@ export async function seedTestBranch(db: HubDb, pins: 'unhashed' | 'hashed' = 'u
   await db.query(`INSERT INTO branches (id, name, currency, country_calling_code, time_zone) VALUES ($1, $2, 'EUR', '34', $3)`, [demoBranch.id, demoBranch.name, demoBranch.timeZone]);
   const demo = {
     ...TEST_DEMO,
-    asOf: dateInZone(new Date(), demoBranch.timeZone),
+    now: TEST_NOW,
     branchId: demoBranch.id,
     currency: demoBranch.currency,
     countryCallingCode: demoBranch.countryCallingCode,

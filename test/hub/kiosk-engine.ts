@@ -1,3 +1,4 @@
+import { TEST_NOW } from '../helpers/clock.ts';
 import type { Database } from 'better-sqlite3';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
 import { OutboxQueue } from '../../electron/core/sync/outbox-queue.ts';
@@ -15,7 +16,7 @@ export function kioskEngine(ledger: Database, hub: { baseUrl: string; credential
     outbox: new OutboxQueue(ledger),
     pull: new PullApplier(ledger, new ChangeApplier(ledger)),
     transport: new HttpTransport({ baseUrl: hub.baseUrl, credential: hub.credential, timeoutMs: 10_000 }),
-    now: () => new Date(),
+    now: () => TEST_NOW,
     ...(hub.pushBatch === undefined ? {} : { pushBatch: hub.pushBatch }),
   });
 }

@@ -1,3 +1,4 @@
+import { TEST_NOW } from '../helpers/clock.ts';
 import { mkdtempSync, readFileSync, statSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +21,7 @@ describe.each(engines)('kiosk enrolment against the hub on %s', (engine) => {
     ]) {
       await db.query(`INSERT INTO branches (id, name, currency, country_calling_code, time_zone) VALUES ($1, $2, 'EUR', '34', 'Europe/Madrid')`, [id, name]);
     }
-    const app = await buildHub({ db });
+    const app = await buildHub({ db, now: () => TEST_NOW });
     const hubUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'onebill-enrol-'));
@@ -28,7 +29,7 @@ describe.each(engines)('kiosk enrolment against the hub on %s', (engine) => {
       expect(store.read()).toBeNull();
       const enrol = (code: string) => enrolWithHub({ hubUrl, code, deviceName: 'Kiosk 1', branchId: 'MAD-01', store });
 
-      const { code } = await issueEnrolmentCode(db, { branchId: 'MAD-01', now: new Date() });
+      const { code } = await issueEnrolmentCode(db, { branchId: 'MAD-01', now: TEST_NOW });
       const kept = await enrol(code.toLowerCase());
       expect(kept).toMatchObject({ hubUrl, branchId: 'MAD-01' });
       expect(store.read()).toEqual(kept);
@@ -42,7 +43,7 @@ describe.each(engines)('kiosk enrolment against the hub on %s', (engine) => {
       // Used once: refused with the hub's words, and the credential kept stays as it was.
       await expect(enrol(code)).rejects.toMatchObject({ kind: 'unauthorized', message: 'This enrolment code has already been used. Ask headquarters for a new one.' });
       // A code for another branch: refused here, nothing kept.
-      const other = await issueEnrolmentCode(db, { branchId: 'BCN-01', now: new Date() });
+      const other = await issueEnrolmentCode(db, { branchId: 'BCN-01', now: TEST_NOW });
       await expect(enrol(other.code)).rejects.toMatchObject({ kind: 'protocol', message: 'that code enrols a kiosk of branch BCN-01; this kiosk is set up for MAD-01' });
       expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(kept);
       expect(existsSync(`${file}.tmp`)).toBe(false);

@@ -1,3 +1,4 @@
+import { TEST_NOW } from '../helpers/clock.ts';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
@@ -29,10 +30,10 @@ describe.each(engines)('a kiosk syncing with the hub on %s', (engine) => {
     const { core, dataDir } = await cores.signedIn(JAMES);
     await seedTestBranch(db);
 
-    const app = await buildHub({ db });
+    const app = await buildHub({ db, now: () => TEST_NOW });
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
-      const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: new Date() });
+      const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: TEST_NOW });
       const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1' } })).json<{ credential: string }>();
 
       const ledger = new BetterSqlite3(path.join(dataDir, LEDGER_FILE));
@@ -65,7 +66,7 @@ describe.each(engines)('a kiosk syncing with the hub on %s', (engine) => {
       ]);
 
       // A payment recorded at headquarters reaches the kiosk; a quiet round changes nothing.
-      const bank = paymentFact(accountId, 700, { channel: 'bank', method: 'bankTransfer', cash: 'bank', origin: 'hub', occurredAt: new Date().toISOString() });
+      const bank = paymentFact(accountId, 700, { channel: 'bank', method: 'bankTransfer', cash: 'bank', origin: 'hub', occurredAt: TEST_NOW.toISOString() });
       await new HubChangeWriter(db).write([bank]);
       expect(await engine.round()).toEqual({ pushed: 0, pulled: 1 });
       expect(await engine.round()).toEqual({ pushed: 0, pulled: 0 });
@@ -81,12 +82,12 @@ describe.each(engines)('a kiosk syncing with the hub on %s', (engine) => {
     const { db } = await databases.fresh();
     // PINs hashed: the kiosk pulls the customers back from the hub, and James signs in after that.
     await seedTestBranch(db, 'hashed');
-    const app = await buildHub({ db });
+    const app = await buildHub({ db, now: () => TEST_NOW });
     const hubUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const dataDir = await freshDataDir();
       const store = new FileCredentialStore(dataDir);
-      const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: new Date() });
+      const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: TEST_NOW });
       await enrolWithHub({ hubUrl, code, deviceName: 'Kiosk 1', branchId: demoBranch.id, store });
       // No transport given: the core starts its worker thread on the enrolled credential.
       const { core } = await startTestCore({}, dataDir);

@@ -1,3 +1,4 @@
+import { TEST_NOW } from '../helpers/clock.ts';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
@@ -19,7 +20,7 @@ export const OPERATOR_TOKEN = 'operator-token-for-tests';
 /** The demo branch's first customers (James, Elena), PINs left unhashed: scrypt is not what these tests test. */
 export const demoChanges = [
   ...generateDemo(
-    { seed: demoBranch.seed, customers: 2, asOf: '2026-11-26', branchId: demoBranch.id, currency: demoBranch.currency, countryCallingCode: demoBranch.countryCallingCode, timeZone: demoBranch.timeZone },
+    { seed: demoBranch.seed, customers: 2, now: TEST_NOW, branchId: demoBranch.id, currency: demoBranch.currency, countryCallingCode: demoBranch.countryCallingCode, timeZone: demoBranch.timeZone },
     () => 'unhashed',
   ),
 ].flat();

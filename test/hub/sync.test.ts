@@ -1,3 +1,4 @@
+import { TEST_NOW } from '../helpers/clock.ts';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
@@ -24,7 +25,7 @@ const demoChanges = [
     {
       seed: demoBranch.seed,
       customers: 2,
-      asOf: '2026-11-26',
+      now: TEST_NOW,
       branchId: demoBranch.id,
       currency: demoBranch.currency,
       countryCallingCode: demoBranch.countryCallingCode,

@@ -1,3 +1,4 @@
+import { TEST_NOW } from '../helpers/clock.ts';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { BillLine, CustomerBill } from '../../shared/billing/bill.ts';
@@ -541,7 +542,7 @@ describe.each(engines)('TM Forum Open APIs on %s', (engine) => {
     const { db } = await databases.fresh();
     const demo = [
       ...generateDemo(
-        { seed: demoBranch.seed, customers: 6, asOf: '2026-11-26', branchId: 'MAD-01', currency: 'EUR', countryCallingCode: '34', timeZone: 'Europe/Madrid' },
+        { seed: demoBranch.seed, customers: 6, now: TEST_NOW, branchId: 'MAD-01', currency: 'EUR', countryCallingCode: '34', timeZone: 'Europe/Madrid' },
         () => 'unhashed',
       ),
     ].flat();

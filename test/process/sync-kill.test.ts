@@ -1,3 +1,4 @@
+import { TEST_NOW } from '../helpers/clock.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -95,13 +96,13 @@ describe.each(places)('kill -9 of the kiosk and the hub mid-sync (hub on %s)', (
     let code: string;
     if (engine === 'postgres') {
       const db = await hubPlace.open();
-      code = (await issueEnrolmentCode(db, { branchId: demoBranch.id, now: new Date() })).code;
+      code = (await issueEnrolmentCode(db, { branchId: demoBranch.id, now: TEST_NOW })).code;
       await db.close();
     } else {
       await kill9(first.child); // PGlite is single-process: issue the code with the hub down, then start it again
       children.delete(first.child);
       const db = await hubPlace.open();
-      code = (await issueEnrolmentCode(db, { branchId: demoBranch.id, now: new Date() })).code;
+      code = (await issueEnrolmentCode(db, { branchId: demoBranch.id, now: TEST_NOW })).code;
       await db.close();
       children.add((await start('hub-process.ts', hubPlace.args(port), (l) => typeof l.url === 'string')).child);
     }

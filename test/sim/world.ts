@@ -58,7 +58,7 @@ export function baseWorld(): BaseWorld {
   const options = {
     seed: demoBranch.seed,
     customers: CUSTOMERS,
-    asOf: AS_OF,
+    now: new Date(EPOCH_MS),
     branchId: BRANCH,
     currency: demoBranch.currency,
     countryCallingCode: demoBranch.countryCallingCode,

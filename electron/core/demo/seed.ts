@@ -14,6 +14,6 @@ export async function seedDemoIfEmpty(db: Database, options: DemoOptions): Promi
   if (done !== undefined) return { seeded: false };
   const applier = new ChangeApplier(db);
   for (const batch of await demoWithHashedPins(options)) applier.apply(batch);
-  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(SEEDED_KEY, new Date().toISOString());
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(SEEDED_KEY, options.now.toISOString());
   return { seeded: true };
 }

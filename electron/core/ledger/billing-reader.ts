@@ -1,5 +1,6 @@
 import { CatalogIndex, Catalog } from '../../../shared/billing/catalog.ts';
-import type { BillAccount } from '../../../shared/billing/compose.ts';
+import type { CustomerBill } from '../../../shared/billing/bill.ts';
+import { billedInAdvance, type BillAccount } from '../../../shared/billing/compose.ts';
 import type { BillableProduct, ProductTerm } from '../../../shared/billing/product.ts';
 import type { UsageRecord } from '../../../shared/billing/usage.ts';
 import type { ProductStatus } from '../../../shared/contract/schemas.ts';
@@ -31,6 +32,7 @@ export class BillingReader {
   readonly #terms;
   readonly #usage;
   readonly #allUsage;
+  readonly #billOn;
   #cached: { seq: number; index: CatalogIndex } | null = null;
 
   constructor(db: Database) {
@@ -52,11 +54,18 @@ export class BillingReader {
        FROM products p JOIN usage_records u ON u.product_id = p.id
        WHERE p.account_id = ? AND u.usage_date >= ? AND u.usage_date < ? AND u.status <> 'billed'`,
     );
+    this.#billOn = db.prepare(`SELECT document FROM bills WHERE account_id = ? AND bill_date = ?`).pluck();
     this.#allUsage = db.prepare(
       `SELECT u.id, u.product_id, u.usage_type, u.usage_date, u.quantity, u.unit, u.zone, u.destination, u.service
        FROM products p JOIN usage_records u ON u.product_id = p.id
        WHERE p.account_id = ? AND u.usage_date >= ? AND u.usage_date < ?`,
     );
+  }
+
+  /** What the account's bill of a date charged in advance (billedInAdvance); undefined when there is no such bill. */
+  billedAhead(accountId: string, billDate: string): Map<string, string> | undefined {
+    const document = this.#billOn.get(accountId, billDate) as string | undefined;
+    return document === undefined ? undefined : billedInAdvance(JSON.parse(document) as CustomerBill);
   }
 
   /** The catalog in force, parsed once per published version. */

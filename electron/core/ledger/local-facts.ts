@@ -25,7 +25,7 @@ export class LocalFacts {
   }
 
   /** Records the fact once; recording the same fact again changes nothing. */
-  record(fact: LocalFact, now = new Date()): ApplyResult {
+  record(fact: LocalFact, now: Date): ApplyResult {
     return this.#record(fact, now);
   }
 }

@@ -30,6 +30,11 @@ export class CycleUsage {
     return this.reader.account(accountId);
   }
 
+  /** What the bill of a cycle charged in advance, once that bill is issued. */
+  billedAhead(accountId: string, cycle: Cycle): Map<string, string> | undefined {
+    return this.reader.billedAhead(accountId, cycle.start);
+  }
+
   forAccount(accountId: string, today: CalendarDate): AccountCycle {
     const account = this.reader.account(accountId);
     const catalog = this.reader.catalog();

@@ -29,7 +29,7 @@ export class HelpDesk {
     this.#open = db.prepare(
       `SELECT r.id, r.screen, r.created_at AS calledAt, a.account_no AS accountNo, c.name AS customerName
          FROM assist_requests r LEFT JOIN billing_accounts a ON a.id = r.account_id LEFT JOIN customers c ON c.id = a.customer_id
-        WHERE r.status = 'open' ORDER BY r.created_at`,
+        WHERE r.status = 'open' ORDER BY r.created_at, r.rowid`,
     );
     const close = db.prepare(`UPDATE assist_requests SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'`);
     const accountOf = db.prepare(`SELECT account_id FROM assist_requests WHERE id = ?`).pluck();

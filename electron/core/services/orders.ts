@@ -62,9 +62,10 @@ export class OrderDesk {
   /** The billing engine's preview of the order (shared with headquarters, which decides it again on the central ledger). */
   preview(accountId: string, order: OrderAction, today: CalendarDate): OrderPreview {
     const { catalog, currency, cycle, products, records } = this.usage.forAccount(accountId, today);
+    const billedAhead = this.usage.billedAhead(accountId, cycle);
     const { profile } = this.credit.profile(accountId, today);
     const account = this.usage.account(accountId);
-    const context = { catalog, account, currency, timeZone: this.timeZone, today, cycle, products, records, profile, openOrders: this.openOrders(accountId) };
+    const context = { catalog, account, currency, timeZone: this.timeZone, today, cycle, products, records, profile, openOrders: this.openOrders(accountId), ...(billedAhead ? { billedAhead } : {}) };
     return previewOrder(context, order).preview;
   }
 

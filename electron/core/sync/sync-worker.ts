@@ -21,6 +21,7 @@ const runner = runSyncLoop({
   db,
   transport: new HttpTransport({ baseUrl: data.credential.hubUrl, credential: data.credential.credential, timeoutMs: data.timeoutMs }),
   log,
+  // The real clock: in the worker it only stamps sync bookkeeping (when a page was applied, the last round).
   now: () => new Date(),
   intervalMs: data.intervalMs,
   onStatus: (status) => post({ type: 'status', status }),
