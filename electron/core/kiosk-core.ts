@@ -14,6 +14,7 @@ import { IdleSession } from './services/idle-session.ts';
 import { addStaff, StaffSignIn, type StaffMember } from './assist/staff-sign-in.ts';
 import { CustomerLookup } from './assist/customer-lookup.ts';
 import { AuthorityCheck } from './assist/authority.ts';
+import { StaffReconfirmation } from './assist/step-up.ts';
 import { CreditReferrals } from './assist/credit-referrals.ts';
 import { PinReset } from './assist/pin-reset.ts';
 import { AccountAdjustments } from './assist/adjustments.ts';
@@ -101,7 +102,8 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       warned: (secondsLeft) => events.emit('assist.idleWarning', { secondsLeft }),
       resumed: () => events.emit('assist.resumed', {}),
       ended: (reason) => {
-        // Leaving assist mode leaves nothing behind: the customer it served is signed out too.
+        // Leaving assist mode leaves nothing behind: the customer it served is signed out too, and no PIN given still counts.
+        reconfirm.forget();
         session.end('signedOut');
         events.emit('assist.ended', { reason });
         log.info({ event: 'assistEnded', reason }, 'assist mode ended');
@@ -110,6 +112,8 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
     now,
     () => new KioskError('FORBIDDEN', 'This needs a member of staff to sign in.'),
   );
+  // The identity check, a PIN reset and money above a small amount ask for the staff PIN again after a minute; a lock-out ends assist mode.
+  const reconfirm = new StaffReconfirmation(staffSignIn, settings.assist.reconfirm, now, () => staff.current, () => staff.end('signedOut'));
   const signIn = new SignInService(db, settings.countryCallingCode, now);
   const reader = new BillingReader(db);
   const cycleUsage = new CycleUsage(reader, settings.timeZone);
@@ -123,7 +127,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const audit = new AuditLog(db, { kioskId: settings.kioskId, now });
   const help = new HelpDesk(db, audit);
   const pinReset = new PinReset(db, audit, now);
-  const authority = new AuthorityCheck(settings.assist.authority, staffSignIn);
+  const authority = new AuthorityCheck(db, { limits: settings.assist.authority, currency: settings.currency, timeZone: settings.timeZone }, staffSignIn, reconfirm, now);
   const referrals = new CreditReferrals(db, audit, authority, now);
   const orderReferrals = new OrderReferrals(db, reader, audit, authority, now);
   const facts = new LocalFacts(db);
@@ -133,6 +137,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
     history,
     facts,
     audit,
+    authority,
     devices,
     events,
     settings: {
@@ -250,10 +255,12 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
     }),
     'sync.status': () => sync.status(),
     'staff.signIn': async ({ staffId, pin }) => {
-      const member = await staffSignIn.verify(staffId, pin);
+      const member = await reconfirm.verify(staffId, pin);
       // Another member of staff taking over ends the first one's assist mode (and whatever it had open).
       if (staff.current && staff.current.staffId !== member.staffId) staff.end('signedOut');
+      // The same member again (the idle warning's Continue) carries on, with the PIN just given.
       staff.start(member);
+      reconfirm.given(member.staffId);
       log.info({ event: 'assistStarted', staffId: member.staffId, role: member.role }, 'assist mode started');
       return { ...member, idle: settings.assist.idle };
     },
@@ -261,15 +268,14 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       staff.end('signedOut');
       return {};
     },
-    // Open to anyone (the screens ask who is in assist mode); asked while staff are in, it is their activity.
-    'staff.session': () => {
-      if (!staff.current) return null;
-      staff.touch();
-      return { ...staff.current, idle: settings.assist.idle };
-    },
+    // Open to anyone (the screens ask who is in assist mode): it only reports, and keeps nobody's session alive.
+    'staff.session': () => (staff.current ? { ...staff.current, idle: settings.assist.idle } : null),
+    // A staff channel: the dispatcher counted it as the staff member's activity already.
+    'staff.touch': () => ({ idleDeadline: staff.touch().toISOString() }),
     'assist.lookup': ({ query }) => lookup.find(query),
-    'assist.openAccount': ({ accountId, checks, note }) => {
+    'assist.openAccount': async ({ accountId, checks, note, staffPin }) => {
       const member = staff.require();
+      await reconfirm.confirm(member, staffPin);
       const holder = lookup.holder(accountId);
       // What was checked and by whom is on the audit trail before anything of the account is shown.
       audit.record({ actorKind: member.role, actorId: member.staffId, action: 'customer.identityChecked', accountId, after: { checks }, reason: note ?? null });
@@ -278,9 +284,11 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       return { customerName: holder.customerName, language: holder.language, idle: settings.idle };
     },
     'assist.creditReferrals': () => ({ referrals: referrals.list() }),
-    'assist.resetPin': thenSync(async ({ newPin, reason }) => {
+    'assist.resetPin': thenSync(async ({ newPin, reason, staffPin }) => {
       const member = staff.require();
-      await pinReset.reset(member, customer(), newPin, reason);
+      const accountId = customer();
+      await reconfirm.confirm(member, staffPin);
+      await pinReset.reset(member, accountId, newPin, reason);
       log.info({ event: 'pinReset', staffId: member.staffId }, 'staff unlocked a customer and set a new PIN');
       return {};
     }),
@@ -291,7 +299,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
     },
     'assist.takeCash': thenSync(async ({ language, ...input }) => {
       const member = staff.require();
-      const taken = await payments.takeAtCounter(customer(), language, input, { staffId: member.staffId, role: member.role });
+      const taken = await payments.takeAtCounter(customer(), language, input, member);
       log.info({ event: 'counterCash', staffId: member.staffId, amountMinor: input.amountMinor }, 'staff took cash at the counter');
       return taken;
     }),
@@ -326,10 +334,12 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   return {
     settings,
     dispatch: createDispatcher(handlers, log, (access) => {
-      const allowed = access === 'customer' ? session.active : staff.active;
-      // Staff stand beside the customer in assist mode: every call the kiosk takes is their activity too.
-      if (allowed && staff.active) staff.touch();
-      return allowed;
+      if (access === 'customer') return session.active;
+      // Only a staff member's own calls (staff channels) keep assist mode alive: a customer's taps
+      // on their own screens, and asking who is in assist mode, do not.
+      if (!staff.active) return false;
+      staff.touch();
+      return true;
     }),
     events,
     close() {

@@ -14,12 +14,22 @@ export const StaffId = z
   .regex(/^[A-Za-z0-9-]{2,24}$/, 'Enter your staff id.')
   .transform((id) => id.toUpperCase());
 
+/** A staff PIN: 4 to 8 digits. */
+export const StaffPin = z.string().regex(/^\d{4,8}$/, 'The PIN is 4 to 8 digits.');
+
 export const StaffSignInInput = z
   .object({
     staffId: StaffId,
-    pin: z.string().regex(/^\d{4,8}$/, 'The PIN is 4 to 8 digits.'),
+    pin: StaffPin,
   })
   .strict();
+
+/**
+ * The staff member's own PIN, given again for a sensitive step (the identity check, a PIN reset,
+ * money above a small amount) when it was last given more than a minute ago. Checked against the
+ * staff member in assist mode, never anyone else.
+ */
+const StepUp = { staffPin: StaffPin.optional() };
 
 /** Who is in assist mode: the banner shows it on every screen. */
 export const StaffSessionInfo = z.object({
@@ -56,12 +66,39 @@ export const OpenAccountInput = z
     accountId: z.string().min(1).max(64),
     checks: z.array(z.enum(identityChecks)).min(1, 'Record at least one identity check.').max(identityChecks.length),
     note: z.string().trim().max(200).optional(),
+    ...StepUp,
   })
   .strict()
   .refine((i) => new Set(i.checks).size === i.checks.length, { path: ['checks'], message: 'Each check once.' });
 
 /** A supervisor confirming an action above the staff member's authority, on the spot (dual control). */
-export const SupervisorConfirmation = z.object({ staffId: StaffId, pin: z.string().regex(/^\d{4,8}$/, 'The PIN is 4 to 8 digits.') }).strict();
+export const SupervisorConfirmation = z.object({ staffId: StaffId, pin: StaffPin }).strict();
+
+/** The kinds of staff authority, each limited per request and per staff member per day (settings `assist.authority`). */
+export const authorityKinds = ['feeWaiverMinor', 'adjustmentMinor', 'creditLimitMinor', 'counterCashMinor'] as const;
+export const AuthorityKind = z.enum(authorityKinds);
+export type AuthorityKind = z.infer<typeof AuthorityKind>;
+
+/**
+ * Why the core refused a staff action (the `details` of its FORBIDDEN error), for the screens to
+ * say and to answer: `staffPin`, give your own PIN again; `supervisor`, a supervisor other than you
+ * confirms (`reason`: above your limit, the one given is not a supervisor, is you, or is above their
+ * own limit); `headquarters`, nobody at this kiosk may. `limit` says which limit it is above, with
+ * what it is, what this person (`staffId`) used of it today and the most they may still do in one
+ * request now (`leftMinor`), in `currency`.
+ */
+export const AuthorityRefusal = z.object({
+  needs: z.enum(['staffPin', 'supervisor', 'headquarters']),
+  reason: z.enum(['overLimit', 'notSupervisor', 'ownAction', 'supervisorOverLimit']).optional(),
+  kind: AuthorityKind.optional(),
+  limit: z.enum(['perRequest', 'perDay']).optional(),
+  staffId: z.string().optional(),
+  limitMinor: z.number().int().optional(),
+  usedTodayMinor: z.number().int().optional(),
+  leftMinor: z.number().int().optional(),
+  currency: z.string().optional(),
+});
+export type AuthorityRefusal = z.infer<typeof AuthorityRefusal>;
 
 /** Why staff did what they did: the audit trail keeps it. */
 const Reason = z.string().trim().min(3, 'Say why, in a few words.').max(300);
@@ -84,6 +121,7 @@ const StaffDecision = {
   decision: z.enum(['approve', 'decline']),
   reason: Reason,
   supervisor: SupervisorConfirmation.optional(),
+  ...StepUp,
 };
 
 export const DecideCreditInput = z
@@ -141,6 +179,9 @@ export const CounterCashInput = z
     amountMinor: AmountMinor,
     billNo: z.string().trim().min(1).max(40).regex(/^[A-Z0-9-]+$/i, 'Not a bill number').nullable(),
     language: Language,
+    /** Above the staff member's counter-cash authority, a supervisor confirms (dual control). */
+    supervisor: SupervisorConfirmation.optional(),
+    ...StepUp,
   })
   .strict();
 
@@ -162,6 +203,7 @@ export const WaiveFeeInput = z
     billNo: z.string().trim().min(1, 'Choose a bill').max(40).regex(/^[A-Z0-9-]+$/i, 'Not a bill number'),
     reason: Reason,
     supervisor: SupervisorConfirmation.optional(),
+    ...StepUp,
   })
   .strict();
 
@@ -173,6 +215,7 @@ export const AdjustInput = z
     amountMinor: AmountMinor,
     reason: Reason,
     supervisor: SupervisorConfirmation.optional(),
+    ...StepUp,
   })
   .strict();
 
@@ -205,5 +248,6 @@ export const PinResetInput = z
   .object({
     newPin: z.string().regex(/^\d{4}$/, 'The PIN is 4 digits'),
     reason: Reason,
+    ...StepUp,
   })
   .strict();

@@ -69,8 +69,13 @@ export const channels = {
   'staff.signIn': { access: 'anyone', input: StaffSignInInput, output: StaffSessionInfo },
   /** Ends assist mode, and with it any customer session: the kiosk is back to its attract screen. */
   'staff.signOut': { access: 'staff', input: Empty, output: Empty },
-  /** Who is in assist mode (null: nobody), for the banner after a reload. */
+  /** Who is in assist mode (null: nobody), for the banner after a reload. It only reports: asking keeps nobody's session alive. */
   'staff.session': { access: 'anyone', input: Empty, output: StaffSessionInfo.nullable() },
+  /**
+   * Staff working on an assist screen (typing a reason, an amount): pushes the staff idle deadline
+   * back. Like every staff channel it counts as the staff member's own activity; customer channels do not.
+   */
+  'staff.touch': { access: 'staff', input: Empty, output: z.object({ idleDeadline: Instant }) },
   /** Staff find a customer by account number, phone number or name. */
   'assist.lookup': { access: 'staff', input: CustomerLookupInput, output: CustomerLookupResult },
   /** Staff record how they checked the customer's identity, and the customer's account opens for them. */

@@ -6,6 +6,7 @@ import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import { demoStaff } from '../../shared/demo/staff.ts';
 import { JAMES, ok, useCores } from '../helpers/signed-in.ts';
 import { demoCreditLimit, startTestCore } from '../helpers/demo-ledger.ts';
+import { TEST_NOW } from '../helpers/clock.ts';
 import { simulatedDevices, type SimulatedDevices } from '../../electron/core/devices/simulated-devices.ts';
 
 const { anonymous, adopt } = useCores();
@@ -74,42 +75,75 @@ describe('staff sign-in', () => {
 });
 
 describe('assist session', () => {
-  it('times out sooner than a customer session, and ending it signs the customer out too', async () => {
+  it('times out sooner than a customer session, only staff channels restart its clock, and ending it signs the customer out too', async () => {
     const core = await anonymous();
     vi.useFakeTimers();
     const seen: string[] = [];
     core.events.on('assist.idleWarning', (p) => seen.push(`assist warning:${p.secondsLeft}`));
+    core.events.on('assist.resumed', () => seen.push('assist resumed'));
     core.events.on('assist.ended', (p) => seen.push(`assist ended:${p.reason}`));
     core.events.on('session.ended', (p) => seen.push(`session ended:${p.reason}`));
     await ok(core, 'session.signIn', JAMES);
     await ok(core, 'staff.signIn', staffIn(LUCIA));
-    vi.advanceTimersByTime(40_000);
-    expect(seen).toEqual(['assist warning:10']);
-    // Any call the kiosk takes in assist mode is staff activity: the clock starts again.
-    await ok(core, 'account.overview', {});
-    vi.advanceTimersByTime(49_000);
-    expect(seen).toEqual(['assist warning:10', 'assist warning:10']);
+    vi.advanceTimersByTime(30_000);
+    // A staff-only call (a read from the assist desk) is the staff member's own activity: the clock starts again.
+    await ok(core, 'assist.helpCalls', {});
+    vi.advanceTimersByTime(39_000);
+    expect(seen).toEqual([]);
     vi.advanceTimersByTime(1_000);
-    expect(seen).toEqual(['assist warning:10', 'assist warning:10', 'session ended:signedOut', 'assist ended:idleTimeout']);
+    expect(seen).toEqual(['assist warning:10']);
+    // The customer's own calls are not: the warning stands and assist mode ends on time.
+    await ok(core, 'account.overview', {});
+    await ok(core, 'session.touch', {});
+    vi.advanceTimersByTime(9_000);
+    expect(seen).toEqual(['assist warning:10']);
+    vi.advanceTimersByTime(1_000);
+    expect(seen).toEqual(['assist warning:10', 'session ended:signedOut', 'assist ended:idleTimeout']);
     expect(await ok(core, 'staff.session', {})).toBeNull();
     expect(await core.dispatch('account.overview', {})).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
   });
 
-  it('asking who is in assist mode is staff activity, and with nobody in it starts no clock', async () => {
+  it('asking who is in assist mode only reports, keeping nobody’s clock; staff working on an assist screen touch theirs', async () => {
     const core = await anonymous();
     vi.useFakeTimers();
     const seen: string[] = [];
     core.events.on('assist.idleWarning', (p) => seen.push(`assist warning:${p.secondsLeft}`));
+    core.events.on('assist.resumed', () => seen.push('assist resumed'));
     core.events.on('assist.ended', (p) => seen.push(`assist ended:${p.reason}`));
     expect(await ok(core, 'staff.session', {})).toBeNull();
+    expect(await core.dispatch('staff.touch', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     await ok(core, 'staff.signIn', staffIn(LUCIA));
     vi.advanceTimersByTime(39_000);
-    // The screens ask on a tap with no customer signed in (no staff-only call to make then).
-    expect((await ok(core, 'staff.session', {}))?.staffId).toBe('AG-1001');
+    expect((await ok(core, 'staff.touch', {})).idleDeadline).toBe(new Date(TEST_NOW.getTime() + 50_000).toISOString());
     vi.advanceTimersByTime(39_000);
     expect(seen).toEqual([]);
-    vi.advanceTimersByTime(11_000);
+    vi.advanceTimersByTime(1_000);
+    expect(seen).toEqual(['assist warning:10']);
+    // Anyone may ask who is in assist mode (the banner after a reload): the answer keeps nobody in.
+    expect((await ok(core, 'staff.session', {}))?.staffId).toBe('AG-1001');
+    vi.advanceTimersByTime(10_000);
     expect(seen).toEqual(['assist warning:10', 'assist ended:idleTimeout']);
+  });
+
+  it('Continue on the idle warning is the staff member giving their PIN again; a wrong one counts, and a lock-out ends assist mode', async () => {
+    const core = await anonymous();
+    vi.useFakeTimers();
+    const seen: string[] = [];
+    core.events.on('assist.idleWarning', (p) => seen.push(`assist warning:${p.secondsLeft}`));
+    core.events.on('assist.resumed', () => seen.push('assist resumed'));
+    core.events.on('assist.ended', (p) => seen.push(`assist ended:${p.reason}`));
+    await ok(core, 'staff.signIn', staffIn(LUCIA));
+    vi.advanceTimersByTime(40_000);
+    expect(await core.dispatch('staff.signIn', { staffId: LUCIA.id, pin: '0000' })).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED', details: { attemptsLeft: 4 } } });
+    expect(await ok(core, 'staff.signIn', staffIn(LUCIA))).toMatchObject({ staffId: 'AG-1001' });
+    expect(seen).toEqual(['assist warning:10', 'assist resumed']);
+    vi.advanceTimersByTime(39_000);
+    expect(seen).toEqual(['assist warning:10', 'assist resumed']);
+    // Someone guessing at it locks the staff id, and that ends assist mode there and then.
+    for (let i = 0; i < 4; i++) await core.dispatch('staff.signIn', { staffId: LUCIA.id, pin: '0000' });
+    expect(await core.dispatch('staff.signIn', { staffId: LUCIA.id, pin: '0000' })).toMatchObject({ ok: false, error: { code: 'LOCKED_OUT' } });
+    expect(seen).toEqual(['assist warning:10', 'assist resumed', 'assist ended:signedOut']);
+    expect(await ok(core, 'staff.session', {})).toBeNull();
   });
 
   it('signing out of assist mode leaves the kiosk clean', async () => {

@@ -40,6 +40,7 @@ const matrix: Record<ChannelName, Record<Role, boolean>> = {
   'staff.signIn': ANYONE,
   'staff.signOut': STAFF,
   'staff.session': ANYONE,
+  'staff.touch': STAFF,
   'assist.lookup': STAFF,
   'assist.openAccount': STAFF,
   'assist.creditReferrals': STAFF,

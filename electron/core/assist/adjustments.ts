@@ -7,7 +7,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { AccountHistory } from '../ledger/account-history.ts';
 import type { Database } from '../ledger/db.ts';
 import type { LocalFacts } from '../ledger/local-facts.ts';
-import type { AuthorityCheck, SupervisorConfirmation } from './authority.ts';
+import type { AuthorityCheck, AuthorityProof, Grant } from './authority.ts';
 import type { StaffMember } from './staff-sign-in.ts';
 
 type Kind = AdjustmentResult['kind'];
@@ -43,7 +43,8 @@ export interface AdjustmentDeps {
 
 /**
  * Staff waiving a late fee or adjusting the open account, with a reason, within their authority
- * (`feeWaiverMinor`, `adjustmentMinor`; above it a supervisor confirms, as for credit). Each is an
+ * (`feeWaiverMinor`, `adjustmentMinor`, per request and per day; above it a supervisor confirms, as
+ * for credit; what it uses of the day is counted in the same transaction). Each is an
  * `adjustment.posted` fact: its journal entry (the account's receivable against
  * `adjustments:fee-waivers` and tax payable for a waiver, `adjustments:staff` otherwise), its audit
  * event and its outbox row commit in one transaction, and balances and bills read it at once.
@@ -70,11 +71,13 @@ export class AccountAdjustments {
     this.#currency = db.prepare(`SELECT currency FROM billing_accounts WHERE id = ?`).pluck();
     this.#balance = db.prepare(`SELECT COALESCE(SUM(amount_minor), 0) FROM postings WHERE ledger_account = ?`).pluck();
     const settle = db.prepare(`UPDATE adjustments SET balance_after_minor = ? WHERE id = ?`);
-    this.#post = db.transaction((member: StaffMember, accountId: string, id: string, asked: Asked, postings: Posting[], approvedBy: string | null): AdjustmentResult => {
+    this.#post = db.transaction((grant: Grant, accountId: string, id: string, asked: Asked, postings: Posting[]): AdjustmentResult => {
       // Between the authority check (a supervisor's PIN takes a moment) and now, someone else may have been first.
       const again = this.#existing(id, accountId, asked);
       if (again) return again;
       if (asked.billNo !== null && this.#waiverOf.get(asked.billNo) !== undefined) throw alreadyWaived(asked.billNo);
+      const { member, approvedBy } = grant;
+      this.deps.authority.commit(grant, id);
       const at = this.deps.now();
       const currency = this.#currency.get(accountId) as string;
       const receivable = ledgerAccounts.receivable(accountId);
@@ -128,31 +131,31 @@ export class AccountAdjustments {
     });
   }
 
-  async waiveFee(member: StaffMember, accountId: string, input: { requestId: string; billNo: string; reason: string; supervisor?: SupervisorConfirmation | undefined }): Promise<AdjustmentResult> {
+  async waiveFee(member: StaffMember, accountId: string, input: { requestId: string; billNo: string; reason: string } & AuthorityProof): Promise<AdjustmentResult> {
     const bill = this.deps.history.bill(accountId, input.billNo);
     const fee = bill ? lateFeeCharged(bill) : null;
     const existing = this.#existing(input.requestId, accountId, { kind: 'feeWaiver', amountMinor: -(fee?.totalMinor ?? 0), billNo: input.billNo, reason: input.reason });
     if (existing) return existing;
     if (!fee) throw new KioskError('NOT_FOUND', `Bill ${input.billNo} of this account has no late fee.`);
     if (this.#waiverOf.get(input.billNo) !== undefined) throw alreadyWaived(input.billNo);
-    const { approvedBy } = await this.deps.authority.authorise(member, 'feeWaiverMinor', fee.totalMinor, input.supervisor);
+    const grant = await this.deps.authority.authorise(member, { kind: 'feeWaiverMinor', amountMinor: fee.totalMinor }, input);
     const asked: Asked = { kind: 'feeWaiver', amountMinor: -fee.totalMinor, billNo: input.billNo, reason: input.reason };
     // The fee's revenue and its tax are given back; a fee not subject to tax posts no tax.
     const postings: Posting[] = [{ ledgerAccount: ledgerAccounts.adjustments('fee-waivers'), amountMinor: fee.netMinor }];
     if (fee.taxMinor !== 0) postings.push({ ledgerAccount: ledgerAccounts.taxPayable, amountMinor: fee.taxMinor });
-    return this.#post(member, accountId, input.requestId, asked, postings, approvedBy) as AdjustmentResult;
+    return this.#post(grant, accountId, input.requestId, asked, postings) as AdjustmentResult;
   }
 
   async adjust(
     member: StaffMember,
     accountId: string,
-    input: { requestId: string; direction: 'credit' | 'debit'; amountMinor: number; reason: string; supervisor?: SupervisorConfirmation | undefined },
+    input: { requestId: string; direction: 'credit' | 'debit'; amountMinor: number; reason: string } & AuthorityProof,
   ): Promise<AdjustmentResult> {
     const asked: Asked = { kind: 'adjustment', amountMinor: input.direction === 'credit' ? -input.amountMinor : input.amountMinor, billNo: null, reason: input.reason };
     const existing = this.#existing(input.requestId, accountId, asked);
     if (existing) return existing;
-    const { approvedBy } = await this.deps.authority.authorise(member, 'adjustmentMinor', input.amountMinor, input.supervisor);
-    return this.#post(member, accountId, input.requestId, asked, [{ ledgerAccount: ledgerAccounts.adjustments('staff'), amountMinor: -asked.amountMinor }], approvedBy) as AdjustmentResult;
+    const grant = await this.deps.authority.authorise(member, { kind: 'adjustmentMinor', amountMinor: input.amountMinor }, input);
+    return this.#post(grant, accountId, input.requestId, asked, [{ ledgerAccount: ledgerAccounts.adjustments('staff'), amountMinor: -asked.amountMinor }]) as AdjustmentResult;
   }
 
   /** What was answered the first time under this request id; CONFLICT when it asked for something else. */

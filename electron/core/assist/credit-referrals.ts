@@ -5,7 +5,7 @@ import { money } from '../../../shared/money.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Database } from '../ledger/db.ts';
 import { Outbox } from '../ledger/outbox.ts';
-import type { AuthorityCheck, SupervisorConfirmation } from './authority.ts';
+import type { AuthorityCheck, AuthorityProof, Grant } from './authority.ts';
 import type { StaffMember } from './staff-sign-in.ts';
 
 interface OpenRow {
@@ -22,8 +22,9 @@ interface OpenRow {
 
 /**
  * The credit-limit requests this kiosk referred to staff, and staff's decision on each: an
- * approval raises the limit to what was asked, within the staff member's authority or with a
- * supervisor's confirmation; a decline leaves it. Either is once per request, with its reason on
+ * approval raises the limit to what was asked, within the staff member's authority (the limit
+ * granted per request, the increases granted per day) or with a supervisor's confirmation; a
+ * decline leaves it. Either is once per request, with its reason on
  * the audit trail and its outbox row for headquarters in the same transaction.
  */
 export class CreditReferrals {
@@ -48,12 +49,14 @@ export class CreditReferrals {
     );
     const raise = db.prepare(`UPDATE billing_accounts SET credit_limit_minor = ? WHERE id = ? AND credit_limit_minor < ?`);
     const outbox = new Outbox(db);
-    this.#decide = db.transaction((row: OpenRow, member: StaffMember, d: { decision: 'approve' | 'decline'; reason: string; approvedBy: string | null }) => {
+    this.#decide = db.transaction((row: OpenRow, member: StaffMember, d: { decision: 'approve' | 'decline'; reason: string; grant: Grant | null }) => {
       const at = this.now().toISOString();
+      const approvedBy = d.grant?.approvedBy ?? null;
       // Decided meanwhile (another member of staff, headquarters): nothing is written twice.
-      if (settle.run({ id: row.id, decision: d.decision, staffId: member.staffId, approvedBy: d.approvedBy, reason: d.reason, at }).changes !== 1) {
+      if (settle.run({ id: row.id, decision: d.decision, staffId: member.staffId, approvedBy, reason: d.reason, at }).changes !== 1) {
         throw new KioskError('CONFLICT', 'This request has just been decided.');
       }
+      if (d.grant) this.authority.commit(d.grant, row.id);
       const target = row.granted_limit_minor + row.referred_minor;
       const after = d.decision === 'approve' ? Math.max(row.limit_minor, target) : row.limit_minor;
       if (after !== row.limit_minor) raise.run(after, row.account_id, after);
@@ -62,14 +65,14 @@ export class CreditReferrals {
         decision: d.decision,
         creditLimitMinor: after,
         staffId: member.staffId,
-        approvedBy: d.approvedBy,
+        approvedBy,
         reason: d.reason,
         decidedAt: at,
       }, new Date(at));
       this.audit.record({
         actorKind: member.role,
         actorId: member.staffId,
-        approvedBy: d.approvedBy,
+        approvedBy,
         action: d.decision === 'approve' ? 'credit.approved' : 'credit.declined',
         accountId: row.account_id,
         before: { creditLimitMinor: row.limit_minor },
@@ -94,14 +97,17 @@ export class CreditReferrals {
 
   async decide(
     member: StaffMember,
-    input: { requestId: string; decision: 'approve' | 'decline'; reason: string; supervisor?: SupervisorConfirmation | undefined },
+    input: { requestId: string; decision: 'approve' | 'decline'; reason: string } & AuthorityProof,
   ): Promise<CreditReferralDecided> {
     const row = this.#one.get(input.requestId) as OpenRow | undefined;
     if (!row) throw new KioskError('NOT_FOUND', 'No such request is waiting for staff.');
-    // Declining needs no authority; approving is bounded by the limit it grants.
-    const { approvedBy } =
-      input.decision === 'approve' ? await this.authority.authorise(member, 'creditLimitMinor', row.granted_limit_minor + row.referred_minor, input.supervisor) : { approvedBy: null };
-    const limit = this.#decide(row, member, { decision: input.decision, reason: input.reason, approvedBy }) as number;
-    return { requestId: row.id, decision: input.decision, creditLimit: money(limit, row.currency), approvedBy };
+    // Declining needs no authority; approving is bounded by the limit it grants, and adds the increase to the day's credit.
+    const target = row.granted_limit_minor + row.referred_minor;
+    const grant =
+      input.decision === 'approve'
+        ? await this.authority.authorise(member, { kind: 'creditLimitMinor', amountMinor: target, addsMinor: Math.max(target - row.limit_minor, 0) }, input)
+        : null;
+    const limit = this.#decide(row, member, { decision: input.decision, reason: input.reason, grant }) as number;
+    return { requestId: row.id, decision: input.decision, creditLimit: money(limit, row.currency), approvedBy: grant?.approvedBy ?? null };
   }
 }

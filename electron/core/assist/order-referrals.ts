@@ -7,7 +7,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { BillingReader } from '../ledger/billing-reader.ts';
 import type { Database } from '../ledger/db.ts';
 import { Outbox } from '../ledger/outbox.ts';
-import type { AuthorityCheck, SupervisorConfirmation } from './authority.ts';
+import type { AuthorityCheck, AuthorityProof, Grant } from './authority.ts';
 import type { StaffMember } from './staff-sign-in.ts';
 
 interface HeldRow {
@@ -26,8 +26,9 @@ type Decision = OrderReferralDecided['decision'];
  * The orders this kiosk referred to staff (held: the credit decision said "refer"), and staff's
  * decision on each. Approving sends the order on to headquarters to fulfil (acknowledged), as if
  * the kiosk had found it eligible; declining cancels it. Approval is bounded by the monthly
- * increase the order makes, under `creditLimitMinor` (the authority to extend credit): within the
- * staff member's own, or with a supervisor's confirmation; declining needs no authority. Either is
+ * increase the order makes, under `creditLimitMinor` (the authority to extend credit; the increase
+ * adds to the day's credit): within the staff member's own, or with a supervisor's confirmation;
+ * declining needs no authority. Either is
  * once per order, with its reason on the audit trail and its outbox row (`order.staffDecided`)
  * for headquarters in the same transaction.
  */
@@ -55,23 +56,25 @@ export class OrderReferrals {
          staff_reason = @reason, staff_decided_at = @at WHERE id = @id AND state = 'held' AND staff_decision IS NULL`,
     );
     const outbox = new Outbox(db);
-    this.#decide = db.transaction((row: HeldRow, member: StaffMember, d: { decision: Decision; reason: string; approvedBy: string | null; monthlyChangeMinor: number }) => {
+    this.#decide = db.transaction((row: HeldRow, member: StaffMember, d: { decision: Decision; reason: string; grant: Grant | null; monthlyChangeMinor: number }) => {
       const at = this.now().toISOString();
+      const approvedBy = d.grant?.approvedBy ?? null;
       const state: OrderReferralDecided['state'] = d.decision === 'approve' ? 'acknowledged' : 'cancelled';
       // Decided meanwhile (another member of staff, headquarters): nothing is written twice.
-      if (settle.run({ id: row.id, state, decision: d.decision, staffId: member.staffId, approvedBy: d.approvedBy, reason: d.reason, at }).changes !== 1) {
+      if (settle.run({ id: row.id, state, decision: d.decision, staffId: member.staffId, approvedBy, reason: d.reason, at }).changes !== 1) {
         throw new KioskError('CONFLICT', 'This order has just been decided.');
       }
+      if (d.grant) this.authority.commit(d.grant, row.id);
       outbox.append(
         uuidv7({ msecs: Date.parse(at) }),
         'order.staffDecided',
-        { orderId: row.id, decision: d.decision, staffId: member.staffId, approvedBy: d.approvedBy, reason: d.reason, decidedAt: at },
+        { orderId: row.id, decision: d.decision, staffId: member.staffId, approvedBy, reason: d.reason, decidedAt: at },
         new Date(at),
       );
       this.audit.record({
         actorKind: member.role,
         actorId: member.staffId,
-        approvedBy: d.approvedBy,
+        approvedBy,
         action: d.decision === 'approve' ? 'order.approved' : 'order.declined',
         accountId: row.account_id,
         before: { state: 'held' },
@@ -87,14 +90,13 @@ export class OrderReferrals {
     return (this.#held.all() as HeldRow[]).map((r) => this.#view(r));
   }
 
-  async decide(member: StaffMember, input: { orderId: string; decision: Decision; reason: string; supervisor?: SupervisorConfirmation | undefined }): Promise<OrderReferralDecided> {
+  async decide(member: StaffMember, input: { orderId: string; decision: Decision; reason: string } & AuthorityProof): Promise<OrderReferralDecided> {
     const row = this.#one.get(input.orderId) as HeldRow | undefined;
     if (!row) throw new KioskError('NOT_FOUND', 'No such order is waiting for staff.');
     const monthlyChangeMinor = this.#view(row).monthlyChange.amountMinor;
-    const { approvedBy } =
-      input.decision === 'approve' ? await this.authority.authorise(member, 'creditLimitMinor', Math.max(monthlyChangeMinor, 0), input.supervisor) : { approvedBy: null };
-    const state = this.#decide(row, member, { decision: input.decision, reason: input.reason, approvedBy, monthlyChangeMinor }) as OrderReferralDecided['state'];
-    return { orderId: row.id, decision: input.decision, state, approvedBy };
+    const grant = input.decision === 'approve' ? await this.authority.authorise(member, { kind: 'creditLimitMinor', amountMinor: Math.max(monthlyChangeMinor, 0) }, input) : null;
+    const state = this.#decide(row, member, { decision: input.decision, reason: input.reason, grant, monthlyChangeMinor }) as OrderReferralDecided['state'];
+    return { orderId: row.id, decision: input.decision, state, approvedBy: grant?.approvedBy ?? null };
   }
 
   #view(r: HeldRow): OrderReferral {

@@ -15,6 +15,8 @@ import type { AccountHistory } from '../ledger/account-history.ts';
 import type { Database } from '../ledger/db.ts';
 import type { LocalFacts } from '../ledger/local-facts.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { AuthorityCheck, AuthorityProof } from '../assist/authority.ts';
+import type { StaffMember } from '../assist/staff-sign-in.ts';
 import type { Logger } from '../log.ts';
 
 export interface PaymentDevices {
@@ -49,6 +51,8 @@ interface IntentRow {
   /** In assist mode: the member of staff it was made with. */
   staff_id: string | null;
   staff_role: StaffRole | null;
+  /** Counter cash above the staff member's authority: the supervisor who confirmed it. */
+  staff_approved_by: string | null;
   /** 1: cash handed to staff at the counter. */
   at_counter: number;
 }
@@ -84,6 +88,8 @@ export class PaymentDesk {
       facts: LocalFacts;
       /** Every settled payment, money taken or not, is an audit event of the same transaction. */
       audit: AuditLog;
+      /** Counter cash is within staff authority (per request and per day) or confirmed by a supervisor. */
+      authority: AuthorityCheck;
       devices: PaymentDevices;
       events: EventBus;
       settings: PaymentSettings;
@@ -97,8 +103,8 @@ export class PaymentDesk {
       byId: db.prepare(`SELECT * FROM payment_intents WHERE id = ?`),
       pending: db.prepare(`SELECT * FROM payment_intents WHERE status = 'pending' ORDER BY created_at`),
       insert: db.prepare(
-        `INSERT INTO payment_intents (id, request_id, account_id, amount_minor, currency, method, bill_no, language, status, staff_id, staff_role, at_counter, created_at, updated_at)
-         VALUES (@id, @requestId, @accountId, @amountMinor, @currency, @method, @billNo, @language, 'pending', @staffId, @staffRole, @atCounter, @at, @at)`,
+        `INSERT INTO payment_intents (id, request_id, account_id, amount_minor, currency, method, bill_no, language, status, staff_id, staff_role, staff_approved_by, at_counter, created_at, updated_at)
+         VALUES (@id, @requestId, @accountId, @amountMinor, @currency, @method, @billNo, @language, 'pending', @staffId, @staffRole, @approvedBy, @atCounter, @at, @at)`,
       ),
       settle: db.prepare(`UPDATE payment_intents SET status = ?, outcome = ?, payment_id = ?, updated_at = ? WHERE id = ? AND status = 'pending'`),
       accountNo: db.prepare(`SELECT account_no FROM billing_accounts WHERE id = ?`).pluck(),
@@ -164,14 +170,24 @@ export class PaymentDesk {
   /**
    * Cash handed to staff at the counter: no device to wait for, so it is settled at once, into
    * the counter's cash, with the member of staff on the receipt and as the audit event's actor.
+   * Above their counter-cash authority (per request, or what is left of their day) a supervisor
+   * confirms; what it uses of the day is counted with the intent, in one transaction.
    */
-  async takeAtCounter(accountId: string, language: Language, input: { requestId: string; amountMinor: number; billNo: string | null }, staff: NonNullable<AttendedBy>): Promise<PaymentResult> {
-    const asked = { ...input, method: 'cash' as const };
+  async takeAtCounter(accountId: string, language: Language, input: { requestId: string; amountMinor: number; billNo: string | null } & AuthorityProof, staff: StaffMember): Promise<PaymentResult> {
+    const asked = { requestId: input.requestId, amountMinor: input.amountMinor, billNo: input.billNo, method: 'cash' as const };
     const existing = this.#existing(accountId, asked, true);
     if (existing) return this.#result(existing);
     this.#check(accountId, asked);
-    const intent = this.#open(accountId, language, asked, staff, true);
-    return this.#settle(intent, { status: 'approved', takenMinor: input.amountMinor, reason: null, method: { kind: 'cash', insertedMinor: input.amountMinor, changeMinor: 0 }, authorizationCode: null });
+    const grant = await this.deps.authority.authorise(staff, { kind: 'counterCashMinor', amountMinor: input.amountMinor }, input);
+    const opened = this.#db.transaction(() => {
+      // The same request again while a supervisor's PIN was being checked: it was taken once.
+      const again = this.#existing(accountId, asked, true);
+      if (again) return { again };
+      this.deps.authority.commit(grant, input.requestId);
+      return { intent: this.#open(accountId, language, asked, staff, true, grant.approvedBy) };
+    })();
+    if (opened.again) return this.#result(opened.again);
+    return this.#settle(opened.intent, { status: 'approved', takenMinor: input.amountMinor, reason: null, method: { kind: 'cash', insertedMinor: input.amountMinor, changeMinor: 0 }, authorizationCode: null });
   }
 
   /** The intent already made under this request id (a retry), refused when its details differ. */
@@ -195,7 +211,14 @@ export class PaymentDesk {
     return quote;
   }
 
-  #open(accountId: string, language: Language, input: { requestId: string; amountMinor: number; billNo: string | null; method: PaymentMethod }, attendedBy: AttendedBy, atCounter: boolean): IntentRow {
+  #open(
+    accountId: string,
+    language: Language,
+    input: { requestId: string; amountMinor: number; billNo: string | null; method: PaymentMethod },
+    attendedBy: AttendedBy,
+    atCounter: boolean,
+    approvedBy: string | null = null,
+  ): IntentRow {
     const intent: IntentRow = {
       id: input.requestId,
       request_id: input.requestId,
@@ -210,6 +233,7 @@ export class PaymentDesk {
       payment_id: null,
       staff_id: attendedBy?.staffId ?? null,
       staff_role: attendedBy?.role ?? null,
+      staff_approved_by: approvedBy,
       at_counter: Number(atCounter),
     };
     this.#stmts.insert.run({
@@ -223,6 +247,7 @@ export class PaymentDesk {
       language,
       staffId: intent.staff_id,
       staffRole: intent.staff_role,
+      approvedBy: intent.staff_approved_by,
       atCounter: intent.at_counter,
       at: this.deps.now().toISOString(),
     });
@@ -293,6 +318,7 @@ export class PaymentDesk {
       if (settled) this.deps.audit.record({
         actorKind: intent.staff_role ?? 'customer',
         actorId: intent.staff_id ?? (this.#stmts.customerOf.get(intent.account_id) as string),
+        approvedBy: intent.staff_approved_by,
         action: receipt ? (intent.at_counter ? 'payment.cashAtCounter' : 'payment.taken') : 'payment.notTaken',
         accountId: intent.account_id,
         // The payment lowers the balance by what it took: the balance before is the one after plus that.

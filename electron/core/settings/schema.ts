@@ -2,13 +2,58 @@ import { z } from 'zod';
 import { Language } from '../../../shared/locales.ts';
 import { IdleSettings } from '../../../shared/contract/schemas.ts';
 import { demoBranch } from '../../../shared/demo/branch.ts';
+import type { AuthorityKind } from '../../../shared/contract/assist.ts';
 
 const minor = (max: number) => z.number().int().min(0).max(max);
-/** What one staff member may do alone: the largest fee waiver, adjustment and credit limit they may grant (minor units). */
-const Authority = z.object({ feeWaiverMinor: minor(1_000_000), adjustmentMinor: minor(10_000_000), creditLimitMinor: minor(100_000_000) }).strict();
-export type Authority = z.infer<typeof Authority>;
-const AGENT_AUTHORITY: Authority = { feeWaiverMinor: 2_000, adjustmentMinor: 5_000, creditLimitMinor: 60_000 };
-const SUPERVISOR_AUTHORITY: Authority = { feeWaiverMinor: 20_000, adjustmentMinor: 50_000, creditLimitMinor: 500_000 };
+
+/** One kind of authority: the most in one request, and the most in one day (what the member did today, in the branch's time zone, adds up; for credit, the increases granted). */
+export interface Limit {
+  perRequestMinor: number;
+  perDayMinor: number;
+}
+/** What one staff member may do alone, per kind (minor units): fee waivers, adjustments, credit limits, counter cash. */
+export type Authority = Record<AuthorityKind, Limit>;
+/** The largest setting each kind takes (minor units, per request; a day takes ten times that). */
+const KIND_MAX: Record<AuthorityKind, number> = { feeWaiverMinor: 1_000_000, adjustmentMinor: 10_000_000, creditLimitMinor: 100_000_000, counterCashMinor: 10_000_000 };
+const AGENT_AUTHORITY: Authority = {
+  feeWaiverMinor: { perRequestMinor: 2_000, perDayMinor: 6_000 },
+  adjustmentMinor: { perRequestMinor: 5_000, perDayMinor: 15_000 },
+  creditLimitMinor: { perRequestMinor: 60_000, perDayMinor: 100_000 },
+  counterCashMinor: { perRequestMinor: 30_000, perDayMinor: 150_000 },
+};
+const SUPERVISOR_AUTHORITY: Authority = {
+  feeWaiverMinor: { perRequestMinor: 20_000, perDayMinor: 60_000 },
+  adjustmentMinor: { perRequestMinor: 50_000, perDayMinor: 150_000 },
+  creditLimitMinor: { perRequestMinor: 500_000, perDayMinor: 1_000_000 },
+  counterCashMinor: { perRequestMinor: 200_000, perDayMinor: 1_000_000 },
+};
+
+/**
+ * One role's authority. Each kind is `{ perRequestMinor, perDayMinor }`; a plain number is the
+ * settings files' older per-request form and stays valid, with the role's default day (never
+ * below the number). A kind left out takes its default. For credit the two measure different
+ * things (the highest limit granted in one decision; the increases granted in a day), so only the
+ * other kinds need a day to hold at least one request.
+ */
+function authority(defaults: Authority) {
+  const kind = (k: AuthorityKind) => {
+    const sameMeasure = k !== 'creditLimitMinor';
+    const perDay = (perRequestMinor: number) => (sameMeasure ? Math.max(perRequestMinor, defaults[k].perDayMinor) : defaults[k].perDayMinor);
+    return z
+      .union([
+        minor(KIND_MAX[k]).transform((perRequestMinor): Limit => ({ perRequestMinor, perDayMinor: perDay(perRequestMinor) })),
+        z
+          .object({ perRequestMinor: minor(KIND_MAX[k]), perDayMinor: minor(KIND_MAX[k] * 10) })
+          .strict()
+          .refine((l) => !sameMeasure || l.perDayMinor >= l.perRequestMinor, { message: 'perDayMinor must be at least perRequestMinor: a day holds at least one request' }),
+      ])
+      .default(defaults[k]);
+  };
+  return z
+    .object({ feeWaiverMinor: kind('feeWaiverMinor'), adjustmentMinor: kind('adjustmentMinor'), creditLimitMinor: kind('creditLimitMinor'), counterCashMinor: kind('counterCashMinor') })
+    .strict()
+    .prefault({});
+}
 
 /** One schema for the kiosk's settings, whichever store (electron-store or conf) holds them. */
 export const Settings = z
@@ -53,14 +98,27 @@ export const Settings = z
          * power in anyone's hands. Unset: 40 s + 10 s, or shorter to stay below the customer's.
          */
         idle: IdleSettings.optional(),
-        /** The most each role may do alone (minor units); above it, a supervisor confirms with their PIN. */
-        authority: z
-          .object({ agent: Authority.default(AGENT_AUTHORITY), supervisor: Authority.default(SUPERVISOR_AUTHORITY) })
+        /**
+         * The most each role may do alone, per request and per day (minor units); above either, a
+         * supervisor other than them confirms with their PIN, within the supervisor's own limits.
+         */
+        authority: z.object({ agent: authority(AGENT_AUTHORITY), supervisor: authority(SUPERVISOR_AUTHORITY) }).strict().prefault({}),
+        /**
+         * The sensitive steps (the identity check, a PIN reset or unlock, and money above
+         * `aboveMinor`, small amounts adding up) ask for the staff member's PIN again when it was last
+         * given more than `afterSeconds` ago. 20.00 is the agent's fee-waiver authority, the smallest
+         * sum the kiosk already holds someone to: waiving a late fee passes, a bill's worth of cash does not.
+         */
+        reconfirm: z
+          .object({
+            afterSeconds: z.number().int().min(10).max(3600).default(60),
+            aboveMinor: minor(1_000_000).default(2_000),
+          })
           .strict()
-          .default({ agent: AGENT_AUTHORITY, supervisor: SUPERVISOR_AUTHORITY }),
+          .prefault({}),
       })
       .strict()
-      .default({ authority: { agent: AGENT_AUTHORITY, supervisor: SUPERVISOR_AUTHORITY } }),
+      .prefault({}),
     demo: z
       .object({
         enabled: z.boolean().default(true),
