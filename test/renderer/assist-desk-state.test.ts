@@ -4,6 +4,8 @@ import type { PaymentQuote, PaymentResult } from '../../shared/contract/payments
 import { AdjustmentsJourney, CounterCashJourney, PinResetJourney } from '../../renderer/src/lib/state/assist-account.svelte.ts';
 import { AssistDesk } from '../../renderer/src/lib/state/assist-desk.svelte.ts';
 import { AssistState, supervisorProblemFromError } from '../../renderer/src/lib/state/assist.svelte.ts';
+import { Translator } from '../../renderer/src/i18n/index.ts';
+import { authorityProblemText, limitText } from '../../renderer/src/lib/authority-text.ts';
 import { AppState } from '../../renderer/src/lib/state/app.svelte.ts';
 import { eur, FakeKiosk, failure, sessionInfo, settle } from './fixtures.ts';
 
@@ -32,12 +34,18 @@ const order: OrderReferral = {
 };
 const call: HelpCallView = { id: 'help-1', screen: 'pay', calledAt: '2026-11-27T09:05:00.000Z', accountNo: null, customerName: null };
 
+/** The core's refusals (AuthorityRefusal details), as the fakes below answer them. */
+const overLimit = { needs: 'supervisor', reason: 'overLimit', kind: 'creditLimitMinor', staffId: 'AG-1001', limit: 'perRequest', limitMinor: 60_000, usedTodayMinor: 0, leftMinor: 100_000, currency: 'EUR' } as const;
+const headquarters = { needs: 'headquarters', kind: 'creditLimitMinor', limit: 'perRequest', limitMinor: 500_000, currency: 'EUR' } as const;
+
 /**
  * A fake core in assist mode: an agent whose authority ends at 600.00 of credit limit, a
  * supervisor SV-2001 (PIN 1357), another agent AG-1002; requests above 5,000.00 only headquarters decides.
+ * The identity check asks for the agent's PIN (2468) again while `pinStale` is set.
  */
 function assistKiosk() {
   const fake = new FakeKiosk();
+  const state = { pinStale: false };
   const referrals = [referral('r-1', 55_000), referral('r-2', 70_000), referral('r-3', 600_000)];
   const calls = [call];
   fake.respond('staff.session', () => ({ ok: true, value: lucia }));
@@ -45,18 +53,23 @@ function assistKiosk() {
     const { query } = input as { query: string };
     return { ok: true, value: query === '4000000010' ? { matches: [elena], more: false } : { matches: [], more: true } };
   });
-  fake.respond('assist.openAccount', () => ({ ok: true, value: { ...sessionInfo, customerName: 'Elena Romero', language: 'es' } }));
+  fake.respond('assist.openAccount', (input) => {
+    const { staffPin } = input as { staffPin?: string };
+    if (staffPin !== undefined && staffPin !== '2468') return failure('AUTH_FAILED', "That staff id and PIN don't match.", { attemptsLeft: 4 });
+    if (state.pinStale && staffPin === undefined) return failure('FORBIDDEN', 'Give your staff PIN again', { needs: 'staffPin' });
+    return { ok: true, value: { ...sessionInfo, customerName: 'Elena Romero', language: 'es' } };
+  });
   fake.respond('assist.creditReferrals', () => ({ ok: true, value: { referrals: [...referrals] } }));
   fake.respond('assist.decideCredit', (input) => {
     const { requestId, decision, supervisor } = input as { requestId: string; decision: 'approve' | 'decline'; supervisor?: { staffId: string; pin: string } };
     const found = referrals.find((r) => r.requestId === requestId);
     if (!found) return failure('NOT_FOUND', 'No such request is waiting for staff.');
     const amount = found.requestedLimit.amountMinor;
-    if (decision === 'approve' && amount > 500_000) return failure('FORBIDDEN', 'This is beyond what anyone may approve at this kiosk: headquarters must decide.', { kind: 'creditLimitMinor', limitMinor: 500_000 });
+    if (decision === 'approve' && amount > 500_000) return failure('FORBIDDEN', 'This is beyond what anyone may approve at this kiosk: headquarters must decide.', headquarters);
     let approvedBy: string | null = null;
     if (decision === 'approve' && amount > 60_000) {
-      if (!supervisor) return failure('FORBIDDEN', 'This is above your authority: a supervisor must confirm it with their PIN.', { needs: 'supervisor', kind: 'creditLimitMinor', limitMinor: 60_000 });
-      if (supervisor.staffId === 'AG-1002') return failure('FORBIDDEN', 'Only a supervisor can confirm this.', { needs: 'supervisor', kind: 'creditLimitMinor', limitMinor: 60_000 });
+      if (!supervisor) return failure('FORBIDDEN', 'This is above your authority: a supervisor must confirm it with their PIN.', overLimit);
+      if (supervisor.staffId === 'AG-1002') return failure('FORBIDDEN', 'Only a supervisor can confirm this.', { ...overLimit, reason: 'notSupervisor' });
       if (supervisor.pin !== '1357') return failure('AUTH_FAILED', "That staff id and PIN don't match.", { attemptsLeft: 4 });
       approvedBy = supervisor.staffId;
     }
@@ -76,7 +89,7 @@ function assistKiosk() {
     calls.splice(calls.findIndex((c) => c.id === (input as { id: string }).id), 1);
     return { ok: true, value: {} };
   });
-  return fake;
+  return Object.assign(fake, { state });
 }
 
 async function openDesk(fake = assistKiosk()) {
@@ -124,6 +137,53 @@ describe('AssistDesk: find a customer and record the identity check', () => {
     expect(fake.callsTo('assist.openAccount')).toEqual([{ accountId: 'acc-elena', checks: ['photoId', 'dateOfBirth'], note: 'DNI seen' }]);
     expect(onOpened).toHaveBeenCalledWith(expect.objectContaining({ customerName: 'Elena Romero' }));
   });
+
+  it('when the core asks for the staff PIN again, asks for it in a dialog with their id shown and sends the same check with it', async () => {
+    const fake = assistKiosk();
+    fake.state.pinStale = true;
+    const { desk, assist, onOpened } = await openDesk(fake);
+    desk.choose(elena);
+    desk.toggleCheck('photoId');
+    const opening = desk.openAccount();
+    await settle();
+    const stepUp = assist.stepUp!;
+    expect(stepUp.subject).toEqual({ kind: 'openAccount', customerName: 'Elena Romero' });
+    expect([stepUp.form.fixedStaffId, stepUp.form.staffId, stepUp.form.active]).toEqual(['AG-1001', 'AG-1001', 'pin']);
+    // The id is not for changing: only the PIN of the member of staff in assist mode is asked for.
+    stepUp.form.setStaffId('SV-2001');
+    stepUp.form.activate('staffId');
+    expect([stepUp.form.staffId, stepUp.form.active]).toEqual(['AG-1001', 'pin']);
+    for (const d of '1111') stepUp.form.press(d);
+    await stepUp.form.enter();
+    expect(stepUp.form.problem).toEqual({ kind: 'authFailed', attemptsLeft: 4 });
+    expect(assist.stepUp).toBe(stepUp);
+    for (const d of '2468') stepUp.form.press(d);
+    await stepUp.form.enter();
+    await opening;
+    expect(assist.stepUp).toBeNull();
+    expect(fake.callsTo('assist.openAccount')).toEqual([
+      { accountId: 'acc-elena', checks: ['photoId'] },
+      { accountId: 'acc-elena', checks: ['photoId'], staffPin: '1111' },
+      { accountId: 'acc-elena', checks: ['photoId'], staffPin: '2468' },
+    ]);
+    expect(onOpened).toHaveBeenCalledTimes(1);
+  });
+
+  it('closing the PIN dialog opens nothing and says the PIN was not given', async () => {
+    const fake = assistKiosk();
+    fake.state.pinStale = true;
+    const { desk, assist, onOpened } = await openDesk(fake);
+    desk.choose(elena);
+    desk.toggleCheck('photoId');
+    const opening = desk.openAccount();
+    await settle();
+    assist.cancelStepUp();
+    await opening;
+    expect(desk.openProblem).toEqual({ kind: 'cancelled', by: 'staffPin' });
+    expect(authorityProblemText(desk.openProblem as never, new Translator('en'))).toBe('Not done: the staff PIN was not given.');
+    expect(onOpened).not.toHaveBeenCalled();
+    expect(fake.callsTo('assist.openAccount')).toHaveLength(1);
+  });
 });
 
 describe('AssistDesk: referred credit requests and dual control', () => {
@@ -151,6 +211,7 @@ describe('AssistDesk: referred credit requests and dual control', () => {
     await settle();
     const confirmation = assist.confirmation!;
     expect(confirmation.subject).toEqual({ kind: 'creditApprove', customerName: 'James Taylor', limit: eur(70_000) });
+    expect(limitText(confirmation.why, new Translator('en'))).toBe('Above your limit for one request (credit): €600.00. Left of your day: €1,000.00.');
     expect(assist.dialogOpen).toBe(true);
     expect(desk.deciding).toBe(true);
     const form = confirmation.form;
@@ -182,14 +243,17 @@ describe('AssistDesk: referred credit requests and dual control', () => {
     await settle();
     assist.cancelConfirmation();
     await deciding;
-    expect(desk.decideProblem).toEqual({ kind: 'cancelled' });
+    expect(desk.decideProblem).toEqual({ kind: 'cancelled', by: 'supervisor' });
     expect(desk.referrals).toHaveLength(3);
 
     desk.startDecision({ kind: 'credit', referral: desk.referrals[2]! }, 'approve');
     desk.setReason('Big business account');
     await desk.decide();
     expect(assist.confirmation).toBeNull();
-    expect(desk.decideProblem).toEqual({ kind: 'beyondAuthority' });
+    expect(desk.decideProblem).toEqual({ kind: 'beyondAuthority', refusal: headquarters });
+    expect(authorityProblemText(desk.decideProblem as never, new Translator('en'))).toBe(
+      'Beyond what anyone may approve at this kiosk (credit: €5,000.00 in one request): headquarters must decide.',
+    );
   });
 
   it('decides a held order the same way, with a reason, and it leaves its queue', async () => {
@@ -205,10 +269,17 @@ describe('AssistDesk: referred credit requests and dual control', () => {
     expect([desk.orders, desk.ordersLoad]).toEqual([[], 'empty']);
   });
 
-  it('reads the core’s dual-control refusals', () => {
-    expect(supervisorProblemFromError({ code: 'FORBIDDEN', message: 'x', details: { needs: 'supervisor', limitMinor: 60_000 } })).toEqual({ kind: 'notSupervisor' });
-    expect(supervisorProblemFromError({ code: 'FORBIDDEN', message: 'x', details: { needs: 'supervisor' } })).toEqual({ kind: 'ownAction' });
-    expect(supervisorProblemFromError({ code: 'FORBIDDEN', message: 'x', details: { limitMinor: 500_000 } })).toEqual({ kind: 'beyondAuthority' });
+  it('reads the core’s dual-control refusals, and says each limit with what is left in every language', () => {
+    expect(supervisorProblemFromError({ code: 'FORBIDDEN', message: 'x', details: { ...overLimit, reason: 'notSupervisor' } })).toEqual({ kind: 'notSupervisor' });
+    expect(supervisorProblemFromError({ code: 'FORBIDDEN', message: 'x', details: { ...overLimit, reason: 'ownAction' } })).toEqual({ kind: 'ownAction' });
+    expect(supervisorProblemFromError({ code: 'FORBIDDEN', message: 'x', details: headquarters })).toEqual({ kind: 'beyondAuthority' });
+    const theirDay = { ...overLimit, reason: 'supervisorOverLimit', kind: 'counterCashMinor', staffId: 'SV-2001', limit: 'perDay', limitMinor: 300_000, usedTodayMinor: 200_000, leftMinor: 100_000 } as const;
+    expect(supervisorProblemFromError({ code: 'FORBIDDEN', message: 'x', details: theirDay })).toEqual({ kind: 'supervisorLimit', refusal: theirDay });
+    const myDay = { ...overLimit, kind: 'adjustmentMinor', limit: 'perDay', limitMinor: 12_000, usedTodayMinor: 10_000, leftMinor: 2_000 } as const;
+    expect(limitText(myDay, new Translator('en'))).toBe('Above what is left of your day (adjustments): €20.00 of €120.00 left, €100.00 used today.');
+    expect(limitText(myDay, new Translator('es'))).toBe('Supera lo que te queda hoy (ajustes): quedan 20,00\u00a0€ de 120,00\u00a0€; usado hoy: 100,00\u00a0€.');
+    expect(limitText(myDay, new Translator('ar')).replace(/[\u2066-\u2069\u200e\u200f]/g, '').replace(/\u00a0/g, ' ')).toBe('يتجاوز ما تبقى لك اليوم (التسويات): تبقى 20.00 € من 120.00 €، واستُخدم 100.00 € اليوم.');
+    expect(limitText(theirDay, new Translator('en'))).toBe("SV-2001 has €1,000.00 left of today's €3,000.00 (cash at the counter), €2,000.00 used. Another supervisor must confirm it.");
     expect(supervisorProblemFromError({ code: 'LOCKED_OUT', message: 'x', details: { lockedUntil: '2026-11-27T10:00:00.000Z' } })).toEqual({ kind: 'lockedOut', lockedUntil: '2026-11-27T10:00:00.000Z' });
   });
 });
@@ -258,7 +329,7 @@ describe('CounterCashJourney', () => {
     let answer = failure('INTERNAL', 'link lost');
     fake.respond('assist.takeCash', () => answer);
     let n = 0;
-    const journey = new CounterCashJourney(fake.api, { onSignedOut: vi.fn(), newId: () => `req-${++n}` });
+    const journey = new CounterCashJourney(fake.api, new AssistState(fake.api, { onEnded: vi.fn() }), { onSignedOut: vi.fn(), newId: () => `req-${++n}` });
     await journey.open();
     await journey.take('en');
     expect(journey.problem).toEqual({ kind: 'empty' });
@@ -281,11 +352,48 @@ describe('CounterCashJourney', () => {
   });
 });
 
+describe('CounterCashJourney: authority', () => {
+  it('above the staff member’s counter-cash authority a supervisor confirms the same payment; cancelled, nothing is taken', async () => {
+    const fake = new FakeKiosk();
+    fake.respond('payment.quote', () => ({ ok: true, value: quote }));
+    fake.respond('assist.takeCash', (input) => {
+      const { amountMinor, supervisor } = input as { amountMinor: number; supervisor?: { staffId: string; pin: string } };
+      if (amountMinor > 30_000 && supervisor?.pin !== '1357') return failure('FORBIDDEN', 'above', { ...overLimit, kind: 'counterCashMinor', limitMinor: 30_000, leftMinor: 150_000 });
+      return { ok: true, value: taken(amountMinor) };
+    });
+    const assist = new AssistState(fake.api, { onEnded: vi.fn() });
+    let n = 0;
+    const journey = new CounterCashJourney(fake.api, assist, { onSignedOut: vi.fn(), newId: () => `req-${++n}` });
+    await journey.open();
+    journey.setAmount('2000');
+    const first = journey.take('en');
+    await settle();
+    expect(assist.confirmation?.subject).toEqual({ kind: 'counterCash', amount: eur(200_000) });
+    expect(limitText(assist.confirmation!.why, new Translator('en'))).toBe('Above your limit for one request (cash at the counter): €300.00. Left of your day: €1,500.00.');
+    assist.cancelConfirmation();
+    await first;
+    expect(journey.problem).toEqual({ kind: 'cancelled', by: 'supervisor' });
+    expect(journey.result).toBeNull();
+    const second = journey.take('en');
+    await settle();
+    assist.confirmation!.form.setStaffId('SV-2001');
+    assist.confirmation!.form.setPin('1357');
+    await assist.confirmation!.form.submit();
+    await second;
+    expect(journey.result?.amountTaken).toEqual(eur(200_000));
+    expect(fake.callsTo('assist.takeCash').map((c) => [(c as { requestId: string }).requestId, 'supervisor' in (c as object)])).toEqual([
+      ['req-1', false],
+      ['req-2', false],
+      ['req-2', true],
+    ]);
+  });
+});
+
 describe('PinResetJourney', () => {
   it('needs a reason and the same 4-digit PIN twice; the PINs are forgotten once sent', async () => {
     const fake = new FakeKiosk();
     fake.respond('assist.resetPin', () => ({ ok: true, value: {} }));
-    const journey = new PinResetJourney(fake.api, { onSignedOut: vi.fn() });
+    const journey = new PinResetJourney(fake.api, new AssistState(fake.api, { onEnded: vi.fn() }), { onSignedOut: vi.fn() });
     await journey.submit();
     expect(journey.problem).toEqual({ kind: 'noReason' });
     journey.setReason('Forgot the PIN');
@@ -301,6 +409,31 @@ describe('PinResetJourney', () => {
     for (const d of '4321') journey.press(d);
     await journey.enter();
     expect(fake.callsTo('assist.resetPin')).toEqual([{ newPin: '4321', reason: 'Forgot the PIN' }]);
+    expect([journey.done, journey.pin, journey.confirm]).toEqual([true, '', '']);
+  });
+
+  it('when the core asks for the staff PIN again, sends the same new PIN with it once given', async () => {
+    const fake = new FakeKiosk();
+    fake.respond('staff.session', () => ({ ok: true, value: lucia }));
+    fake.respond('assist.resetPin', (input) =>
+      (input as { staffPin?: string }).staffPin === '2468' ? { ok: true, value: {} } : failure('FORBIDDEN', 'Give your staff PIN again', { needs: 'staffPin' }),
+    );
+    const assist = new AssistState(fake.api, { onEnded: vi.fn() });
+    await assist.init();
+    const journey = new PinResetJourney(fake.api, assist, { onSignedOut: vi.fn() });
+    journey.setReason('Forgot the PIN');
+    journey.set('pin', '4321');
+    journey.set('confirm', '4321');
+    const sending = journey.submit();
+    await settle();
+    expect(assist.stepUp?.subject).toEqual({ kind: 'resetPin' });
+    assist.stepUp!.form.setPin('2468');
+    await assist.stepUp!.form.submit();
+    await sending;
+    expect(fake.callsTo('assist.resetPin')).toEqual([
+      { newPin: '4321', reason: 'Forgot the PIN' },
+      { newPin: '4321', reason: 'Forgot the PIN', staffPin: '2468' },
+    ]);
     expect([journey.done, journey.pin, journey.confirm]).toEqual([true, '', '']);
   });
 });
@@ -321,7 +454,7 @@ describe('AdjustmentsJourney', () => {
     });
     fake.respond('assist.adjust', (input) => {
       const { amountMinor, direction, supervisor } = input as { amountMinor: number; direction: string; supervisor?: { staffId: string; pin: string } };
-      if (amountMinor > 5_000 && !supervisor) return failure('FORBIDDEN', 'above', { needs: 'supervisor', kind: 'adjustmentMinor', limitMinor: 5_000 });
+      if (amountMinor > 5_000 && !supervisor) return failure('FORBIDDEN', 'above', { ...overLimit, kind: 'adjustmentMinor', limitMinor: 5_000, leftMinor: 15_000 });
       const signed = direction === 'credit' ? -amountMinor : amountMinor;
       return { ok: true, value: { adjustmentId: 'adj-2', kind: 'adjustment', amount: eur(signed), balanceAfter: eur(19_357 + signed), approvedBy: supervisor?.staffId ?? null } };
     });

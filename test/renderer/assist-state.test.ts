@@ -32,6 +32,7 @@ function staffKiosk(): FakeKiosk & { signedInStaff: StaffSessionInfo | null } {
     return left > 0 ? failure('AUTH_FAILED', "That staff id and PIN don't match.", { attemptsLeft: left }) : failure('LOCKED_OUT', 'Locked', { lockedUntil: '2025-03-10T12:15:00.000Z' });
   });
   fake.respond('staff.session', () => ({ ok: true, value: fake.signedInStaff }));
+  fake.respond('staff.touch', () => (fake.signedInStaff ? { ok: true, value: { idleDeadline: '2026-11-26T10:00:50.000Z' } } : failure('FORBIDDEN', 'This needs a member of staff to sign in.')));
   fake.respond('staff.signOut', () => {
     fake.signedInStaff = null;
     return { ok: true, value: {} };
@@ -178,7 +179,7 @@ describe('AssistState', () => {
     expect(assist.staff).toEqual(lucia);
   });
 
-  it('shows the staff idle warning, hides it when the core says resumed, and Continue touches the staff clock', async () => {
+  it('the staff idle warning carries on only with the staff member’s own PIN; it hides when the core says resumed', async () => {
     const fake = staffKiosk();
     fake.signedInStaff = lucia;
     const { assist } = setup(fake);
@@ -186,19 +187,33 @@ describe('AssistState', () => {
     fake.emit('assist.idleWarning', { secondsLeft: 10 });
     expect(assist.idle.visible).toBe(true);
     expect(assist.idle.secondsLeft).toBe(10);
-    fake.emit('assist.resumed', {});
-    expect(assist.idle.visible).toBe(false);
-    fake.emit('assist.idleWarning', { secondsLeft: 10 });
-    assist.stillHere();
+    const form = assist.continueForm!;
+    expect([form.fixedStaffId, form.active]).toEqual(['AG-1001', 'pin']);
+    // A tap is not staff: while the warning is up nothing but the PIN carries on.
+    assist.activity();
     await settle();
-    expect(assist.idle.visible).toBe(false);
-    // Asking the core who is in assist mode is what counts as staff activity (one call at init, one for Continue).
-    expect(fake.callsTo('staff.session')).toHaveLength(2);
+    expect(fake.callsTo('staff.touch')).toEqual([]);
+    form.setPin('1111');
+    await form.submit();
+    expect(form.problem).toEqual({ kind: 'authFailed', attemptsLeft: 4 });
+    expect(assist.idle.visible).toBe(true);
+    form.setPin('2468');
+    await form.submit();
+    expect(fake.callsTo('staff.signIn')).toEqual([
+      { staffId: 'AG-1001', pin: '1111' },
+      { staffId: 'AG-1001', pin: '2468' },
+    ]);
+    expect([assist.idle.visible, assist.continueForm, assist.staff]).toEqual([false, null, lucia]);
+    fake.emit('assist.idleWarning', { secondsLeft: 10 });
+    fake.emit('assist.resumed', {});
+    expect([assist.idle.visible, assist.continueForm]).toEqual([false, null]);
+    // Asking who is in assist mode only reports: the screens ask it once, after a reload.
+    expect(fake.callsTo('staff.session')).toHaveLength(1);
     assist.dispose();
     expect(fake.listenerCount('assist.idleWarning')).toBe(0);
   });
 
-  it('staff activity with no customer touches the staff clock at most once per interval', async () => {
+  it('staff at work on an assist screen touch the staff clock at most once per interval', async () => {
     const fake = staffKiosk();
     fake.signedInStaff = lucia;
     const { assist, clock } = setup(fake);
@@ -208,7 +223,7 @@ describe('AssistState', () => {
     clock.advance(5000);
     assist.activity();
     await settle();
-    expect(fake.callsTo('staff.session')).toHaveLength(1 + 2);
+    expect(fake.callsTo('staff.touch')).toHaveLength(2);
   });
 
   it('ends once, wherever the end comes from: End assist mode, the core’s assist.ended, or a touch the core refuses', async () => {
@@ -279,6 +294,38 @@ describe('AppState in assist mode', () => {
     expect(app.signedIn).toBe(false);
     expect(app.assist.active).toBe(false);
     expect(wipe).toHaveBeenCalledTimes(1);
+    app.dispose();
+  });
+
+  it('taps on a customer’s screens never touch the staff clock; taps on an assist screen do', async () => {
+    const fake = staffKiosk();
+    fake.signedInStaff = lucia;
+    fake.respond('assist.creditReferrals', () => ({ ok: true, value: { referrals: [] } }));
+    fake.respond('assist.orderReferrals', () => ({ ok: true, value: { referrals: [] } }));
+    fake.respond('assist.helpCalls', () => ({ ok: true, value: { calls: [] } }));
+    let t = 1_000_000;
+    const app = new AppState(fake.api, { wipe: vi.fn(async () => {}), now: () => t });
+    await app.init();
+    await settle();
+    app.start();
+    app.signIn!.setIdentifier(ACCOUNT_NO);
+    app.signIn!.setPin(GOOD_PIN);
+    app.signIn!.activate('pin');
+    await app.signIn!.submit();
+    await settle();
+    for (const open of [() => app.openBill(), () => app.backToAccount()]) {
+      open();
+      t += 6_000;
+      app.activity();
+      await settle();
+    }
+    expect(fake.callsTo('staff.touch')).toEqual([]);
+    expect(fake.callsTo('session.touch').length).toBeGreaterThan(0);
+    app.openDesk();
+    t += 6_000;
+    app.activity();
+    await settle();
+    expect(fake.callsTo('staff.touch')).toHaveLength(1);
     app.dispose();
   });
 

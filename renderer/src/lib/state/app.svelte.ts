@@ -23,6 +23,7 @@ import { UsageJourney } from './usage.svelte.ts';
 export type Journey = 'bill' | 'usage' | 'pay' | 'credit' | 'services' | 'offers';
 /** Assist mode's screens: the desk (with or without a customer), and what staff do on an open account. */
 export type AssistScreen = 'desk' | 'counterCash' | 'unlock' | 'adjust';
+const assistScreens: readonly Screen[] = ['desk', 'counterCash', 'unlock', 'adjust'];
 const journeys: readonly Screen[] = ['overview', 'bill', 'usage', 'pay', 'credit', 'services', 'offers', 'desk', 'counterCash', 'unlock', 'adjust'];
 export type Screen = 'attract' | 'signIn' | 'overview' | Journey | AssistScreen | 'ending';
 export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
@@ -271,7 +272,7 @@ export class AppState {
   openCounterCash(): void {
     if (!this.#canOpenJourney() || !this.assist.active) return;
     this.#clearJourneys();
-    this.counterCash = new CounterCashJourney(this.api, this.#journeyOptions());
+    this.counterCash = new CounterCashJourney(this.api, this.assist, this.#journeyOptions());
     this.screen = 'counterCash';
     void this.counterCash.open();
   }
@@ -280,7 +281,7 @@ export class AppState {
   openUnlock(): void {
     if (!this.#canOpenJourney() || !this.assist.active) return;
     this.#clearJourneys();
-    this.pinReset = new PinResetJourney(this.api, this.#journeyOptions());
+    this.pinReset = new PinResetJourney(this.api, this.assist, this.#journeyOptions());
     this.screen = 'unlock';
   }
 
@@ -333,19 +334,19 @@ export class AppState {
     await this.#options.wipe();
   }
 
-  /** Any pointer or key anywhere. Signed in, it keeps the session alive; on sign-in it keeps the form open. */
+  /**
+   * Any pointer or key anywhere. Signed in, it keeps the session alive; on sign-in it keeps the
+   * form open. Only on an assist screen is it staff at work: anywhere else it may be anyone, and
+   * it does not keep assist mode alive.
+   */
   activity(): void {
     if (this.#ending) return;
+    if (assistScreens.includes(this.screen)) this.assist.activity();
     if (this.screen === 'signIn') {
       this.#armSignInTimer();
-      this.assist.activity();
       return;
     }
-    if (!this.signedIn) {
-      this.assist.activity(); // staff at the kiosk with no customer: their own clock
-      return;
-    }
-    if (this.#throttle.hit(this.idle.visible)) void this.#touch();
+    if (this.signedIn && this.#throttle.hit(this.idle.visible)) void this.#touch();
   }
 
   /** "I'm still here" on the idle warning. */

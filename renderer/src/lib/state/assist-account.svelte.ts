@@ -4,14 +4,14 @@ import type { PaymentQuote, PaymentResult } from '../../../../shared/contract/pa
 import type { Result } from '../../../../shared/errors.ts';
 import type { Language } from '../../../../shared/locales.ts';
 import { minorDigits, money } from '../../../../shared/money.ts';
-import type { AssistState, ConfirmSubject } from './assist.svelte.ts';
+import { authorityProblem, type AssistState, type AuthorityProblem, type ConfirmSubject, type Proof } from './assist.svelte.ts';
 import { REASON_MAX_LENGTH, REASON_MIN_LENGTH } from './assist-desk.svelte.ts';
 import { FocusRequests } from './focus.svelte.ts';
 import { RequestIds, signedOut, type JourneyLoad, type JourneyOptions } from './journey.ts';
 import { cleanAmount, parseAmount } from './pay.svelte.ts';
 
 /** Why counter cash was not taken; the screen says it in words. */
-export type CounterCashProblem = { kind: 'empty' } | { kind: 'tooLarge'; maxMinor: number } | { kind: 'rejected' } | { kind: 'failed' };
+export type CounterCashProblem = { kind: 'empty' } | { kind: 'tooLarge'; maxMinor: number } | { kind: 'rejected' } | { kind: 'failed' } | AuthorityProblem;
 
 /** An amount typed on the keypad (digits and the decimal point) in the account's currency, for the journeys below. */
 abstract class AmountEntry<T extends string> extends FocusRequests<T> {
@@ -44,8 +44,10 @@ abstract class AmountEntry<T extends string> extends FocusRequests<T> {
 
 /**
  * Cash handed to staff at the counter for the open account: an amount typed on the keypad, for
- * the oldest bills first or one bill chosen; posted at once and receipted with the staff id. The
- * request id is chosen once, so a retry after a lost answer never posts twice.
+ * the oldest bills first or one bill chosen; posted at once and receipted with the staff id. Above
+ * the staff member's authority a supervisor confirms, and the core may ask for the staff PIN again
+ * (AssistState.authorised). The request id is chosen once, so a retry after a lost answer never
+ * posts twice.
  */
 export class CounterCashJourney extends AmountEntry<'amount' | 'result'> {
   quote = $state<PaymentQuote | null>(null);
@@ -55,12 +57,14 @@ export class CounterCashJourney extends AmountEntry<'amount' | 'result'> {
   result = $state<PaymentResult | null>(null);
 
   readonly #api: KioskApi;
+  readonly #assist: AssistState;
   readonly #options: JourneyOptions;
   readonly #ids: RequestIds;
 
-  constructor(api: KioskApi, options: JourneyOptions) {
+  constructor(api: KioskApi, assist: AssistState, options: JourneyOptions) {
     super();
     this.#api = api;
+    this.#assist = assist;
     this.#options = options;
     this.#ids = new RequestIds(options);
   }
@@ -96,8 +100,16 @@ export class CounterCashJourney extends AmountEntry<'amount' | 'result'> {
     const requestId = this.#ids.for(`${amountMinor}|${billNo}`);
     this.busy = true;
     this.problem = null;
-    const result = await this.#api.invoke('assist.takeCash', { requestId, amountMinor, billNo, language });
+    const result = await this.#assist.authorised(
+      (proof) => this.#api.invoke('assist.takeCash', { requestId, amountMinor, billNo, language, ...proof }),
+      { kind: 'counterCash', amount: money(amountMinor, quote.balance.currency) },
+    );
     this.busy = false;
+    const stopped = authorityProblem(result);
+    if (stopped || 'cancelled' in result) {
+      this.#ids.settle(); // refused before anything was posted
+      return this.#fail(stopped ?? { kind: 'failed' });
+    }
     if (result.ok) {
       this.#ids.settle();
       this.result = result.value;
@@ -131,12 +143,12 @@ export class CounterCashJourney extends AmountEntry<'amount' | 'result'> {
 
 export const NEW_PIN_LENGTH = 4;
 export type PinResetField = 'pin' | 'confirm';
-export type PinResetProblem = { kind: 'noReason' } | { kind: 'pinShort' } | { kind: 'mismatch' } | { kind: 'failed' };
+export type PinResetProblem = { kind: 'noReason' } | { kind: 'pinShort' } | { kind: 'mismatch' } | { kind: 'failed' } | AuthorityProblem;
 
 /**
  * Unlock the open customer's sign-in and set the new PIN they chose: why (for the audit trail),
- * and the PIN typed twice on the keypad, by the customer, hidden. The PIN is never kept after it
- * is sent.
+ * and the PIN typed twice on the keypad, by the customer, hidden. The core may ask for the staff
+ * member's PIN again first (AssistState.authorised). The new PIN is never kept after it is sent.
  */
 export class PinResetJourney extends FocusRequests<'reason' | PinResetField | 'done'> {
   reason = $state('');
@@ -148,11 +160,13 @@ export class PinResetJourney extends FocusRequests<'reason' | PinResetField | 'd
   done = $state(false);
 
   readonly #api: KioskApi;
+  readonly #assist: AssistState;
   readonly #options: JourneyOptions;
 
-  constructor(api: KioskApi, options: JourneyOptions) {
+  constructor(api: KioskApi, assist: AssistState, options: JourneyOptions) {
     super();
     this.#api = api;
+    this.#assist = assist;
     this.#options = options;
   }
 
@@ -200,10 +214,13 @@ export class PinResetJourney extends FocusRequests<'reason' | PinResetField | 'd
     }
     this.busy = true;
     this.problem = null;
-    const result = await this.#api.invoke('assist.resetPin', { newPin: this.pin, reason });
+    const newPin = this.pin;
+    const result = await this.#assist.authorised(({ staffPin }) => this.#api.invoke('assist.resetPin', { newPin, reason, ...(staffPin ? { staffPin } : {}) }), { kind: 'resetPin' });
     this.busy = false;
     this.pin = '';
     this.confirm = '';
+    const stopped = authorityProblem(result);
+    if (stopped || 'cancelled' in result) return this.#fail(stopped ?? { kind: 'failed' }, 'pin');
     if (result.ok) {
       this.done = true;
       this.#focus('done');
@@ -230,11 +247,10 @@ export type AdjustProblem =
   | { kind: 'noReason' }
   | { kind: 'empty' }
   | { kind: 'tooLarge'; maxMinor: number }
-  /** Beyond what anyone may approve at this kiosk: headquarters decides. */
-  | { kind: 'beyondAuthority' }
   | { kind: 'alreadyWaived' }
-  | { kind: 'cancelled' }
-  | { kind: 'failed' };
+  | { kind: 'failed' }
+  /** Beyond what anyone may approve at this kiosk, or a PIN asked for was not given. */
+  | AuthorityProblem;
 
 /** The most one adjustment may be (the contract's AmountMinor). */
 const ADJUST_MAX_MINOR = 10_000_000;
@@ -242,7 +258,8 @@ const ADJUST_MAX_MINOR = 10_000_000;
 /**
  * Fees and adjustments on the open account: its late fees, each waived whole once with a reason,
  * and a credit or debit of an amount typed on the keypad, with a reason. Above the staff member's
- * authority a supervisor confirms on the spot (AssistState.withSupervisor). Each request id is
+ * authority a supervisor confirms on the spot, and above a small amount the core may ask for the
+ * staff PIN again (AssistState.authorised). Each request id is
  * chosen once, so a retry after a lost answer never adjusts twice.
  */
 export class AdjustmentsJourney extends AmountEntry<'waiverReason' | 'amount' | 'reason' | 'done'> {
@@ -310,7 +327,7 @@ export class AdjustmentsJourney extends AmountEntry<'waiverReason' | 'amount' | 
     const requestId = this.#ids.for(`waive|${billNo}|${reason}`);
     await this.#send(
       'waiver',
-      (supervisor) => this.#api.invoke('assist.waiveFee', { requestId, billNo, reason, ...(supervisor ? { supervisor } : {}) }),
+      (proof) => this.#api.invoke('assist.waiveFee', { requestId, billNo, reason, ...proof }),
       { kind: 'feeWaiver', billNo, amount },
     );
     if (this.done) this.waiver = null;
@@ -335,7 +352,7 @@ export class AdjustmentsJourney extends AmountEntry<'waiverReason' | 'amount' | 
     const requestId = this.#ids.for(`adjust|${direction}|${amountMinor}|${reason}`);
     await this.#send(
       'adjust',
-      (supervisor) => this.#api.invoke('assist.adjust', { requestId, direction, amountMinor, reason, ...(supervisor ? { supervisor } : {}) }),
+      (proof) => this.#api.invoke('assist.adjust', { requestId, direction, amountMinor, reason, ...proof }),
       { kind: 'adjustment', direction, amount: money(amountMinor, this.currency) },
     );
     if (this.done) {
@@ -344,17 +361,17 @@ export class AdjustmentsJourney extends AmountEntry<'waiverReason' | 'amount' | 
     }
   }
 
-  async #send(
-    about: 'waiver' | 'adjust',
-    send: (supervisor?: { staffId: string; pin: string }) => Promise<Result<AdjustmentResult>>,
-    subject: ConfirmSubject,
-  ): Promise<void> {
+  async #send(about: 'waiver' | 'adjust', send: (proof: Proof) => Promise<Result<AdjustmentResult>>, subject: ConfirmSubject): Promise<void> {
     this.busy = true;
     this.problem = null;
     this.done = null;
-    const result = await this.#assist.withSupervisor(send, subject);
+    const result = await this.#assist.authorised(send, subject);
     this.busy = false;
-    if (result === null) return this.#fail(about, { kind: 'cancelled' });
+    const stopped = authorityProblem(result);
+    if (stopped || 'cancelled' in result) {
+      this.#ids.settle(); // refused before anything was posted
+      return this.#fail(about, stopped ?? { kind: 'failed' });
+    }
     if (result.ok) {
       this.#ids.settle();
       this.done = result.value;
@@ -364,11 +381,8 @@ export class AdjustmentsJourney extends AmountEntry<'waiverReason' | 'amount' | 
     }
     if (signedOut(result.error, this.#options)) return;
     const { code } = result.error;
-    if (code === 'VALIDATION' || code === 'FORBIDDEN' || code === 'CONFLICT' || code === 'NOT_FOUND') this.#ids.settle(); // refused: nothing to repeat
-    this.#fail(
-      about,
-      code === 'FORBIDDEN' ? { kind: 'beyondAuthority' } : code === 'CONFLICT' || code === 'NOT_FOUND' ? { kind: 'alreadyWaived' } : code === 'VALIDATION' ? { kind: 'noReason' } : { kind: 'failed' },
-    );
+    if (code === 'VALIDATION' || code === 'CONFLICT' || code === 'NOT_FOUND') this.#ids.settle(); // refused: nothing to repeat
+    this.#fail(about, code === 'CONFLICT' || code === 'NOT_FOUND' ? { kind: 'alreadyWaived' } : code === 'VALIDATION' ? { kind: 'noReason' } : { kind: 'failed' });
   }
 
   #fail(about: 'waiver' | 'adjust', problem: AdjustProblem, target?: 'amount' | 'reason'): void {

@@ -10,7 +10,7 @@ import {
 } from '../../../../shared/contract/assist.ts';
 import type { SessionInfo } from '../../../../shared/contract/schemas.ts';
 import type { KioskErrorData, Result } from '../../../../shared/errors.ts';
-import type { AssistState, ConfirmSubject } from './assist.svelte.ts';
+import { authorityProblem, type AssistState, type AuthorityProblem, type ConfirmSubject, type Proof } from './assist.svelte.ts';
 import { FocusRequests } from './focus.svelte.ts';
 import type { JourneyLoad } from './journey.ts';
 
@@ -29,12 +29,11 @@ export type DeskProblem =
   | { kind: 'queryShort' }
   | { kind: 'noCheck' }
   | { kind: 'noReason' }
-  /** Beyond what anyone may approve at this kiosk: headquarters decides. */
-  | { kind: 'beyondAuthority' }
   /** Decided or closed meanwhile (by someone else, or by headquarters). */
   | { kind: 'gone' }
-  | { kind: 'cancelled' }
-  | { kind: 'failed' };
+  | { kind: 'failed' }
+  /** Beyond what anyone may approve at this kiosk, or a PIN asked for was not given. */
+  | AuthorityProblem;
 
 /** What the kiosk referred to staff: a credit-limit request, or an order (held). */
 export type Referred = { kind: 'credit'; referral: CreditReferral } | { kind: 'order'; order: OrderReferral };
@@ -60,9 +59,9 @@ const isGone = (error: KioskErrorData): boolean => error.code === 'NOT_FOUND' ||
 
 /**
  * The assist desk: where staff find a customer and record how they checked who it is (then the
- * account opens), decide the credit requests and the orders the kiosk referred to staff (with a
- * reason; above their authority a supervisor confirms on the spot, see AssistState.withSupervisor),
- * and see and close the customers' calls for staff.
+ * account opens; it may ask for the staff member's PIN again), decide the credit requests and the
+ * orders the kiosk referred to staff (with a reason; above their authority a supervisor confirms on
+ * the spot, see AssistState.authorised), and see and close the customers' calls for staff.
  */
 export class AssistDesk extends FocusRequests<'query' | 'results' | 'check' | 'reason' | 'decided' | 'note' | 'calls' | 'referrals'> {
   query = $state('');
@@ -183,7 +182,7 @@ export class AssistDesk extends FocusRequests<'query' | 'results' | 'check' | 'r
     this.note = raw.slice(0, NOTE_MAX_LENGTH);
   }
 
-  /** Records the identity check (an audit event in the core) and opens the account. */
+  /** Records the identity check (an audit event in the core) and opens the account; the core may ask for the staff PIN again first. */
   async openAccount(): Promise<void> {
     const chosen = this.chosen;
     if (!chosen || this.opening) return;
@@ -194,13 +193,17 @@ export class AssistDesk extends FocusRequests<'query' | 'results' | 'check' | 'r
     this.opening = true;
     this.openProblem = null;
     const note = this.note.trim();
-    const result = await this.#api.invoke('assist.openAccount', { accountId: chosen.accountId, checks: [...this.checks], ...(note ? { note } : {}) });
+    const checks = [...this.checks];
+    const result = await this.#assist.authorised(
+      ({ staffPin }) => this.#api.invoke('assist.openAccount', { accountId: chosen.accountId, checks, ...(note ? { note } : {}), ...(staffPin ? { staffPin } : {}) }),
+      { kind: 'openAccount', customerName: chosen.name },
+    );
     this.opening = false;
-    if (result.ok) {
+    if (!('cancelled' in result) && result.ok) {
       this.#options.onOpened(result.value);
       return;
     }
-    this.openProblem = result.error.code === 'NOT_FOUND' ? { kind: 'gone' } : { kind: 'failed' };
+    this.openProblem = authorityProblem(result) ?? (!('cancelled' in result) && result.error.code === 'NOT_FOUND' ? { kind: 'gone' } : { kind: 'failed' });
   }
 
   // — referred credit requests and orders —
@@ -266,7 +269,7 @@ export class AssistDesk extends FocusRequests<'query' | 'results' | 'check' | 'r
     if (target.kind === 'credit') {
       const { referral } = target;
       await this.#decide(
-        (supervisor) => this.#api.invoke('assist.decideCredit', { requestId: referral.requestId, decision, reason, ...(supervisor ? { supervisor } : {}) }),
+        (proof) => this.#api.invoke('assist.decideCredit', { requestId: referral.requestId, decision, reason, ...proof }),
         approve ? { kind: 'creditApprove', customerName: referral.customerName, limit: referral.requestedLimit } : { kind: 'creditDecline', customerName: referral.customerName },
         (result) => {
           this.decided = { kind: 'credit', referral, result };
@@ -278,7 +281,7 @@ export class AssistDesk extends FocusRequests<'query' | 'results' | 'check' | 'r
     } else {
       const { order } = target;
       await this.#decide(
-        (supervisor) => this.#api.invoke('assist.decideOrder', { orderId: order.orderId, decision, reason, ...(supervisor ? { supervisor } : {}) }),
+        (proof) => this.#api.invoke('assist.decideOrder', { orderId: order.orderId, decision, reason, ...proof }),
         approve
           ? { kind: 'orderApprove', customerName: order.customerName, offeringName: order.offeringName, monthlyChange: order.monthlyChange }
           : { kind: 'orderDecline', customerName: order.customerName },
@@ -292,18 +295,14 @@ export class AssistDesk extends FocusRequests<'query' | 'results' | 'check' | 'r
     }
   }
 
-  async #decide<T>(
-    send: (supervisor?: { staffId: string; pin: string }) => Promise<Result<T>>,
-    subject: ConfirmSubject,
-    onDecided: (result: T) => void,
-    reload: () => Promise<void>,
-  ): Promise<void> {
+  async #decide<T>(send: (proof: Proof) => Promise<Result<T>>, subject: ConfirmSubject, onDecided: (result: T) => void, reload: () => Promise<void>): Promise<void> {
     this.deciding = true;
     this.decideProblem = null;
-    const result = await this.#assist.withSupervisor(send, subject);
+    const result = await this.#assist.authorised(send, subject);
     this.deciding = false;
-    if (result === null) {
-      this.decideProblem = { kind: 'cancelled' };
+    const stopped = authorityProblem(result);
+    if (stopped || 'cancelled' in result) {
+      this.decideProblem = stopped;
       this.requestFocus('reason');
       return;
     }
@@ -320,7 +319,7 @@ export class AssistDesk extends FocusRequests<'query' | 'results' | 'check' | 'r
       this.requestFocus('referrals');
       return;
     }
-    this.decideProblem = result.error.code === 'FORBIDDEN' ? { kind: 'beyondAuthority' } : result.error.code === 'VALIDATION' ? { kind: 'noReason' } : { kind: 'failed' };
+    this.decideProblem = result.error.code === 'VALIDATION' ? { kind: 'noReason' } : { kind: 'failed' };
     this.requestFocus('reason');
   }
 

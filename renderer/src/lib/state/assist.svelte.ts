@@ -1,5 +1,5 @@
 import type { KioskApi } from '../../../../shared/contract/index.ts';
-import type { StaffRole, StaffSessionInfo } from '../../../../shared/contract/assist.ts';
+import { AuthorityRefusal, type StaffRole, type StaffSessionInfo } from '../../../../shared/contract/assist.ts';
 import type { Money } from '../../../../shared/money.ts';
 import type { KioskErrorData, Result } from '../../../../shared/errors.ts';
 import type { Translator } from '../../i18n/index.ts';
@@ -7,6 +7,7 @@ import { IdleCountdown } from './idle.svelte.ts';
 import { PinForm } from './pin-form.svelte.ts';
 import { authProblem } from './sign-in.svelte.ts';
 import { TouchThrottle } from './throttle.ts';
+import { limitText } from '../authority-text.ts';
 
 export type StaffField = 'staffId' | 'pin';
 
@@ -25,6 +26,8 @@ export type StaffSignInProblem =
   /** A supervisor's confirmation: the id given is not a supervisor's, or is the one asking. */
   | { kind: 'notSupervisor' }
   | { kind: 'ownAction' }
+  /** Above what the supervisor given may still approve (their own limits): another supervisor must. */
+  | { kind: 'supervisorLimit'; refusal: AuthorityRefusal }
   /** Beyond what anyone may approve at this kiosk: headquarters decides. */
   | { kind: 'beyondAuthority' }
   | { kind: 'other' };
@@ -45,19 +48,36 @@ export function staffProblemFromError(error: KioskErrorData): StaffSignInProblem
   }
 }
 
+/** What a FORBIDDEN answer says is needed and why (AuthorityRefusal); null for any other answer. */
+export function refusalOf(error: KioskErrorData): AuthorityRefusal | null {
+  if (error.code !== 'FORBIDDEN') return null;
+  const parsed = AuthorityRefusal.safeParse(error.details);
+  return parsed.success ? parsed.data : null;
+}
+
 /**
- * The core's answers to a supervisor's confirmation (dual control). FORBIDDEN says which: still
- * needing a supervisor with the limit named (the id is not a supervisor's), needing another
- * supervisor (their own action), or nobody at the kiosk may (headquarters decides).
+ * The core's answers to a supervisor's confirmation (dual control). FORBIDDEN says which: the id
+ * is not a supervisor's, is the one asking, is above that supervisor's own limits, or nobody at the
+ * kiosk may (headquarters decides).
  */
 export function supervisorProblemFromError(error: KioskErrorData): StaffSignInProblem {
   if (error.code !== 'FORBIDDEN') return staffProblemFromError(error);
-  if (error.details?.['needs'] !== 'supervisor') return { kind: 'beyondAuthority' };
-  return 'limitMinor' in (error.details ?? {}) ? { kind: 'notSupervisor' } : { kind: 'ownAction' };
+  const refusal = refusalOf(error);
+  switch (refusal?.reason) {
+    case 'notSupervisor':
+      return { kind: 'notSupervisor' };
+    case 'ownAction':
+      return { kind: 'ownAction' };
+    case 'supervisorOverLimit':
+      return { kind: 'supervisorLimit', refusal };
+    default:
+      return { kind: 'beyondAuthority' };
+  }
 }
 
 /** The sentence for a problem. Like the customer's, it never says whether a staff id exists. */
 export function staffSignInMessage(problem: StaffSignInProblem, tr: Translator): string {
+  if (problem.kind === 'supervisorLimit') return limitText(problem.refusal, tr);
   switch (problem.kind) {
     case 'authFailed':
       return problem.attemptsLeft === null ? tr.t('assist.signIn.error.authFailedPlain') : tr.plural('assist.signIn.error.authFailed', problem.attemptsLeft);
@@ -101,25 +121,34 @@ export function cleanStaffPin(raw: string): string {
 
 /**
  * A staff id (typed, or typed by a badge reader that ends with Enter) and a PIN of 4 to 8 digits,
- * checked here and then sent: the staff sign-in (`staff.signIn`), or a supervisor confirming an
- * action on the spot (the same decision sent again with `supervisor`). Enter in a filled-in staff
- * id moves on to the PIN. See PinForm for the keypad and focus.
+ * checked here and then sent: the staff sign-in (`staff.signIn`), a supervisor confirming an
+ * action on the spot (the same decision sent again with `supervisor`), or, with `staffId` fixed,
+ * the staff member in assist mode giving their own PIN again (a step that asks for it, the idle
+ * warning's Continue). Enter in a filled-in staff id moves on to the PIN. See PinForm for the
+ * keypad and focus.
  */
 export class StaffSignInForm<T = StaffSessionInfo> extends PinForm<StaffField, StaffSignInProblem> {
+  /** The staff id when it is not for typing (the one in assist mode); null when it is typed. */
+  readonly fixedStaffId: string | null;
   readonly #send: (staffId: string, pin: string) => Promise<Result<T>>;
   readonly #onSuccess: (value: T) => void;
   readonly #fromError: (error: KioskErrorData) => StaffSignInProblem;
 
-  /** Without `send`, signs staff in; with it, sends what it is given (a supervisor's confirmation). */
+  /** Without `send`, signs staff in; with it, sends what it is given (a supervisor's confirmation, a step's PIN). */
   constructor(
     api: KioskApi,
     onSuccess: (value: T) => void,
-    send?: { send: (staffId: string, pin: string) => Promise<Result<T>>; fromError?: (error: KioskErrorData) => StaffSignInProblem },
+    send?: { send?: (staffId: string, pin: string) => Promise<Result<T>>; fromError?: (error: KioskErrorData) => StaffSignInProblem; staffId?: string },
   ) {
     super('staffId', { cleanTyped: cleanStaffId, cleanPin: cleanStaffPin, pinReady: (pin) => pin.length >= STAFF_PIN_MIN_LENGTH });
     this.#onSuccess = onSuccess;
     this.#send = send?.send ?? ((staffId, pin) => api.invoke('staff.signIn', { staffId, pin }) as Promise<Result<T>>);
     this.#fromError = send?.fromError ?? staffProblemFromError;
+    this.fixedStaffId = send?.staffId ?? null;
+    if (this.fixedStaffId !== null) {
+      this.setTyped(this.fixedStaffId);
+      this.active = 'pin';
+    }
   }
 
   get staffId(): string {
@@ -127,7 +156,11 @@ export class StaffSignInForm<T = StaffSessionInfo> extends PinForm<StaffField, S
   }
 
   setStaffId(raw: string): void {
-    this.setTyped(raw);
+    if (this.fixedStaffId === null) this.setTyped(raw);
+  }
+
+  override activate(field: StaffField): void {
+    super.activate(this.fixedStaffId === null ? field : 'pin');
   }
 
   async submit(): Promise<void> {
@@ -147,25 +180,46 @@ export class StaffSignInForm<T = StaffSessionInfo> extends PinForm<StaffField, S
   }
 }
 
-/** What a supervisor is asked to confirm, for the dialog to say (it is the staff member's own decision, sent again). */
+/** What a step is, for a PIN dialog to say what the PIN is given for (it is the staff member's own request, sent again). */
 export type ConfirmSubject =
   | { kind: 'creditApprove'; customerName: string; limit: Money }
   | { kind: 'creditDecline'; customerName: string }
   | { kind: 'orderApprove'; customerName: string; offeringName: string; monthlyChange: Money }
   | { kind: 'orderDecline'; customerName: string }
   | { kind: 'feeWaiver'; billNo: string; amount: Money }
-  | { kind: 'adjustment'; direction: 'credit' | 'debit'; amount: Money };
+  | { kind: 'adjustment'; direction: 'credit' | 'debit'; amount: Money }
+  | { kind: 'counterCash'; amount: Money }
+  | { kind: 'openAccount'; customerName: string }
+  | { kind: 'resetPin' };
 
-export interface SupervisorConfirmation {
+/** A PIN asked for, on top of whatever screen asked: a supervisor's (dual control), or the staff member's own again (a step-up). */
+export interface PinRequest {
   subject: ConfirmSubject;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each request answers its own type
   form: StaffSignInForm<any>;
+  /** The refusal that opened it: which limit the request is above, and what is left. */
+  why: AuthorityRefusal;
   cancel: () => void;
 }
+/** What came with a staff request when the core asked for it: a supervisor's confirmation, the staff member's own PIN. */
+export interface Proof {
+  supervisor?: { staffId: string; pin: string };
+  staffPin?: string;
+}
 
-/** The core's answer means a supervisor must confirm on the spot (and any supervisor would do). */
-export function needsSupervisor(error: KioskErrorData): boolean {
-  return error.code === 'FORBIDDEN' && error.details?.['needs'] === 'supervisor';
+/** Not sent: the dialog asking for a PIN was closed (the supervisor's, or the staff member's own). */
+export interface Cancelled {
+  cancelled: 'supervisor' | 'staffPin';
+}
+
+/** Why a staff request did not go ahead once `authorised` is done with it: beyond the kiosk (headquarters decides), or a PIN not given. */
+export type AuthorityProblem = { kind: 'beyondAuthority'; refusal: AuthorityRefusal | null } | { kind: 'cancelled'; by: Cancelled['cancelled'] };
+
+/** The problem for the screen to say when the request went no further (null: another answer, the screen's own business). */
+export function authorityProblem(answer: Result<unknown> | Cancelled): AuthorityProblem | null {
+  if ('cancelled' in answer) return { kind: 'cancelled', by: answer.cancelled };
+  if (answer.ok || answer.error.code !== 'FORBIDDEN') return null;
+  return { kind: 'beyondAuthority', refusal: refusalOf(answer.error) };
 }
 
 export interface AssistOptions {
@@ -178,17 +232,30 @@ export interface AssistOptions {
   touchIntervalMs?: number;
 }
 
+/** Answers a PIN dialog keeps to itself (said in the dialog, to try again); anything else closes it and goes back to whoever asked. */
+const keptBy: Record<'supervisor' | 'stepUp', (error: KioskErrorData) => boolean> = {
+  supervisor: (error) => ['AUTH_FAILED', 'LOCKED_OUT', 'VALIDATION'].includes(error.code) || refusalOf(error)?.needs === 'supervisor',
+  stepUp: (error) => ['AUTH_FAILED', 'VALIDATION'].includes(error.code),
+};
+
 /**
  * Assist mode as the screens see it: who of the staff is signed in (for the banner on every
- * screen), the staff sign-in dialog, and the staff idle warning. The core holds the staff session
- * and its idle clock; this follows its events and, after a reload, asks it with `staff.session`.
+ * screen), the staff sign-in dialog, the PIN dialogs a staff request may need (a supervisor's, the
+ * staff member's own again), and the staff idle warning, which carries on only with the staff
+ * member's PIN. The core holds the staff session and its idle clock, and only staff calls push it
+ * on: this follows its events, tells it when staff work on an assist screen (`staff.touch`) and,
+ * after a reload, asks who is in assist mode with `staff.session` (which only reports).
  */
 export class AssistState {
   staff = $state<StaffSessionInfo | null>(null);
   /** The sign-in dialog's form while the dialog is open. */
   form = $state<StaffSignInForm | null>(null);
   /** Dual control: a supervisor's id and PIN asked for, on top of whatever screen asked. */
-  confirmation = $state<SupervisorConfirmation | null>(null);
+  confirmation = $state<PinRequest | null>(null);
+  /** A step that needs the staff member's own PIN again (it was given more than a minute ago). */
+  stepUp = $state<PinRequest | null>(null);
+  /** While the idle warning is up: the staff member's PIN carries on. */
+  continueForm = $state<StaffSignInForm | null>(null);
   ending = $state(false);
   readonly idle: IdleCountdown;
 
@@ -211,49 +278,53 @@ export class AssistState {
   }
 
   get dialogOpen(): boolean {
-    return this.form !== null || this.confirmation !== null;
+    return this.form !== null || this.confirmation !== null || this.stepUp !== null;
   }
 
   /**
-   * Dual control. Sends a staff decision; when the core answers that it is above the staff
-   * member's authority, asks for a supervisor's id and PIN in a dialog and sends the same decision
-   * again with them, as often as the supervisor needs (a wrong PIN, not a supervisor, their own
-   * action: said in the dialog). Answers the core's last answer, or null when the dialog was
-   * cancelled. Any other answer closes the dialog and is handed back as it is.
+   * Sends a staff request and answers what the core asks for, as often as it asks: its staff
+   * member's own PIN again (a dialog with their id shown), then the same request with `staffPin`;
+   * above their authority, a supervisor's id and PIN (dual control), then the same request with
+   * `supervisor`. A wrong PIN, not a supervisor, their own action: said in the dialog, which stays.
+   * Answers the core's last answer, or which dialog was cancelled.
    */
-  async withSupervisor<T>(send: (supervisor?: { staffId: string; pin: string }) => Promise<Result<T>>, subject: ConfirmSubject): Promise<Result<T> | null> {
-    const first = await send();
-    if (first.ok || !needsSupervisor(first.error) || this.ending) return first;
-    return new Promise((resolve) => {
-      const done = (answer: Result<T> | null): void => {
-        this.confirmation = null;
-        resolve(answer);
-      };
-      const form = new StaffSignInForm<T>(this.#api, (value) => done({ ok: true, value }), {
-        send: async (staffId, pin) => {
-          const answer = await send({ staffId, pin });
-          // What the dialog cannot help with (the request was decided meanwhile, staff signed out) goes back to the screen.
-          if (!answer.ok && !['AUTH_FAILED', 'LOCKED_OUT', 'FORBIDDEN', 'VALIDATION'].includes(answer.error.code)) done(answer);
-          return answer;
-        },
-        fromError: supervisorProblemFromError,
-      });
-      this.confirmation = { subject, form, cancel: () => done(null) };
-    });
+  async authorised<T>(send: (proof: Proof) => Promise<Result<T>>, subject: ConfirmSubject): Promise<Result<T> | Cancelled> {
+    let answer = await send({});
+    for (;;) {
+      if (answer.ok || this.ending) return answer;
+      const why = refusalOf(answer.error);
+      let next: Result<T> | null;
+      if (why?.needs === 'staffPin') {
+        next = await this.#askPin('stepUp', subject, why, (_staffId, pin) => send({ staffPin: pin }));
+        if (next === null) return { cancelled: 'staffPin' };
+      } else if (why?.needs === 'supervisor' && why.reason === 'overLimit') {
+        next = await this.#askPin('supervisor', subject, why, (staffId, pin) => send({ supervisor: { staffId, pin } }));
+        if (next === null) return { cancelled: 'supervisor' };
+      } else {
+        return answer;
+      }
+      answer = next;
+    }
   }
 
-  /** Cancel on the supervisor's dialog (not while it is checking). */
+  /** Cancel on a PIN dialog (not while it is checking). */
   cancelConfirmation(): void {
     if (!this.confirmation?.form.busy) this.confirmation?.cancel();
+  }
+
+  cancelStepUp(): void {
+    if (!this.stepUp?.form.busy) this.stepUp?.cancel();
   }
 
   /** Follows the core's assist events and brings the banner back after a reload. */
   async init(): Promise<void> {
     this.#subscriptions.push(
       this.#api.on('assist.idleWarning', ({ secondsLeft }) => {
-        if (this.active && !this.ending) this.idle.show(secondsLeft);
+        if (!this.staff || this.ending) return;
+        this.idle.show(secondsLeft);
+        this.continueForm ??= new StaffSignInForm(this.#api, (staff) => this.#carryOn(staff), { staffId: this.staff.staffId });
       }),
-      this.#api.on('assist.resumed', () => this.idle.hide()),
+      this.#api.on('assist.resumed', () => this.#carryOn()),
       this.#api.on('assist.ended', () => void this.#end()),
     );
     const result = await this.#api.invoke('staff.session', {});
@@ -288,36 +359,63 @@ export class AssistState {
     }
   }
 
-  /** "Continue" on the staff idle warning. */
-  stillHere(): void {
-    this.idle.hide();
-    if (this.#throttle.hit(true)) void this.touch();
-  }
-
-  /** A tap or key in assist mode with no customer signed in (a customer's session.touch counts for staff too). */
+  /** A tap or key on an assist screen (the desk, counter cash, fees, unlock): staff at work. Customers' screens never touch the staff clock. */
   activity(): void {
-    if (!this.active || this.ending) return;
-    if (this.#throttle.hit(this.idle.visible)) void this.touch();
+    if (!this.active || this.ending || this.idle.visible) return;
+    if (this.#throttle.hit()) void this.touch();
   }
 
-  /** Tells the core staff are still here (asking who is in assist mode touches their clock); ends assist mode here if the core says they are gone. */
+  /** Tells the core staff are still at work (`staff.touch`); ends assist mode here if the core says they are gone. */
   async touch(): Promise<void> {
     if (!this.active) return;
-    const result = await this.#api.invoke('staff.session', {});
-    if (result.ok && result.value) this.idle.hide();
-    else if (result.ok || result.error.code === 'FORBIDDEN' || result.error.code === 'NOT_SIGNED_IN') await this.#end();
+    const result = await this.#api.invoke('staff.touch', {});
+    if (!result.ok && (result.error.code === 'FORBIDDEN' || result.error.code === 'NOT_SIGNED_IN')) await this.#end();
   }
 
   /** The kiosk is being cleared for another reason (a customer's session ended): drop everything. */
   reset(): void {
     this.idle.hide();
     this.form = null;
+    this.continueForm = null;
     this.confirmation?.cancel();
+    this.stepUp?.cancel();
   }
 
   dispose(): void {
     this.idle.dispose();
     for (const off of this.#subscriptions.splice(0)) off();
+  }
+
+  /** Opens a PIN dialog for a request; resolves with the core's answer it closed on, or null when cancelled. */
+  #askPin<T>(which: 'supervisor' | 'stepUp', subject: ConfirmSubject, why: AuthorityRefusal, send: (staffId: string, pin: string) => Promise<Result<T>>): Promise<Result<T> | null> {
+    return new Promise((resolve) => {
+      const done = (answer: Result<T> | null): void => {
+        if (which === 'supervisor') this.confirmation = null;
+        else this.stepUp = null;
+        resolve(answer);
+      };
+      const form = new StaffSignInForm<T>(this.#api, (value) => done({ ok: true, value }), {
+        send: async (staffId, pin) => {
+          const answer = await send(staffId, pin);
+          if (!answer.ok && !keptBy[which](answer.error)) done(answer);
+          return answer;
+        },
+        fromError: which === 'supervisor' ? supervisorProblemFromError : staffProblemFromError,
+        ...(which === 'stepUp' && this.staff ? { staffId: this.staff.staffId } : {}),
+      });
+      const request: PinRequest = { subject, form, why, cancel: () => done(null) };
+      if (which === 'supervisor') this.confirmation = request;
+      else this.stepUp = request;
+    });
+  }
+
+  /** The idle warning is over because staff gave their PIN (or the core says they carried on). */
+  #carryOn(staff?: StaffSessionInfo): void {
+    if (staff) this.staff = staff;
+    this.idle.hide();
+    this.continueForm = null;
+    this.#throttle.reset();
+    this.#throttle.hit();
   }
 
   async #end(): Promise<void> {
@@ -326,7 +424,9 @@ export class AssistState {
     this.ending = true;
     this.idle.hide();
     this.form = null;
+    this.continueForm = null;
     this.confirmation?.cancel();
+    this.stepUp?.cancel();
     this.staff = null;
     await this.#options.onEnded();
   }
