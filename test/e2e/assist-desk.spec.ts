@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import { checkScreen, coreValue, customers, eur, focused, plain, PORTRAIT, text, useKiosks, type RunningKiosk } from './kiosk.ts';
+import { TestClock } from '../helpers/clock.ts';
 
 const kiosks = useKiosks();
 const run = promisify(execFile);
@@ -71,8 +72,9 @@ async function tabTo(page: Page, target: string, within?: string): Promise<void>
 const referral = (page: Page, accountNo: string) => page.locator(`[data-testid="referral"][data-account="${accountNo}"]`);
 
 describe('assist desk: issue 6 end to end', () => {
-  it('an agent finds and checks a customer, decides referred credit (a supervisor confirms above authority), waives a late fee, takes counter cash, unlocks, signs out; the audit chain verifies and a tampered row is named', async () => {
-    const k = await kiosks.open();
+  it('an agent finds and checks a customer, decides referred credit (a supervisor confirms above authority), waives a late fee, takes counter cash (giving her PIN again), unlocks, signs out; the audit chain verifies and a tampered row is named', async () => {
+    const clock = new TestClock();
+    const k = await kiosks.open({ now: clock.now });
     const { page } = k;
     const asked = await customersAskedEarlier(k);
     expect(asked.james).toBeLessThanOrEqual(60_000); // within an agent's 600.00
@@ -109,6 +111,8 @@ describe('assist desk: issue 6 end to end', () => {
     expect(await dual.getAttribute('aria-modal')).toBe('true');
     expect(await focused(page)).toBe('supervisor-id');
     expect(await text(page, 'supervisor-subject')).toContain(`Approve a credit limit of ${eur(asked.chloe)} for Chloe Wright`);
+    // Which limit it is above, and what is left of her day (1,000.00 of increases, less the 150.00 she granted James).
+    expect(await text(page, 'supervisor-subject-why')).toBe(`Why Above your limit for one request (credit): ${eur(60_000)}. Left of your day: ${eur(85_000)}.`);
     expect(await page.locator('main').getAttribute('inert')).not.toBeNull();
     // Another agent cannot confirm; a wrong supervisor PIN counts towards their lock-out.
     const confirmAs = async (who: { staffId: string; pin: string }) => {
@@ -184,12 +188,18 @@ describe('assist desk: issue 6 end to end', () => {
     await page.getByTestId('back-to-account').click();
     const before = (await coreValue(k, 'account.overview', {})).balance.amountMinor;
 
-    // Counter cash: 50.00 on the keypad; the receipt carries the staff id and the balance after.
+    // Counter cash: 50.00 on the keypad. Her PIN was given over a minute ago and 50.00 is more than a
+    // small amount: she gives it again; the receipt carries the staff id and the balance after.
+    clock.advance(61_000);
     await page.getByTestId('go-counter-cash').click();
     await page.getByTestId('cash-amount').waitFor();
     await page.getByTestId('cash-amount').click();
     await tapIn(page, '[data-testid="counter-cash-screen"] form', '50');
     await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/assist.takeCash')), page.getByTestId('cash-submit').click()]);
+    await page.getByTestId('step-up-dialog').waitFor();
+    expect(await text(page, 'step-up-subject')).toBe(`To confirm Take ${eur(5_000)} in cash at the counter`);
+    await tapIn(page, '[data-testid="step-up-dialog"]', LUCIA.pin);
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/assist.takeCash')), page.getByTestId('step-up-submit').click()]);
     await page.getByTestId('receipt').waitFor();
     expect(await text(page, 'cash-done')).toBe(`Cash taken: ${eur(5_000)}`);
     expect(await text(page, 'receipt-staff')).toBe(LUCIA.staffId);

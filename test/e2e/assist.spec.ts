@@ -202,22 +202,31 @@ describe('assist mode: staff sign-in and the banner', () => {
     expect(await page.getByTestId('assist-banner').count()).toBe(0);
   });
 
-  it('the staff idle warning: Continue keeps assist mode; left alone, assist mode ends and the kiosk is cleared', async () => {
-    const k = await kiosks.open({ settings: { idle: { timeoutSeconds: 30, warningSeconds: 10 }, assist: { idle: { timeoutSeconds: 5, warningSeconds: 5 } } } as Partial<Settings> });
+  it('the staff idle warning: only the staff PIN carries on, a customer’s taps do not; left alone, assist mode ends and the kiosk is cleared', async () => {
+    const k = await kiosks.open({ settings: { idle: { timeoutSeconds: 30, warningSeconds: 10 }, assist: { idle: { timeoutSeconds: 5, warningSeconds: 10 } } } as Partial<Settings> });
     const { page } = k;
     await signedIn(k, customers.paidUp, 'en');
     await staffSignIn(page, LUCIA);
+    // The customer goes on using their account: it keeps their session, not assist mode.
+    await page.getByTestId('go-bill').click();
+    await page.getByTestId('bill-screen').waitFor();
     const warning = page.getByTestId('assist-idle-warning');
     await warning.waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('idle-warning').count()).toBe(0);
-    expect(await focused(page)).toBe('assist-continue');
+    expect(await focused(page)).toBe('assist-continue-pin');
+    expect(await text(page, 'assist-continue-id')).toContain(LUCIA.staffId);
     await checkScreen(page, 'assist-idle-warning');
-    await page.getByTestId('assist-continue').click();
+    const keypad = page.locator('[data-testid="assist-idle-warning"]');
+    for (const d of '1111') await keypad.getByRole('button', { name: d, exact: true }).click();
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/staff.signIn')), page.getByTestId('assist-continue').click()]);
+    await expect.poll(() => text(page, 'assist-continue-error')).toBe("That staff id and PIN don't match. 4 attempts left before this staff id is locked.");
+    for (const d of LUCIA.pin) await keypad.getByRole('button', { name: d, exact: true }).click();
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/staff.signIn')), page.getByTestId('assist-continue').click()]);
     await warning.waitFor({ state: 'hidden' });
     expect(await page.getByTestId('assist-banner').count()).toBe(1);
-    expect(await page.getByTestId('overview').count()).toBe(1);
+    expect(await page.getByTestId('bill-screen').count()).toBe(1);
 
-    // Nobody touches it again: assist mode ends with the customer's session and the kiosk is clean.
+    // Nobody gives the PIN again: assist mode ends with the customer's session and the kiosk is clean.
     await page.getByTestId('attract').waitFor({ timeout: 25_000 });
     expect(await page.getByTestId('assist-banner').count()).toBe(0);
     expect(await page.content()).not.toContain(customers.paidUp.name);

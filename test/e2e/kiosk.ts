@@ -42,10 +42,17 @@ export interface RunningKiosk {
 /** A fresh ledger copy, the real core, the browser host and a kiosk page signed in to nothing. */
 export async function openKiosk(
   browser: Browser,
-  options: { settings?: Partial<Settings>; viewport?: { width: number; height: number }; dataDir?: string; devicePace?: 'instant' | 'realistic' } = {},
+  options: {
+    settings?: Partial<Settings>;
+    viewport?: { width: number; height: number };
+    dataDir?: string;
+    devicePace?: 'instant' | 'realistic';
+    /** The core's clock (a TestClock's `now`, to move it on); stopped at the suite's instant by default. */
+    now?: () => Date;
+  } = {},
 ): Promise<RunningKiosk> {
   let devices: SimulatedDevices | undefined;
-  const { core, dataDir } = await startTestCore(options.settings ?? {}, options.dataDir, undefined, (dir) => (devices = simulatedDevices(dir, options.devicePace ?? 'instant')));
+  const { core, dataDir } = await startTestCore(options.settings ?? {}, options.dataDir, options.now, (dir) => (devices = simulatedDevices(dir, options.devicePace ?? 'instant')));
   if (!devices) throw new Error('the core started without its devices');
   const host = await startBrowserHost({ core, rendererDir: path.resolve('dist/renderer') });
   const context = await browser.newContext({ viewport: options.viewport ?? LANDSCAPE });

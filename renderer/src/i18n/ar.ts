@@ -509,7 +509,7 @@ export const ar: Messages = {
   'assist.confirm.resetPin': "إلغاء قفل دخول العميل وتعيين رمز PIN الجديد",
   'assist.confirm.why': "السبب",
   'assist.stepUp.title': "رمز PIN الخاص بك مرة أخرى",
-  'assist.stepUp.intro': "تحتاج هذه الخطوة إلى رمز PIN الخاص بـ {name}، فقد أُدخل قبل أكثر من دقيقة. لا يُدخله إلا صاحبه.",
+  'assist.stepUp.intro': "{name}: تحتاج هذه الخطوة إلى رمز PIN الخاص بك مرة أخرى، لأنه أُدخل قبل أكثر من دقيقة.",
   'assist.stepUp.submit': "متابعة",
   'assist.stepUp.cancelled': "لم يتم: لم يُدخل رمز PIN الخاص بالموظف.",
   'assist.limit.kind.feeWaiverMinor': "الإعفاء من الرسوم",

@@ -462,7 +462,7 @@ export const en = {
   'assist.confirm.resetPin': "Unlock the customer's sign-in and set their new PIN",
   'assist.confirm.why': "Why",
   'assist.stepUp.title': "Your staff PIN again",
-  'assist.stepUp.intro': "This step needs the PIN of {name}, given more than a minute ago. Only they may give it.",
+  'assist.stepUp.intro': "{name}: this step needs your staff PIN again, as it was last given more than a minute ago.",
   'assist.stepUp.submit': "Continue",
   'assist.stepUp.cancelled': "Not done: the staff PIN was not given.",
   'assist.limit.kind.feeWaiverMinor': "fee waivers",

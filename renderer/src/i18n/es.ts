@@ -459,7 +459,7 @@ export const es: Messages = {
   'assist.confirm.resetPin': "Desbloquear el acceso del cliente y poner su nuevo PIN",
   'assist.confirm.why': "Por qué",
   'assist.stepUp.title': "Tu PIN de empleado otra vez",
-  'assist.stepUp.intro': "Este paso necesita el PIN de {name}, introducido hace más de un minuto. Solo esa persona puede darlo.",
+  'assist.stepUp.intro': "{name}: este paso necesita otra vez tu PIN de empleado, porque lo introdujiste hace más de un minuto.",
   'assist.stepUp.submit': "Continuar",
   'assist.stepUp.cancelled': "No se ha hecho: no se ha introducido el PIN de empleado.",
   'assist.limit.kind.feeWaiverMinor': "anulación de recargos",
