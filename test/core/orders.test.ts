@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { daysBetween } from '../../shared/calendar.ts';
 import { prorate } from '../../shared/billing/compose.ts';
 import { ELENA, ok, useCores } from '../helpers/signed-in.ts';
+import { daysLater } from '../helpers/clock.ts';
 
 const CHLOE = { identifier: '4000000036', pin: '8642' };
 const { signedIn } = useCores();
@@ -75,7 +76,8 @@ describe('order preview', () => {
   });
 
   it('declines anything new for an account with bills long overdue, and holds to a commitment', async () => {
-    const elena = await signedIn(ELENA);
+    // Six weeks on and nothing paid: whatever the day, Elena's oldest open bill is more than 30 days overdue.
+    const elena = await signedIn(ELENA, daysLater(42));
     const add = await ok(elena.core, 'order.preview', { action: 'add', offeringId: 'TV-ESS', parentProductId: null });
     expect(add.decision).toBe('decline');
     expect(add.reasons.map((r) => r.code)).toContain('OVERDUE_OVER_30_DAYS');

@@ -12,6 +12,7 @@ import * as assistedPayments from './0010-assisted-payments.ts';
 import * as adjustments from './0011-adjustments.ts';
 import * as orderStaffDecisions from './0012-order-staff-decisions.ts';
 import * as auditOutbox from './0013-audit-outbox.ts';
+import * as pinThrottle from './0014-pin-throttle.ts';
 
 export interface Migration {
   name: string;
@@ -33,4 +34,5 @@ export const migrations: Migration[] = [
   { name: '0011-adjustments', up: adjustments.up },
   { name: '0012-order-staff-decisions', up: orderStaffDecisions.up },
   { name: '0013-audit-outbox', up: auditOutbox.up },
+  { name: '0014-pin-throttle', up: pinThrottle.up },
 ];
