@@ -21,13 +21,13 @@ export function hasDisplay(): boolean {
 /**
  * The throwaway profile's preferences, written before Chromium first reads them: no password
  * manager and no autofill, so the account numbers and PINs typed at the kiosk are never offered
- * for saving or kept for suggestions.
+ * for saving or kept for suggestions. (Keys as Chromium names them; chrome://prefs-internals shows
+ * them user-controlled, test/security/browser-host-session.test.ts checks it.)
  */
 export const PROFILE_PREFERENCES = Object.freeze({
   credentials_enable_service: false,
   credentials_enable_autosignin: false,
-  profile: { password_manager_enabled: false },
-  autofill: { enabled: false, profile_enabled: false, credit_card_enabled: false },
+  autofill: { profile_enabled: false, credit_card_enabled: false },
 });
 
 /** The Chromium command line: nothing secret on it (the launch address is in the profile's launch file). */
@@ -50,6 +50,20 @@ export function kioskChromiumArgs(profileDir: string, launchFile: string, extraA
 }
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A new profile folder (0700) holding the preferences and the launch page (0600) that moves on to `launchUrl`. */
+export function prepareProfile(launchUrl: string, tmpDir: string): { profileDir: string; launchFile: string } {
+  const profileDir = mkdtempSync(path.join(tmpDir, 'onebill-kiosk-profile-'));
+  mkdirSync(path.join(profileDir, 'Default'), { mode: 0o700 });
+  writeFileSync(path.join(profileDir, 'Default', 'Preferences'), JSON.stringify(PROFILE_PREFERENCES), { mode: 0o600 });
+  const launchFile = path.join(profileDir, 'launch.html');
+  writeFileSync(
+    launchFile,
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${escapeHtml(launchUrl)}"><title>OneBill Kiosk</title></head><body></body></html>`,
+    { mode: 0o600 },
+  );
+  return { profileDir, launchFile };
+}
 
 export interface KioskWindow {
   /** The throwaway profile: gone once `exited` resolves. */
@@ -75,18 +89,9 @@ export interface OpenKioskWindowOptions {
  * written into a launch page inside the profile folder (0700, ours only) that moves on to it.
  */
 export function openKioskWindow(launchUrl: string, options: OpenKioskWindowOptions): KioskWindow {
-  const profileDir = mkdtempSync(path.join(options.tmpDir ?? os.tmpdir(), 'onebill-kiosk-profile-'));
+  const { profileDir, launchFile } = prepareProfile(launchUrl, options.tmpDir ?? os.tmpdir());
   const removeProfile = () => rmSync(profileDir, { recursive: true, force: true });
   process.once('exit', removeProfile);
-
-  mkdirSync(path.join(profileDir, 'Default'), { mode: 0o700 });
-  writeFileSync(path.join(profileDir, 'Default', 'Preferences'), JSON.stringify(PROFILE_PREFERENCES), { mode: 0o600 });
-  const launchFile = path.join(profileDir, 'launch.html');
-  writeFileSync(
-    launchFile,
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${escapeHtml(launchUrl)}"><title>OneBill Kiosk</title></head><body></body></html>`,
-    { mode: 0o600 },
-  );
 
   const child = spawn(options.chromium, kioskChromiumArgs(profileDir, launchFile, options.extraArgs), { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => {

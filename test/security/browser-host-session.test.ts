@@ -4,7 +4,8 @@ import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { findChromium, kioskChromiumArgs, openKioskWindow, PROFILE_PREFERENCES } from '../../electron/browser-host/open-window.ts';
+import { chromium as playwrightChromium } from 'playwright-core';
+import { findChromium, kioskChromiumArgs, openKioskWindow, prepareProfile, PROFILE_PREFERENCES } from '../../electron/browser-host/open-window.ts';
 import { LAUNCH_TOKEN_TTL_MS, SESSION_COOKIE, startBrowserHost, type BrowserHost, type BrowserHostOptions } from '../../electron/browser-host/server.ts';
 import { EventBus } from '../../electron/core/events.ts';
 import type { KioskCore } from '../../electron/core/kiosk-core.ts';
@@ -255,8 +256,7 @@ describe('the Chromium window it opens', () => {
     expect(PROFILE_PREFERENCES).toEqual({
       credentials_enable_service: false,
       credentials_enable_autosignin: false,
-      profile: { password_manager_enabled: false },
-      autofill: { enabled: false, profile_enabled: false, credit_card_enabled: false },
+      autofill: { profile_enabled: false, credit_card_enabled: false },
     });
   });
 
@@ -386,6 +386,28 @@ describe('with a real Chromium', () => {
 
       await window.close();
       expect(existsSync(window.profileDir)).toBe(false);
+    },
+    60_000,
+  );
+
+  it(
+    'reads the profile with the password manager and autofill off, as settings the user set',
+    async () => {
+      if (!chromium) {
+        console.log('skipped: no Chromium here (CHROMIUM_PATH or /usr/bin/chromium); .ci/run installs one');
+        return;
+      }
+      const { profileDir } = prepareProfile('http://127.0.0.1:1/', tempDir('onebill-profiles-'));
+      // Chromium's own view of its preferences, through the DevTools protocol Playwright speaks.
+      const context = await playwrightChromium.launchPersistentContext(profileDir, { executablePath: chromium, args: ['--no-sandbox', '--password-store=basic'] });
+      cleanup.push(() => context.close());
+      const page = await context.newPage();
+      await page.goto('chrome://prefs-internals');
+      type Pref = { value: unknown; metadata: string[] };
+      const prefs = JSON.parse((await page.textContent('body')) ?? '{}') as { credentials_enable_service: Pref; credentials_enable_autosignin: Pref; autofill: Record<string, Pref> };
+      for (const pref of [prefs.credentials_enable_service, prefs.credentials_enable_autosignin, prefs.autofill.profile_enabled!, prefs.autofill.credit_card_enabled!]) {
+        expect(pref).toMatchObject({ value: false, metadata: expect.arrayContaining(['user_controlled']) });
+      }
     },
     60_000,
   );
