@@ -46,7 +46,7 @@ export interface DemoCustomer {
 const showcase: readonly { profile: PaymentProfile; pin: string; language: Language; kinds: ProductKind[]; cycleDay: number; creditLimitMinor?: number }[] = [
   { profile: 'punctual', pin: '1234', language: 'en', kinds: ['mobile', 'mobile', 'broadband', 'tv'], cycleDay: 1, creditLimitMinor: 30_000 },
   { profile: 'overdue', pin: '2468', language: 'es', kinds: ['mobile', 'broadband', 'fixed'], cycleDay: 10, creditLimitMinor: 30_000 },
-  { profile: 'inCredit', pin: '1357', language: 'ar', kinds: ['mobile', 'tv'], cycleDay: 31, creditLimitMinor: 50_000 },
+  { profile: 'inCredit', pin: '1357', language: 'ar', kinds: ['mobile', 'tv'], cycleDay: 31, creditLimitMinor: 15_000 },
   { profile: 'nearLimit', pin: '8642', language: 'en', kinds: ['mobile', 'mobile', 'broadband', 'fixed'], cycleDay: 20 },
 ];
 
