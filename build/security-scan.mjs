@@ -1,13 +1,14 @@
 // `npm run security:scan`: Doyensec's Electronegativity over the Electron code (electron/) and the
-// built screens (dist/renderer, after `vite build`), failing when a HIGH severity finding is not in
-// the reviewed allow-list (build/security-scan-allow.json).
+// built screens (dist/renderer, after `vite build`), failing when a HIGH or MEDIUM finding is not in
+// the reviewed allow-list (build/security-scan-allow.json), or when the window options the kiosk
+// computes differ in any way from the hardened ones (REQUIRED_WINDOW_OPTIONS).
 //
 // Electronegativity itself exits 0 whatever it finds, and its command line does not start in this
 // tree (it requires `commander` without declaring it and gets an incompatible hoisted version), so
 // this wrapper drives its documented programmatic API in a child process, which writes the results
 // as JSON to a temp file; the wrapper reads them, prints a table and decides the exit code:
-//   0  no HIGH finding outside the allow-list, and every file was scanned
-//   1  a HIGH finding outside the allow-list, or a file the scanner could not read
+//   0  no HIGH or MEDIUM finding outside the allow-list, and every file was scanned
+//   1  a HIGH or MEDIUM finding outside the allow-list, or a file the scanner could not read
 //   2  the scan could not run (missing input, bad allow-list, the scanner failed)
 //
 // The inputs are copied into one temporary tree (so the whole-application checks see the main
@@ -17,7 +18,9 @@
 // output names such files, whose line numbers are those of the lowered copy. TypeScript is parsed
 // as written (Babel). The window options and headers the kiosk computes in code are scanned too,
 // written out as literals (effectiveConfigSource), and a few checks count as HIGH here whatever
-// their rating (RAISED_TO_HIGH).
+// their rating (RAISED_TO_HIGH). Those window options are also compared, key by key, with the
+// hardened ones written here (KIOSK_WINDOW_OPTIONS_CHECK, HIGH): Electronegativity rates some of
+// them MEDIUM or lower and does not look at others at all.
 //
 //   node build/security-scan.mjs [--input <dir>]... [--allow <file>] [--json <file>] [--electron-version <x.y.z>]
 import { spawnSync } from 'node:child_process';
@@ -32,6 +35,8 @@ const SCRIPT = fileURLToPath(import.meta.url);
 const DEFAULT_INPUTS = ['electron', 'dist/renderer'];
 const DEFAULT_ALLOW = 'build/security-scan-allow.json';
 const SEVERITIES = ['HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'];
+/** A finding this severe fails the scan unless the allow-list names it with a reason. */
+const FAILING = new Set(['HIGH', 'MEDIUM']);
 // Electronegativity scans .js/.jsx/.ts/.tsx/.html/.htm only; .mjs/.cjs are scanned under a .js name.
 const RENAMED_SUFFIX = '.scan.js';
 // Where the effective Electron configuration is written for the scanner (see effectiveConfigSource).
@@ -59,6 +64,46 @@ const RAISED_TO_HIGH = new Set([
   'INSECURE_CONTENT_HTML_CHECK',
 ]);
 
+/**
+ * What electron/shell/window.ts must compute for a packaged build, stated here on its own so a
+ * change there cannot also change what it is checked against. Every webPreference is listed; one
+ * set that is not listed (enableBlinkFeatures, additionalArguments, a partition…) is a finding too.
+ * `preload` only has to be a path.
+ */
+const { '//': _why, ...hardened } = JSON.parse(readFileSync(new URL('./hardened-window.json', import.meta.url), 'utf8'));
+const REQUIRED_WINDOW_OPTIONS = { ...hardened, webPreferences: { preload: 'a path', ...hardened.webPreferences } };
+const WINDOW_CHECK = 'KIOSK_WINDOW_OPTIONS_CHECK';
+
+/** Each way `options` differs from REQUIRED_WINDOW_OPTIONS, as a scan issue against `file`. */
+function windowOptionIssues(options, file) {
+  const issues = [];
+  const differs = (name, actual, wanted) =>
+    issues.push({
+      check: WINDOW_CHECK,
+      severity: 'HIGH',
+      confidence: 'CERTAIN',
+      file,
+      line: 0,
+      column: 0,
+      description: `${name} is ${JSON.stringify(actual) ?? 'not set'}; a packaged kiosk needs ${wanted}`,
+      manualReview: false,
+      url: 'build/security-scan.mjs REQUIRED_WINDOW_OPTIONS',
+    });
+  for (const name of ['kiosk', 'fullscreen']) {
+    if (options[name] !== REQUIRED_WINDOW_OPTIONS[name]) differs(name, options[name], JSON.stringify(REQUIRED_WINDOW_OPTIONS[name]));
+  }
+  const prefs = options.webPreferences ?? {};
+  const required = REQUIRED_WINDOW_OPTIONS.webPreferences;
+  for (const name of new Set([...Object.keys(required), ...Object.keys(prefs)])) {
+    const actual = prefs[name];
+    if (!(name in required)) differs(`webPreferences.${name}`, actual, 'it not set');
+    else if (name === 'preload') {
+      if (typeof actual !== 'string') differs('webPreferences.preload', actual, 'a path');
+    } else if (actual !== required[name]) differs(`webPreferences.${name}`, actual, JSON.stringify(required[name]));
+  }
+  return issues;
+}
+
 class UsageError extends Error {}
 
 // ---------------------------------------------------------------------------------------------
@@ -72,12 +117,14 @@ async function child(configFile) {
   const { transformSync } = require('esbuild');
   const version = require('@doyensec/electronegativity/package.json').version;
 
+  let windowOptions;
   if (config.effectiveFrom) {
     const window = await import(pathToFileURL(path.join(config.effectiveFrom, 'shell/window.ts')).href);
     const csp = await import(pathToFileURL(path.join(config.effectiveFrom, 'core/security/csp.ts')).href);
+    windowOptions = window.kioskWindowOptions({ preloadPath: 'preload.cjs', isPackaged: true, env: {} });
     const generated = path.join(config.stage, GENERATED);
     mkdirSync(path.dirname(generated), { recursive: true });
-    writeFileSync(generated, effectiveConfigSource(window.kioskWindowOptions({ preloadPath: 'preload.cjs', isPackaged: true, env: {} }), csp.SECURITY_HEADERS));
+    writeFileSync(generated, effectiveConfigSource(windowOptions, csp.SECURITY_HEADERS));
   }
 
   // Lower, file by file, what uses syntax newer than ES2019 (esbuild prints it differently for the
@@ -122,7 +169,7 @@ async function child(configFile) {
     sample: typeof issue.sample === 'string' ? issue.sample.slice(0, 200) : undefined,
   }));
   const errors = result.errors.map((e) => ({ file: path.relative(config.stage, e.file), message: e.message, tolerable: e.tolerable }));
-  writeFileSync(config.resultFile, JSON.stringify({ version, checks: result.globalChecks + result.atomicChecks, lowered, issues, errors }));
+  writeFileSync(config.resultFile, JSON.stringify({ version, checks: result.globalChecks + result.atomicChecks, lowered, issues, errors, windowOptions }));
 }
 
 /**
@@ -194,10 +241,10 @@ function fileMatches(pattern, file) {
   return new RegExp(`^${regex}$`).test(file);
 }
 
-/** Copies each input into the stage under its path from the working directory; returns how staged names map back. */
+/** Copies each input into the stage under its path from the working directory; returns how staged names map back, and each input's staged name. */
 function stage(inputs, stageDir) {
   const originals = new Map();
-  inputs.forEach((input, i) => {
+  const names = inputs.map((input, i) => {
     const absolute = path.resolve(input);
     if (!existsSync(absolute) || !statSync(absolute).isDirectory()) {
       const hint = input === 'dist/renderer' ? ' (build the screens first: npx vite build)' : '';
@@ -215,8 +262,9 @@ function stage(inputs, stageDir) {
         originals.set(relative + RENAMED_SUFFIX, relative);
       }
     }
+    return name;
   });
-  return originals;
+  return { originals, names };
 }
 
 function installedElectronVersion() {
@@ -255,10 +303,11 @@ function parent(argv) {
   const work = mkdtempSync(path.join(os.tmpdir(), 'onebill-security-scan-'));
   try {
     const stageDir = path.join(work, 'stage');
-    const originals = stage(inputs, stageDir);
+    const { originals, names } = stage(inputs, stageDir);
     const resultFile = path.join(work, 'result.json');
     const configFile = path.join(work, 'config.json');
-    const effectiveFrom = inputs.map((input) => path.resolve(input)).find((dir) => existsSync(path.join(dir, 'shell/window.ts')) && existsSync(path.join(dir, 'core/security/csp.ts')));
+    const effectiveIndex = inputs.findIndex((input) => existsSync(path.resolve(input, 'shell/window.ts')) && existsSync(path.resolve(input, 'core/security/csp.ts')));
+    const effectiveFrom = effectiveIndex === -1 ? undefined : path.resolve(inputs[effectiveIndex]);
     writeFileSync(configFile, JSON.stringify({ stage: stageDir, resultFile, electronVersion, exclude: Object.keys(SKIPPED_CHECKS), effectiveFrom }));
 
     const started = Date.now();
@@ -272,14 +321,15 @@ function parent(argv) {
     const original = (file) => originals.get(file) ?? file;
     const lowered = new Set(result.lowered.map((f) => original(f.split(path.sep).join('/'))));
 
-    const findings = result.issues
+    const windowIssues = effectiveFrom ? windowOptionIssues(result.windowOptions, `${names[effectiveIndex]}/shell/window.ts`) : [];
+    const findings = [...result.issues, ...windowIssues]
       .map((issue) => {
         const file = original(issue.file.split(path.sep).join('/'));
         const entry = allow.find((a) => a.check === issue.check && fileMatches(a.file, file));
         if (entry) entry.matched++;
         const raised = RAISED_TO_HIGH.has(issue.check) && issue.severity !== 'HIGH';
         const severity = raised ? 'HIGH' : issue.severity;
-        return { ...issue, severity, raisedFrom: raised ? issue.severity : undefined, file, allowedBecause: entry?.reason, fails: severity === 'HIGH' && !entry };
+        return { ...issue, severity, raisedFrom: raised ? issue.severity : undefined, file, allowedBecause: entry?.reason, fails: FAILING.has(severity) && !entry };
       })
       .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.file.localeCompare(b.file) || a.line - b.line);
     const unreadable = result.errors.filter((e) => !e.tolerable).map((e) => ({ ...e, file: original(e.file) }));
@@ -290,7 +340,11 @@ function parent(argv) {
     );
     for (const [name, reason] of Object.entries(SKIPPED_CHECKS)) console.log(`  skipped ${name}: ${reason}`);
     console.log(`  counted as HIGH whatever their rating: ${[...RAISED_TO_HIGH].join(', ')}`);
-    if (effectiveFrom) console.log(`  also scanned: ${GENERATED}, the window options and response headers ${path.relative(process.cwd(), effectiveFrom) || '.'}/shell/window.ts and core/security/csp.ts compute, as literals`);
+    if (effectiveFrom) {
+      console.log(`  also scanned: ${GENERATED}, the window options and response headers ${path.relative(process.cwd(), effectiveFrom) || '.'}/shell/window.ts and core/security/csp.ts compute, as literals`);
+      console.log(`  ${WINDOW_CHECK}: those window options compared with the hardened ones (REQUIRED_WINDOW_OPTIONS): ${windowIssues.length} difference(s)`);
+    }
+    console.log(`  failing unless allow-listed: ${[...FAILING].join(' and ')}`);
     for (const file of lowered) console.log(`  lowered to ES2019 for the scanner's parser (lines refer to the lowered copy): ${file}`);
     console.log('');
     if (findings.length === 0) console.log('No findings.');
@@ -299,13 +353,13 @@ function parent(argv) {
         f.raisedFrom ? `HIGH (rated ${f.raisedFrom})` : f.severity,
         f.confidence,
         f.check,
-        f.file === 'N/A' ? 'N/A (whole application)' : `${f.file}:${f.line}:${f.column}${lowered.has(f.file) ? ' (lowered)' : ''}`,
+        f.file === 'N/A' ? 'N/A (whole application)' : f.line === 0 ? f.file : `${f.file}:${f.line}:${f.column}${lowered.has(f.file) ? ' (lowered)' : ''}`,
         f.fails ? 'FAIL' : f.allowedBecause ? 'allowed (see allow-list)' : 'review',
       ]);
       console.log(table(rows, ['SEVERITY', 'CONFIDENCE', 'CHECK', 'WHERE', 'STATUS']));
     }
     for (const f of findings.filter((x) => x.fails || x.allowedBecause)) {
-      console.log(`\n${f.fails ? 'FAIL' : 'allowed'} ${f.check} at ${f.file === 'N/A' ? 'N/A' : `${f.file}:${f.line}`}: ${f.description} (${f.url})`);
+      console.log(`\n${f.fails ? 'FAIL' : 'allowed'} ${f.check} at ${f.file === 'N/A' || f.line === 0 ? f.file : `${f.file}:${f.line}`}: ${f.description} (${f.url})`);
       if (f.allowedBecause) console.log(`  reviewed: ${f.allowedBecause}`);
     }
     for (const e of unreadable) console.log(`\nFAIL could not scan ${e.file}: ${e.message}`);
@@ -316,7 +370,7 @@ function parent(argv) {
     const counts = SEVERITIES.map((s) => `${findings.filter((f) => f.severity === s).length} ${s}`).join(', ');
     const verdict = failing.length > 0 || unreadable.length > 0 ? 'FAILED' : 'passed';
     console.log(
-      `\nSecurity scan ${verdict}: ${findings.length} finding(s) (${counts}); ${failing.length} HIGH not in the allow-list; ${unreadable.length} file(s) could not be scanned.`,
+      `\nSecurity scan ${verdict}: ${findings.length} finding(s) (${counts}); ${failing.length} HIGH or MEDIUM not in the allow-list; ${unreadable.length} file(s) could not be scanned.`,
     );
     if (values.json) writeFileSync(values.json, JSON.stringify({ version: result.version, electronVersion, inputs, findings, errors: result.errors, lowered: [...lowered], passed: verdict === 'passed' }, null, 2));
     return verdict === 'passed' ? 0 : 1;

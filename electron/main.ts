@@ -4,6 +4,7 @@ import { eventNames } from '../shared/contract/index.ts';
 import { startCore, type KioskCore } from './core/kiosk-core.ts';
 import { createLogger } from './core/log.ts';
 import { SettingsError } from './core/settings/schema.ts';
+import { refuseDebugSwitches } from './shell/command-line.ts';
 import { attachCrashGuard } from './shell/crash-guard.ts';
 import { createKeychainCredentialStore } from './shell/credential-store.ts';
 import { registerContractHandlers, validateSender } from './shell/ipc.ts';
@@ -26,6 +27,13 @@ let quitting = false;
 export const started: Promise<void> = boot();
 
 function boot(): Promise<void> {
+  // First of all: a packaged kiosk started with a debugger switch opens nothing.
+  const mayRun = refuseDebugSwitches(app, process.argv.slice(1), (switches) => {
+    log.fatal({ switches }, 'refused to start with debugging switches');
+    dialog.showErrorBox('OneBill Kiosk cannot start', `This kiosk does not start with debugging switches (${switches.map((s) => `--${s}`).join(', ')}). Please ask a member of staff.`);
+  });
+  if (!mayRun) return Promise.resolve();
+
   // Development only: a throwaway data folder (e2e runs), which also scopes the instance lock.
   const devDataDir = process.env.KIOSK_USER_DATA_DIR;
   if (!app.isPackaged && devDataDir) app.setPath('userData', path.resolve(devDataDir));

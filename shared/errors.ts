@@ -7,6 +7,8 @@ export const errorCodes = [
   'NOT_SIGNED_IN',
   'AUTH_FAILED',
   'LOCKED_OUT',
+  /** Too many wrong PINs across different accounts at this kiosk: sign-in waits until `retryAt`. */
+  'THROTTLED',
   'FORBIDDEN',
   'NOT_FOUND',
   'CONFLICT',

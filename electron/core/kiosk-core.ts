@@ -94,17 +94,22 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const events = new EventBus();
   const session = new SessionManager(settings.idle, events, now);
   if (settings.demo.enabled) await addStaff(db, settings.branchId, demoStaff);
-  const staffSignIn = new StaffSignIn(db, now);
+  const audit = new AuditLog(db, { kioskId: settings.kioskId, now });
+  const help = new HelpDesk(db, audit);
+  // Wrong PINs for many accounts (or staff ids) at once: someone may be guessing, so staff are called.
+  const watch = { audit, callStaff: () => help.call(null, 'pinGuessing', now()) };
+  const staffSignIn = new StaffSignIn(db, now, watch);
   const lookup = new CustomerLookup(db);
   const staff = new IdleSession<StaffMember>(
     settings.assist.idle,
     {
       warned: (secondsLeft) => events.emit('assist.idleWarning', { secondsLeft }),
       resumed: () => events.emit('assist.resumed', {}),
-      ended: (reason) => {
+      ended: (reason, member) => {
         // Leaving assist mode leaves nothing behind: the customer it served is signed out too, and no PIN given still counts.
         reconfirm.forget();
         session.end('signedOut');
+        audit.record({ actorKind: member.role, actorId: member.staffId, action: 'staff.signedOut', after: { reason } });
         events.emit('assist.ended', { reason });
         log.info({ event: 'assistEnded', reason }, 'assist mode ended');
       },
@@ -114,7 +119,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   );
   // The identity check, a PIN reset and money above a small amount ask for the staff PIN again after a minute; a lock-out ends assist mode.
   const reconfirm = new StaffReconfirmation(staffSignIn, settings.assist.reconfirm, now, () => staff.current, () => staff.end('signedOut'));
-  const signIn = new SignInService(db, settings.countryCallingCode, now);
+  const signIn = new SignInService(db, settings.countryCallingCode, now, watch);
   const reader = new BillingReader(db);
   const cycleUsage = new CycleUsage(reader, settings.timeZone);
   const history = new AccountHistory(db);
@@ -124,8 +129,6 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const credit = new CreditDesk(db, history, cycleUsage, { timeZone: settings.timeZone, offlineAllowanceMinor: settings.credit.offlineAllowanceMinor });
   const orders = new OrderDesk(db, cycleUsage, credit, settings.timeZone);
   const offers = new OfferDesk(reader, cycleUsage, credit, orders, settings.timeZone);
-  const audit = new AuditLog(db, { kioskId: settings.kioskId, now });
-  const help = new HelpDesk(db, audit);
   const pinReset = new PinReset(db, audit, now);
   const authority = new AuthorityCheck(db, { limits: settings.assist.authority, currency: settings.currency, timeZone: settings.timeZone }, staffSignIn, reconfirm, now);
   const referrals = new CreditReferrals(db, audit, authority, now);
@@ -187,12 +190,13 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       currency: settings.currency,
       idle: settings.idle,
     }),
-    'session.signIn': async ({ identifier, pin }) => {
+    // Every sign-in attempt is on the audit trail, which travels to headquarters.
+    'session.signIn': thenSync(async ({ identifier, pin }) => {
       const who = await signIn.signIn(identifier, pin);
       session.start(who);
       log.info({ event: 'signIn' }, 'customer signed in');
       return { customerName: who.customerName, language: who.language, idle: settings.idle };
-    },
+    }),
     'session.signOut': () => {
       session.end('signedOut');
       return {};
@@ -254,16 +258,17 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       return called;
     }),
     'sync.status': () => sync.status(),
-    'staff.signIn': async ({ staffId, pin }) => {
+    'staff.signIn': thenSync(async ({ staffId, pin }) => {
       const member = await reconfirm.verify(staffId, pin);
       // Another member of staff taking over ends the first one's assist mode (and whatever it had open).
       if (staff.current && staff.current.staffId !== member.staffId) staff.end('signedOut');
-      // The same member again (the idle warning's Continue) carries on, with the PIN just given.
+      // The same member again (the idle warning's Continue) carries on, with the PIN just given; only a new one is a sign-in.
+      if (staff.current?.staffId !== member.staffId) audit.record({ actorKind: member.role, actorId: member.staffId, action: 'staff.signedIn' });
       staff.start(member);
       reconfirm.given(member.staffId);
       log.info({ event: 'assistStarted', staffId: member.staffId, role: member.role }, 'assist mode started');
       return { ...member, idle: settings.assist.idle };
-    },
+    }),
     'staff.signOut': () => {
       staff.end('signedOut');
       return {};

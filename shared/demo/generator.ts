@@ -42,10 +42,11 @@ export interface DemoCustomer {
 }
 
 /** The first customers are fixed so the README can name them; the rest are drawn from the seed. */
-const showcase: readonly { profile: PaymentProfile; pin: string; language: Language; kinds: ProductKind[]; cycleDay: number }[] = [
-  { profile: 'punctual', pin: '1234', language: 'en', kinds: ['mobile', 'mobile', 'broadband', 'tv'], cycleDay: 1 },
-  { profile: 'overdue', pin: '2468', language: 'es', kinds: ['mobile', 'broadband', 'fixed'], cycleDay: 10 },
-  { profile: 'inCredit', pin: '1357', language: 'ar', kinds: ['mobile', 'tv'], cycleDay: 31 },
+/** Their credit limits are fixed too (a near-limit customer's follows what they owe): the README's stories hold on any day. */
+const showcase: readonly { profile: PaymentProfile; pin: string; language: Language; kinds: ProductKind[]; cycleDay: number; creditLimitMinor?: number }[] = [
+  { profile: 'punctual', pin: '1234', language: 'en', kinds: ['mobile', 'mobile', 'broadband', 'tv'], cycleDay: 1, creditLimitMinor: 30_000 },
+  { profile: 'overdue', pin: '2468', language: 'es', kinds: ['mobile', 'broadband', 'fixed'], cycleDay: 10, creditLimitMinor: 30_000 },
+  { profile: 'inCredit', pin: '1357', language: 'ar', kinds: ['mobile', 'tv'], cycleDay: 31, creditLimitMinor: 15_000 },
   { profile: 'nearLimit', pin: '8642', language: 'en', kinds: ['mobile', 'mobile', 'broadband', 'fixed'], cycleDay: 20 },
 ];
 
@@ -232,11 +233,10 @@ function customerChanges(options: DemoOptions, catalog: CatalogIndex, index: num
     const onTime = person.profile === 'punctual' || person.profile === 'inCredit' || method === 'directDebit' || !paysLate;
     const paidOn = onTime ? addDays(bill.paymentDueDate, -rng.int(0, 10)) : addDays(bill.paymentDueDate, rng.int(-3, 9));
     let paidAt = at(paidOn, rng.int(480, 1200));
-    if (paidOn > asOf) {
-      if (person.profile !== 'punctual' && person.profile !== 'inCredit') continue;
-      // The showcase's punctual payers have paid already: the moment the bill came.
-      paidAt = new Date(Date.parse(runAt) + 60_000).toISOString();
-    }
+    const punctual = person.profile === 'punctual' || person.profile === 'inCredit';
+    if (paidOn > asOf && !punctual) continue;
+    // Punctual payers who would pay today or later have paid already, the moment the bill came: paid up all day long.
+    if (paidOn >= asOf && punctual) paidAt = new Date(Date.parse(runAt) + 60_000).toISOString();
     const payment = paymentChange(rng, options, accountId, bill.amountDueMinor, paidAt, method);
     // Counted in the history either way, so the account's figures are the same all day long.
     if (happened(paidAt)) moneyFacts.push(payment);
@@ -255,8 +255,9 @@ function customerChanges(options: DemoOptions, catalog: CatalogIndex, index: num
   }
 
   const balance = allocate(events).balanceMinor;
+  const drawnLimitMinor = rng.pick([15_000, 30_000, 50_000]);
   const creditLimitMinor =
-    person.profile === 'nearLimit' ? Math.max(5_000, Math.ceil((Math.max(balance, 0) * 1.06) / 1_000) * 1_000) : rng.pick([15_000, 30_000, 50_000]);
+    person.profile === 'nearLimit' ? Math.max(5_000, Math.ceil((Math.max(balance, 0) * 1.06) / 1_000) * 1_000) : (showcase[index]?.creditLimitMinor ?? drawnLimitMinor);
   changes.push({ type: 'account.upsert', ...account, customerId, creditLimitMinor });
   const suspendFirst = person.profile === 'overdue' && unpaidFromEnd >= 3;
   products.forEach((p, slot) => {

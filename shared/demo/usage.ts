@@ -16,6 +16,8 @@ export interface UsageHabits {
 const MB = 1024;
 const NO_ALLOWANCE_DAILY_MB = 6;
 const UNLIMITED_DAILY_MB = 900;
+/** Outside roam-like-at-home zones the network cuts mobile data off at 50.00 a cycle (the EU's bill-shock limit). */
+const ROAMING_DATA_CUTOFF_MINOR = 5_000;
 
 /**
  * Synthesises one cycle of network usage for an account's lines, day by day, as mediation would
@@ -36,6 +38,7 @@ export function cycleUsage(
     if (product.parentId !== null || (product.kind !== 'mobile' && product.kind !== 'fixed')) continue;
     const trip = product.kind === 'mobile' && rng.chance(habits.travelsPercent) ? planTrip(rng, cycle) : null;
     let serial = 0;
+    let roamingDataLeftMinor = ROAMING_DATA_CUTOFF_MINOR;
     for (let day = cycle.start; day <= cycle.end && day <= until; day = addDays(day, daysPerRecord)) {
       const term = termOn(product, day);
       if (!term) continue;
@@ -53,7 +56,11 @@ export function cycleUsage(
       if (product.kind === 'mobile') {
         const allowance = tariff?.data?.allowanceMB;
         const dailyMB = allowance === null ? UNLIMITED_DAILY_MB : allowance === undefined || allowance === 0 ? NO_ALLOWANCE_DAILY_MB : allowance / 30;
-        push({ usageType: 'data', unit: 'KB', quantity: Math.round(dailyMB * MB * n * habits.intensity * rng.factor(40, 160)) });
+        const wantedKB = Math.round(dailyMB * MB * n * habits.intensity * rng.factor(40, 160));
+        const perMB = zone ? tariff?.roaming[zone]?.dataPerMB : undefined;
+        const allowedKB = perMB ? Math.min(wantedKB, Math.floor(roamingDataLeftMinor / perMB) * MB) : wantedKB;
+        if (perMB) roamingDataLeftMinor -= (allowedKB / MB) * perMB;
+        if (allowedKB > 0) push({ usageType: 'data', unit: 'KB', quantity: allowedKB });
         if (!zone && rng.chance(25)) push({ usageType: 'data', unit: 'KB', quantity: rng.int(20, 180) * MB * n, service: 'messaging' });
         push({ usageType: 'voice', unit: 's', quantity: Math.round(rng.int(20, 900) * n * habits.intensity * light), destination: 'national' });
         if (!zone && rng.chance(habits.callsAbroadPercent)) push({ usageType: 'voice', unit: 's', quantity: rng.int(45, 900), destination: 'international' });

@@ -116,7 +116,9 @@ describe('waiving a late fee', () => {
     expect(await core.dispatch('assist.waiveFee', { ...waive, supervisor: staffIn(LUCIA) })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', details: { needs: 'supervisor' } } });
     expect(await core.dispatch('assist.waiveFee', { ...waive, supervisor: { staffId: 'AG-1002', pin: '8642' } })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await core.dispatch('assist.waiveFee', { ...waive, supervisor: { staffId: OMAR.id, pin: '0000' } })).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
-    expect(written()).toEqual(before);
+    // Nothing of the waiver is written; the wrong PIN is on the trail (and its way to headquarters), as every failed sign-in is.
+    expect(written()).toEqual({ ...before, audit: before.audit + 1, outbox: before.outbox + 1 });
+    expect(db.prepare(`SELECT action, after_json FROM audit_events ORDER BY seq DESC LIMIT 1`).get()).toEqual({ action: 'staff.signInFailed', after_json: '{"attemptsLeft":4,"staffId":"SV-2001"}' });
     expect(await balanceOf(core)).toBe(balance);
 
     expect(await ok(core, 'assist.waiveFee', { ...waive, supervisor: staffIn(OMAR) })).toMatchObject({ amount: { amountMinor: -500 }, balanceAfter: { amountMinor: balance - 500 }, approvedBy: 'SV-2001' });

@@ -1,7 +1,12 @@
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
+import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
 import { daysBetween } from '../../shared/calendar.ts';
 import { prorate } from '../../shared/billing/compose.ts';
 import { ELENA, ok, useCores } from '../helpers/signed-in.ts';
+import { daysLater } from '../helpers/clock.ts';
 
 const CHLOE = { identifier: '4000000036', pin: '8642' };
 const { signedIn } = useCores();
@@ -75,14 +80,21 @@ describe('order preview', () => {
   });
 
   it('declines anything new for an account with bills long overdue, and holds to a commitment', async () => {
-    const elena = await signedIn(ELENA);
+    // Six weeks on and nothing paid: whatever the day, Elena's oldest open bill is more than 30 days overdue.
+    const elena = await signedIn(ELENA, daysLater(42));
     const add = await ok(elena.core, 'order.preview', { action: 'add', offeringId: 'TV-ESS', parentProductId: null });
     expect(add.decision).toBe('decline');
     expect(add.reasons.map((r) => r.code)).toContain('OVERDUE_OVER_30_DAYS');
 
     const chloe = await signedIn(CHLOE);
-    const fibre = (await ok(chloe.core, 'account.overview', {})).services.find((s) => s.kind === 'broadband')!;
-    const remove = await ok(chloe.core, 'order.preview', { action: 'remove', productId: fibre.id, effectiveDate: (await ok(chloe.core, 'account.overview', {})).asOf });
+    const { asOf: today } = await ok(chloe.core, 'account.overview', {});
+    // A fibre line headquarters connected today: twelve months' commitment from today, whatever the day.
+    const ledger = new BetterSqlite3(path.join(chloe.dataDir, LEDGER_FILE));
+    const accountId = ledger.prepare(`SELECT id FROM billing_accounts WHERE account_no = ?`).pluck().get(CHLOE.identifier) as string;
+    const fibre = { id: 'fibre-connected-today', kind: 'broadband', identifier: 'Calle Nueva 1, Madrid', parentId: null, status: 'active', terms: [{ offeringId: 'BB-600', from: today, to: null }] } as const;
+    new ChangeApplier(ledger).apply([{ type: 'product.upsert', accountId, ...fibre, terms: [...fibre.terms] }]);
+    ledger.close();
+    const remove = await ok(chloe.core, 'order.preview', { action: 'remove', productId: fibre.id, effectiveDate: today });
     expect(remove.reasons.map((r) => r.code)).toContain('IN_COMMITMENT');
     expect(await chloe.core.dispatch('order.submit', { requestId: requestId(), order: remove.order })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(chloe.db.prepare('SELECT COUNT(*) FROM product_orders').pluck().get()).toBe(0);

@@ -16,8 +16,9 @@ const pay = (amountMinor: number, more: { method?: 'card' | 'cash'; billNo?: str
 const kioskPayments = (db: BetterSqlite3.Database) => db.prepare(`SELECT COUNT(*) FROM payments WHERE channel = 'kiosk'`).pluck().get() as number;
 const outboxPayments = (db: BetterSqlite3.Database) => db.prepare(`SELECT COUNT(*) FROM outbox WHERE event_type = 'payment.recorded'`).pluck().get() as number;
 type AuditRow = { actor_kind: string; action: string; account_id: string; before_json: string | null; after_json: string | null };
+/** The payments' audit events (the sign-in before them is on the trail too). */
 const auditTrail = (db: BetterSqlite3.Database) =>
-  (db.prepare(`SELECT actor_kind, action, account_id, before_json, after_json FROM audit_events ORDER BY seq`).all() as AuditRow[]).map((r) => ({
+  (db.prepare(`SELECT actor_kind, action, account_id, before_json, after_json FROM audit_events WHERE action LIKE 'payment.%' ORDER BY seq`).all() as AuditRow[]).map((r) => ({
     ...r,
     before: JSON.parse(r.before_json ?? 'null') as unknown,
     after: JSON.parse(r.after_json ?? 'null') as unknown,

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { formatMoney, money } from '../../shared/money.ts';
 import type BetterSqlite3 from 'better-sqlite3';
 import { ELENA, JAMES, ok, useCores } from '../helpers/signed-in.ts';
+import { daysLater } from '../helpers/clock.ts';
 import { channels, type ChannelName } from '../../shared/contract/index.ts';
 
 const { signedIn, anonymous } = useCores();
@@ -126,7 +127,8 @@ describe('credit limit', () => {
   });
 
   it('declines an account with bills long overdue, and refuses a request that is not an increase', async () => {
-    const { core, db } = await signedIn(ELENA);
+    // Six weeks on and nothing paid: whatever the day, Elena's oldest open bill is more than 30 days overdue.
+    const { core, db } = await signedIn(ELENA, daysLater(42));
     const { creditLimit } = await ok(core, 'credit.status', {});
     const declined = await ok(core, 'credit.request', { requestId: '0193d2a0-0000-7000-8000-000000000003', requestedLimitMinor: creditLimit.amountMinor + 5_000 });
     expect(declined).toMatchObject({ decision: 'decline', creditLimit, referred: null });

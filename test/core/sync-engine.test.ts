@@ -41,17 +41,17 @@ describe('sync engine: push', () => {
   it('drains the outbox in device order, in batches, and keeps the hub’s answer on each row', async () => {
     const hub = new FakeHub();
     const k = await kiosk(hub);
-    // Each payment is two events: the payment, and its audit event.
+    // The sign-in is an audit event; each payment is two events: the payment, and its audit event.
     for (const amount of [1000, 2000, 3000]) await k.pay(amount);
-    expect(k.engine.status.waiting).toBe(6);
-    expect(await k.engine.round()).toEqual({ pushed: 6, pulled: 0 });
+    expect(k.engine.status.waiting).toBe(7);
+    expect(await k.engine.round()).toEqual({ pushed: 7, pulled: 0 });
     expect([...hub.events.values()].map((e) => [e.deviceSeq, e.eventType])).toEqual(
-      [1, 2, 3, 4, 5, 6].map((seq) => [seq, seq % 2 === 1 ? 'payment.recorded' : 'audit.recorded']),
+      [1, 2, 3, 4, 5, 6, 7].map((seq) => [seq, seq % 2 === 0 ? 'payment.recorded' : 'audit.recorded']),
     );
-    expect(k.outbox()).toEqual([1, 2, 3, 4, 5, 6].map((device_seq) => ({ device_seq, outcome: 'accepted', outcome_reason: null, acked: 1 })));
+    expect(k.outbox()).toEqual([1, 2, 3, 4, 5, 6, 7].map((device_seq) => ({ device_seq, outcome: 'accepted', outcome_reason: null, acked: 1 })));
     expect(k.engine.status).toMatchObject({ state: 'online', waiting: 0, lastSyncAt: '2026-11-26T12:00:00.000Z', lastError: null });
     // A status as the round starts, one per batch of 2, and online at the end.
-    expect(k.statuses.map((s) => s.state)).toEqual(['syncing', 'syncing', 'syncing', 'syncing', 'online']);
+    expect(k.statuses.map((s) => s.state)).toEqual(['syncing', 'syncing', 'syncing', 'syncing', 'syncing', 'online']);
   });
 
   it('a reply lost after the hub committed: the events go again, the hub keeps each once', async () => {
@@ -61,11 +61,11 @@ describe('sync engine: push', () => {
     await k.pay(2000);
     hub.loseNextReply = true;
     await expect(k.engine.round()).rejects.toThrow('the reply was lost');
-    expect(k.engine.status).toMatchObject({ state: 'offline', waiting: 4, lastError: 'the reply was lost' });
+    expect(k.engine.status).toMatchObject({ state: 'offline', waiting: 5, lastError: 'the reply was lost' });
     await k.engine.round();
-    expect(hub.events.size).toBe(4);
-    // The first batch (the first payment and its audit event) was committed before its reply was lost.
-    expect(k.outbox().map((r) => (r as { outcome: string }).outcome)).toEqual(['duplicate', 'duplicate', 'accepted', 'accepted']);
+    expect(hub.events.size).toBe(5);
+    // The first batch (the sign-in's audit event and the first payment) was committed before its reply was lost.
+    expect(k.outbox().map((r) => (r as { outcome: string }).outcome)).toEqual(['duplicate', 'duplicate', 'accepted', 'accepted', 'accepted']);
     expect(k.engine.status.waiting).toBe(0);
   });
 
@@ -77,8 +77,9 @@ describe('sync engine: push', () => {
     hub.reject.set(eventId, 'same id, different amount');
     await k.engine.round();
     expect(k.outbox()).toEqual([
-      { device_seq: 1, outcome: 'rejected', outcome_reason: 'same id, different amount', acked: 1 },
-      { device_seq: 2, outcome: 'accepted', outcome_reason: null, acked: 1 },
+      { device_seq: 1, outcome: 'accepted', outcome_reason: null, acked: 1 },
+      { device_seq: 2, outcome: 'rejected', outcome_reason: 'same id, different amount', acked: 1 },
+      { device_seq: 3, outcome: 'accepted', outcome_reason: null, acked: 1 },
     ]);
   });
 
@@ -88,7 +89,7 @@ describe('sync engine: push', () => {
     await k.pay(1000);
     hub.offline = true;
     await expect(k.engine.round()).rejects.toMatchObject({ kind: 'offline' });
-    expect(k.engine.status).toMatchObject({ state: 'offline', waiting: 2 });
+    expect(k.engine.status).toMatchObject({ state: 'offline', waiting: 3 });
     hub.offline = false;
     hub.refuse = true;
     await expect(k.engine.round()).rejects.toMatchObject({ kind: 'unauthorized' });
@@ -106,7 +107,8 @@ describe('sync engine: pull', () => {
     hub.publish(payment);
     hub.publish({ type: 'loyalty.points', accountId: k.accountId, points: 40 }); // a type from a newer hub
     hub.publish(bankPayment(k.accountId, 500));
-    expect(await k.engine.round()).toEqual({ pushed: 0, pulled: 3 });
+    // The sign-in's audit event goes up; three changes come down.
+    expect(await k.engine.round()).toEqual({ pushed: 1, pulled: 3 });
     expect(await k.balance()).toBe(before - 3000);
     expect(k.db.prepare(`SELECT value FROM sync_state WHERE key = 'pull.cursor'`).pluck().get()).toBe('3');
     expect(k.db.prepare(`SELECT server_seq, reason FROM parked_changes`).all()).toEqual([{ server_seq: 2, reason: expect.stringContaining('loyalty.points') }]);

@@ -22,7 +22,8 @@ describe('sync protocol: the events a kiosk pushes', () => {
       payload: string;
       created_at: string;
     }>;
-    expect(rows.map((r) => r.event_type)).toEqual(['payment.recorded', 'audit.recorded', 'credit.requested', 'order.submitted', 'assist.requested']);
+    // The sign-in is on the audit trail too.
+    expect(rows.map((r) => r.event_type)).toEqual(['audit.recorded', 'payment.recorded', 'audit.recorded', 'credit.requested', 'order.submitted', 'assist.requested']);
     const events = rows.map((r) => OutboxEvent.parse({ deviceSeq: r.device_seq, eventId: r.event_id, eventType: r.event_type, occurredAt: r.created_at, payload: JSON.parse(r.payload) }));
     for (const event of events) {
       expect(isKnownEventType(event.eventType)).toBe(true);

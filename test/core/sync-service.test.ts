@@ -41,7 +41,8 @@ describe('the core’s link to headquarters', () => {
     expect(await ok(core, 'sync.status', {})).toEqual({ state: 'stopped', lastSyncAt: null, waiting: 0, parked: 1 });
     await ok(core, 'session.signIn', JAMES);
     await ok(core, 'help.call', { screen: 'overview' });
-    expect(await ok(core, 'sync.status', {})).toMatchObject({ state: 'stopped', waiting: 1 });
+    // The sign-in's audit event and the call wait.
+    expect(await ok(core, 'sync.status', {})).toMatchObject({ state: 'stopped', waiting: 2 });
   });
 
   it('enrolled: a payment reaches the hub at once, and the screens hear the status change', async () => {
@@ -53,11 +54,12 @@ describe('the core’s link to headquarters', () => {
     await until(async () => (await ok(core, 'sync.status', {})).state === 'online'); // the first round, at start
     expect(await ok(core, 'session.signIn', JAMES)).toMatchObject({ customerName: 'James Taylor' });
     await ok(core, 'payment.start', { requestId: randomUUID(), amountMinor: 1_000, billNo: null, method: 'card', language: 'en' });
-    // The payment and its audit event.
-    await until(() => hub.events.size === 2);
+    // The sign-in's audit event, the payment and its audit event.
+    await until(() => hub.events.size === 3);
     expect([...hub.events.values()].map((e) => [e.deviceSeq, e.eventType])).toEqual([
-      [1, 'payment.recorded'],
-      [2, 'audit.recorded'],
+      [1, 'audit.recorded'],
+      [2, 'payment.recorded'],
+      [3, 'audit.recorded'],
     ]);
     await until(async () => (await ok(core, 'sync.status', {})).waiting === 0);
     expect(statuses.map((s) => s.state)).toContain('syncing');

@@ -245,6 +245,7 @@ describe('assist desk: issue 6 end to end', () => {
     }[];
     db.close();
     expect(events.filter((e) => e.actor_id === LUCIA.staffId).map((e) => [e.action, e.approved_by])).toEqual([
+      ['staff.signedIn', null],
       ['credit.approved', null],
       ['credit.approved', OMAR.staffId],
       ['help.closed', null],
@@ -252,6 +253,7 @@ describe('assist desk: issue 6 end to end', () => {
       ['fee.waived', null],
       ['payment.cashAtCounter', null],
       ['customer.unlocked', null],
+      ['staff.signedOut', null],
     ]);
     await k.close(); // the core lets go of the ledger before anyone edits it
     const verify = (): Promise<{ code: number; out: string }> =>

@@ -57,7 +57,7 @@ export async function openKiosk(
   const host = await startBrowserHost({ core, rendererDir: path.resolve('dist/renderer') });
   const context = await browser.newContext({ viewport: options.viewport ?? LANDSCAPE });
   const page = await context.newPage();
-  await page.goto(host.launchUrl);
+  await page.goto(host.newLaunchUrl());
   await page.getByTestId('attract').waitFor();
   let closed = false;
   return {

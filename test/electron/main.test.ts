@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
 import { channelNames } from '../../shared/contract/index.ts';
 import { EventBus } from '../../electron/core/events.ts';
+import { OUT_OF_SERVICE_URL } from '../../electron/shell/crash-guard.ts';
 import type { CoreOptions, KioskCore } from '../../electron/core/kiosk-core.ts';
 import { FakeBrowserWindow, fakeEvent } from './fakes.ts';
 
@@ -206,6 +207,21 @@ describe('main: start-up', () => {
     win!.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
     expect(win!.webContents.loadURL).toHaveBeenCalledWith('app://kiosk/index.html');
   });
+
+  it("guards the window with the crash guard's own thresholds: the 4th crash in a minute shows out of service", async () => {
+    vi.useFakeTimers({ now: new Date('2026-03-01T10:00:00Z'), toFake: ['Date'] });
+    try {
+      const { win } = await runMain();
+      for (let i = 0; i < 4; i++) {
+        win!.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
+        vi.setSystemTime(Date.now() + 15_000);
+      }
+      expect(win!.webContents.loadURL.mock.calls.map((call: unknown[]) => call[0])).toEqual([...Array(3).fill('app://kiosk/index.html'), OUT_OF_SERVICE_URL]);
+      win!.emit('closed'); // stops the guard's retry timer
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
 
 describe('main: core events', () => {
@@ -268,6 +284,32 @@ describe('main: failure and quit', () => {
     const { electron } = await runMain();
     electron.app.emit('window-all-closed');
     expect(electron.app.quit).toHaveBeenCalled();
+  });
+});
+
+describe('main: debugging switches', () => {
+  const argv = process.argv;
+  afterEach(() => {
+    process.argv = argv;
+  });
+
+  it('refuses to start a packaged kiosk with --remote-debugging-port: nothing is opened, exit 1', async () => {
+    process.argv = ['/opt/onebill-kiosk/onebill-kiosk', '--remote-debugging-port=9222'];
+    const { electron } = await runMain();
+    expect(electron.app.exit).toHaveBeenCalledExactlyOnceWith(1);
+    expect(electron.dialog.showErrorBox.mock.calls[0]?.[1]).toContain('--remote-debugging-port');
+    expect(electron.app.requestSingleInstanceLock).not.toHaveBeenCalled();
+    expect(electron.app.whenReady).not.toHaveBeenCalled();
+    expect(h.startCore).not.toHaveBeenCalled();
+    expect(FakeBrowserWindow.instances).toHaveLength(0);
+  });
+
+  it('lets a development build start with --inspect', async () => {
+    process.argv = ['/usr/bin/electron', '.', '--inspect'];
+    h.electron.app.isPackaged = false;
+    const { electron } = await runMain();
+    expect(electron.app.exit).not.toHaveBeenCalled();
+    expect(FakeBrowserWindow.instances).toHaveLength(1);
   });
 });
 

@@ -20,6 +20,12 @@ function parseTestNow(value: string | undefined): Date {
   return instant;
 }
 
+/** A clock stopped `days` after the suite's instant: weeks later, with nothing new in the ledger. */
+export function daysLater(days: number): () => Date {
+  const at = new Date(TEST_NOW.getTime() + days * 86_400_000);
+  return () => at;
+}
+
 /** A clock stopped at `start` (TEST_NOW by default) that a test moves on by hand. */
 export class TestClock {
   #ms: number;

@@ -17,10 +17,10 @@ export function useCores() {
     running.splice(0).forEach((c) => c.close());
   });
   return {
-    /** A fresh demo ledger with a customer signed in, a read-only view of its database, and the simulated devices. */
-    async signedIn(who = JAMES) {
+    /** A fresh demo ledger with a customer signed in, a read-only view of its database, and the simulated devices; `now` moves the kiosk's clock on from the suite's. */
+    async signedIn(who = JAMES, now?: () => Date) {
       let devices: SimulatedDevices | undefined;
-      const { core, dataDir } = await startTestCore({}, undefined, undefined, (dir) => (devices = simulatedDevices(dir, 'instant')));
+      const { core, dataDir } = await startTestCore({}, undefined, now, (dir) => (devices = simulatedDevices(dir, 'instant')));
       running.push(core);
       expect((await core.dispatch('session.signIn', who)).ok).toBe(true);
       const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });

@@ -3,20 +3,22 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'node:http';
-import { startBrowserHost, TOKEN_COOKIE, type BrowserHost } from '../../electron/browser-host/server.ts';
+import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server.ts';
 import type { KioskCore } from '../../electron/core/kiosk-core.ts';
 import { startTestCore } from '../helpers/demo-ledger.ts';
 
 let core: KioskCore;
 let host: BrowserHost;
-const token = 'test-token-0123456789abcdefghijklmnopqrstuv';
-const cookie = `${TOKEN_COOKIE}=${token}`;
+// The screen's session (the launch address traded; test/security/browser-host-session.test.ts attacks that trade).
+let cookie: string;
 
 beforeAll(async () => {
   ({ core } = await startTestCore());
   const rendererDir = mkdtempSync(path.join(os.tmpdir(), 'renderer-'));
   writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>kiosk</title>');
-  host = await startBrowserHost({ core, rendererDir, token });
+  host = await startBrowserHost({ core, rendererDir });
+  const traded = await fetch(host.newLaunchUrl());
+  cookie = traded.headers.get('set-cookie')!.split(';')[0]!;
 });
 afterAll(async () => {
   await host.close();
@@ -35,19 +37,7 @@ describe('browser host', () => {
     expect(new URL(host.origin).hostname).toBe('127.0.0.1');
   });
 
-  it('exchanges the launch token for an HttpOnly SameSite=Strict cookie and drops it from the address', async () => {
-    const res = await fetch(host.launchUrl, { redirect: 'manual' });
-    expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/');
-    expect(res.headers.get('set-cookie')).toBe(`${cookie}; HttpOnly; SameSite=Strict; Path=/`);
-  });
-
-  it('refuses a wrong launch token', async () => {
-    const res = await fetch(`${host.origin}/?token=nope`, { redirect: 'manual' });
-    expect(res.status).toBe(401);
-  });
-
-  it('serves the screens only with the token, with the strict CSP', async () => {
+  it('serves the screens only with the session cookie, with the strict CSP', async () => {
     expect((await fetch(`${host.origin}/index.html`)).status).toBe(401);
     const res = await fetch(`${host.origin}/index.html`, { headers: { cookie } });
     expect(res.status).toBe(200);
@@ -55,20 +45,20 @@ describe('browser host', () => {
     expect(res.headers.get('content-security-policy')).toContain("object-src 'none'");
   });
 
-  it('answers a contract call with the token and our origin', async () => {
+  it('answers a contract call with the session cookie and our origin', async () => {
     const res = await call('kiosk.info', {});
     expect(res.status).toBe(200);
     const body = (await res.json()) as { ok: boolean; value: { kioskId: string } };
     expect(body).toMatchObject({ ok: true, value: { kioskId: 'KIOSK-001' } });
   });
 
-  it('refuses a call without the token', async () => {
+  it('refuses a call without the session cookie', async () => {
     const res = await call('kiosk.info', {}, { cookie: '' });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 
-  it('refuses a call from another origin, even with the token', async () => {
+  it('refuses a call from another origin, even with the session cookie', async () => {
     const res = await call('kiosk.info', {}, { origin: 'http://evil.example' });
     expect(res.status).toBe(403);
   });

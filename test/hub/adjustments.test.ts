@@ -156,12 +156,13 @@ describe.each(engines)('staff adjustments at the hub on %s', (engine) => {
 
       const waived = await ok(first.core, 'assist.waiveFee', { requestId: '0193d2a0-0000-7000-8000-00000000e001', billNo: FEE_BILL, reason: 'Bank error on the direct debit' });
       expect(waived.balanceAfter.amountMinor).toBe(before - 500);
-      // The identity check's audit event, the waiver and its audit event; the waiver comes back on the feed (a duplicate here).
-      expect(await first.engine.round()).toEqual({ pushed: 3, pulled: 1 });
+      // The staff sign-in's and the identity check's audit events, the waiver and its audit event; the waiver comes back on the feed (a duplicate here).
+      expect(await first.engine.round()).toEqual({ pushed: 4, pulled: 1 });
       expect(first.ledger.prepare(`SELECT event_type, outcome FROM outbox WHERE event_type = 'adjustment.posted'`).all()).toEqual([{ event_type: 'adjustment.posted', outcome: 'accepted' }]);
       expect(await balance(db, first.accountId)).toBe(before - 500);
 
-      expect(await second.engine.round()).toEqual({ pushed: 1, pulled: 1 });
+      // The staff sign-in's and the identity check's audit events.
+      expect(await second.engine.round()).toEqual({ pushed: 2, pulled: 1 });
       expect(second.engine.status).toMatchObject({ parked: 0, lastError: null });
       expect(await balanceAt(second.core)).toBe(before - 500);
       expect((await ok(second.core, 'assist.lateFees', {})).fees).toEqual([expect.objectContaining({ billNo: FEE_BILL, waived: true })]);

@@ -90,16 +90,17 @@ describe.each(engines)('central decisions on %s', { timeout: 30_000 }, (engine) 
     const { db } = await databases.fresh();
     const kiosk = await enrolKiosk(await seededHub(db), db);
     const head = await feedHead(db);
-    const elena = creditRequest(ELENA_ACCOUNT.id, { previous: 50_000, requested: 60_000, granted: 50_000 });
+    const elenaLimit = ELENA_ACCOUNT.creditLimitMinor;
+    const elena = creditRequest(ELENA_ACCOUNT.id, { previous: elenaLimit, requested: elenaLimit + 10_000, granted: elenaLimit });
     const james = creditRequest(JAMES_ACCOUNT.id, { previous: 30_000, requested: 70_000, granted: 30_000 });
     await kiosk.push(['credit.requested', elena], ['credit.requested', james]);
 
-    expect(await limitOf(db, ELENA_ACCOUNT.id)).toBe(50_000);
+    expect(await limitOf(db, ELENA_ACCOUNT.id)).toBe(elenaLimit);
     expect(await limitOf(db, JAMES_ACCOUNT.id)).toBe(60_000);
     expect(await db.query('SELECT count(*)::int AS n FROM offline_approvals')).toEqual([{ n: 0 }]);
     const pulled = (await pulledSince(kiosk, head)) as ChangeOf<'credit.decided' | 'account.upsert'>[];
     expect(pulled.map((c) => [c.type, c.id, c.creditLimitMinor])).toEqual([
-      ['credit.decided', elena.id, 50_000],
+      ['credit.decided', elena.id, elenaLimit],
       ['account.upsert', JAMES_ACCOUNT.id, 60_000],
       ['credit.decided', james.id, 60_000],
     ]);
@@ -296,7 +297,8 @@ describe.each(engines)('a kiosk whose requests the hub on %s decides', (engine) 
       expect(atKiosk).toMatchObject({ decision: 'approve', creditLimit: { amountMinor: before + 10_000 }, referred: { amountMinor: 15_000 } });
       expect((await ok(core, 'credit.status', {})).pendingRequest).not.toBeNull();
 
-      expect(await sync.round()).toEqual({ pushed: 1, pulled: 2 });
+      // James's sign-in on the audit trail, and the request.
+      expect(await sync.round()).toEqual({ pushed: 2, pulled: 2 });
       const status = await ok(core, 'credit.status', {});
       expect(status.creditLimit.amountMinor).toBe(asked);
       expect(status.pendingRequest).toBeNull();

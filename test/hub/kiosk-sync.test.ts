@@ -49,11 +49,12 @@ describe.each(engines)('a kiosk syncing with the hub on %s', (engine) => {
 
       for (const amountMinor of [1_000, 2_500]) await ok(core, 'payment.start', { requestId: randomUUID(), amountMinor, billNo: null, method: 'card', language: 'en' });
       const before = await hubBalance();
-      // Each payment and its audit event.
-      expect(await engine.round()).toEqual({ pushed: 4, pulled: 2 });
+      // James's sign-in, then each payment and its audit event.
+      expect(await engine.round()).toEqual({ pushed: 5, pulled: 2 });
       expect(await hubBalance()).toBe((before as number) - 3_500);
       expect(await kioskBalance()).toBe(await hubBalance());
       expect(ledger.prepare(`SELECT event_type, outcome FROM outbox ORDER BY device_seq`).raw().all()).toEqual([
+        ['audit.recorded', 'accepted'],
         ['payment.recorded', 'accepted'],
         ['audit.recorded', 'accepted'],
         ['payment.recorded', 'accepted'],
@@ -61,8 +62,9 @@ describe.each(engines)('a kiosk syncing with the hub on %s', (engine) => {
       ]);
       // The hub holds the kiosk's audit trail, its chain intact.
       expect(await db.query(`SELECT seq, action, chain_ok FROM audit_events ORDER BY seq`)).toEqual([
-        { seq: 1, action: 'payment.taken', chain_ok: true },
+        { seq: 1, action: 'customer.signedIn', chain_ok: true },
         { seq: 2, action: 'payment.taken', chain_ok: true },
+        { seq: 3, action: 'payment.taken', chain_ok: true },
       ]);
 
       // A payment recorded at headquarters reaches the kiosk; a quiet round changes nothing.

@@ -21,8 +21,9 @@ import { until } from '../helpers/until.ts';
 
 /** Payments the kiosk takes offline: three push batches of 500, so a kill can land between them. */
 const PAYMENTS = 1_500;
-/** Each payment waits in the outbox as two events: the payment and its audit event. */
-const EVENTS = 2 * PAYMENTS;
+/** The customer's sign-in waits as an audit event; each payment as two: the payment and its audit event. */
+const AUDITED = 1 + PAYMENTS;
+const EVENTS = 1 + 2 * PAYMENTS;
 const fixture = (name: string) => path.resolve('test/process/fixtures', name);
 const children = new Set<ChildProcess>();
 const t0 = Date.now();
@@ -160,9 +161,9 @@ describe.each(places)('kill -9 of the kiosk and the hub mid-sync (hub on %s)', (
       const [hubBalance] = await db.query<{ b: number }>('SELECT SUM(amount_minor)::bigint AS b FROM postings WHERE ledger_account = $1', [ledgerAccounts.receivable(accountId)]);
       expect(hubBalance?.b).toBe(kioskBalance);
       expect(outcomes).toEqual([{ outcome: 'accepted', n: EVENTS }]);
-      // Every payment's audit event reached the hub once, its chain whole.
-      expect(await db.query('SELECT COUNT(*)::int AS n, bool_and(chain_ok) AS whole FROM audit_events WHERE device_id = $1', [credential.deviceId])).toEqual([{ n: PAYMENTS, whole: true }]);
-      console.log(`kill -9 on ${engine}: killed with ${leftAtKill} of ${EVENTS} events (${PAYMENTS} payments and their audit events) still to push; after restarts the hub holds ${hubPayments.length}, once each`);
+      // The sign-in's and every payment's audit event reached the hub once, its chain whole.
+      expect(await db.query('SELECT COUNT(*)::int AS n, bool_and(chain_ok) AS whole FROM audit_events WHERE device_id = $1', [credential.deviceId])).toEqual([{ n: AUDITED, whole: true }]);
+      console.log(`kill -9 on ${engine}: killed with ${leftAtKill} of ${EVENTS} events (a sign-in, ${PAYMENTS} payments and their audit events) still to push; after restarts the hub holds ${hubPayments.length}, once each`);
     } finally {
       await db.close();
     }

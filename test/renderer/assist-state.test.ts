@@ -136,8 +136,10 @@ describe('staff sign-in messages', () => {
     const until = '2025-03-10T12:15:00.000Z';
     expect(staffSignInMessage({ kind: 'lockedOut', lockedUntil: until }, en)).toBe(`Too many wrong PINs. This staff id is locked until ${en.time(until)}.`);
     expect(staffSignInMessage({ kind: 'lockedOut', lockedUntil: until }, ar)).toContain(`\u2068${ar.time(until)}\u2069`);
+    expect(staffSignInMessage(staffProblemFromError({ code: 'THROTTLED', message: 'x', details: { retryAt: until } }), en)).toBe(`Too many wrong staff PINs at this kiosk. Staff sign-in is paused until ${en.time(until)}.`);
     for (const tr of [en, es, ar]) {
       for (const kind of ['missingId', 'invalidId', 'invalidPin', 'other'] as const) expect(staffSignInMessage({ kind }, tr)).not.toBe('');
+      expect(staffSignInMessage({ kind: 'throttled', retryAt: null }, tr)).not.toBe('');
     }
   });
 

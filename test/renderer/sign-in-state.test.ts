@@ -170,6 +170,17 @@ describe('sign-in error sentences', () => {
     );
   });
 
+  it('THROTTLED (wrong PINs across accounts at this kiosk) says until when, and that staff know', () => {
+    const retryAt = new Date(2025, 2, 10, 14, 6).toISOString();
+    expect(problemFromError({ code: 'THROTTLED', message: 'x', details: { retryAt } })).toEqual({ kind: 'throttled', retryAt });
+    expect(signInMessage(problemFromError({ code: 'THROTTLED', message: 'x', details: { retryAt } }), en)).toBe(
+      'Too many wrong PINs at this kiosk. You can try again after 14:06; a member of staff has been told.',
+    );
+    expect(signInMessage(problemFromError({ code: 'THROTTLED', message: 'x', details: { retryAt: 'later' } }), en)).toBe(
+      'Too many wrong PINs at this kiosk. Please wait a moment; a member of staff has been told.',
+    );
+  });
+
   it('VALIDATION shows the message; anything else a generic sentence', () => {
     expect(signInMessage(problemFromError({ code: 'VALIDATION', message: 'Only digits are allowed' }), en)).toBe('Only digits are allowed');
     for (const code of ['INTERNAL', 'NOT_SIGNED_IN', 'DEVICE', 'FORBIDDEN'] as const) {

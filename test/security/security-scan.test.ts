@@ -58,7 +58,62 @@ describe('the Electron security scan (npm run security:scan)', () => {
       const { status, output } = await scan('--input', 'electron', '--input', await builtRenderer());
       expect(status, output).toBe(0);
       expect(output).toContain('also scanned: generated-for-the-scan/effective-electron-config.js');
-      expect(output).toContain('0 HIGH not in the allow-list; 0 file(s) could not be scanned');
+      expect(output).toContain('KIOSK_WINDOW_OPTIONS_CHECK: those window options compared with the hardened ones (REQUIRED_WINDOW_OPTIONS): 0 difference(s)');
+      expect(output).toContain('0 HIGH or MEDIUM not in the allow-list; 0 file(s) could not be scanned');
+    },
+    SCAN_TIMEOUT,
+  );
+
+  it(
+    'fails on each window option weakened in the kiosk, those Electronegativity rates low or not at all included',
+    async () => {
+      const copy = path.join(tempDir(), 'electron');
+      cpSync('electron', copy, { recursive: true });
+      const windowFile = path.join(copy, 'shell/window.ts');
+      const weakenings: [string, string][] = [
+        ['  experimentalFeatures: false,', '  experimentalFeatures: true,'],
+        ['  enableWebSQL: false,', "  enableWebSQL: true,\n  enableBlinkFeatures: 'CSSPseudoHas',"],
+        ['  navigateOnDragDrop: false,', '  navigateOnDragDrop: true,'],
+        ['  safeDialogs: true,\n', ''],
+      ];
+      let source = readFileSync(windowFile, 'utf8');
+      for (const [from, to] of weakenings) {
+        expect(source).toContain(from);
+        source = source.replace(from, to);
+      }
+      writeFileSync(windowFile, source);
+
+      const { status, output } = await scan('--input', copy);
+      expect(status, output).toBe(1);
+      for (const described of [
+        'webPreferences.experimentalFeatures is true; a packaged kiosk needs false',
+        'webPreferences.enableWebSQL is true; a packaged kiosk needs false',
+        'webPreferences.enableBlinkFeatures is "CSSPseudoHas"; a packaged kiosk needs it not set',
+        'webPreferences.navigateOnDragDrop is true; a packaged kiosk needs false',
+        'webPreferences.safeDialogs is not set; a packaged kiosk needs true',
+      ]) {
+        expect(output).toContain(`FAIL KIOSK_WINDOW_OPTIONS_CHECK at input-1-electron/shell/window.ts: ${described}`);
+      }
+      expect(output).toContain('KIOSK_WINDOW_OPTIONS_CHECK: those window options compared with the hardened ones (REQUIRED_WINDOW_OPTIONS): 5 difference(s)');
+    },
+    SCAN_TIMEOUT,
+  );
+
+  it(
+    'fails on a MEDIUM finding the allow-list does not name; a LOW one is printed for review',
+    async () => {
+      const allowList = path.join(tempDir(), 'allow.json');
+      const kept = (JSON.parse(readFileSync('build/security-scan-allow.json', 'utf8')) as { allow: { check: string }[] }).allow.filter((entry) =>
+        ['AUXCLICK_JS_CHECK'].includes(entry.check),
+      );
+      writeFileSync(allowList, JSON.stringify({ allow: kept }));
+
+      const { status, output } = await scan('--input', 'electron', '--allow', allowList);
+      expect(status, output).toBe(1);
+      expect(output).toMatch(/MEDIUM\s+FIRM\s+PRELOAD_JS_CHECK\s+generated-for-the-scan\/effective-electron-config\.js:\d+:\d+\s+FAIL/);
+      expect(output).toMatch(/MEDIUM\s+FIRM\s+AUXCLICK_JS_CHECK\s+\S+\s+allowed/);
+      expect(output).toMatch(/LOW\s+FIRM\s+CSP_GLOBAL_CHECK\s+\S+\s+review/);
+      expect(output).toContain('1 HIGH or MEDIUM not in the allow-list');
     },
     SCAN_TIMEOUT,
   );
@@ -81,7 +136,7 @@ describe('the Electron security scan (npm run security:scan)', () => {
   );
 
   it(
-    'lets a reviewed HIGH finding through only when the allow-list names its check and file with a reason',
+    'lets a reviewed HIGH or MEDIUM finding through only when the allow-list names its check and file with a reason',
     async () => {
       const dir = tempDir();
       const allowList = path.join(dir, 'allow.json');
@@ -95,6 +150,10 @@ describe('the Electron security scan (npm run security:scan)', () => {
             { check: 'CONTEXT_ISOLATION_JS_CHECK', file, reason },
             { check: 'SANDBOX_JS_CHECK', file: 'test/fixtures/**/*.js', reason },
             { check: 'LIMIT_NAVIGATION_GLOBAL_CHECK', file: 'N/A', reason },
+            // MEDIUM fails too.
+            { check: 'AUXCLICK_JS_CHECK', file, reason },
+            { check: 'CSP_GLOBAL_CHECK', file: 'N/A', reason },
+            { check: 'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK', file: 'N/A', reason },
           ],
         }),
       );

@@ -163,9 +163,11 @@ describe('the simulation can fail', () => {
         return call;
       },
     };
-    const result = await runSeed(env, { seed: 12, chaos: 3, mutant });
+    // The first seed whose chaos fails a push holding a payment (which seed that is depends on what else the outbox holds).
+    let result: SimResult | undefined;
+    for (let seed = 12; seed < 32 && copied.size === 0; seed++) result = await runSeed(env, { seed, chaos: 3, mutant });
     expect(copied.size).toBeGreaterThan(0);
-    expect(result.violations.join('\n')).toMatch(/truth: payment copy-.* is in an outbox, but no customer paid it/);
+    expect(result?.violations.join('\n')).toMatch(/truth: payment copy-.* is in an outbox, but no customer paid it/);
   }, 60_000);
 
   it('catches a hub that leaves a payment out of a page but moves the cursor past it', async () => {

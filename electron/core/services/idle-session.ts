@@ -3,10 +3,11 @@ import type { IdleSettings } from '../../../shared/contract/schemas.ts';
 
 export type EndReason = 'signedOut' | 'idleTimeout';
 
-export interface IdleHooks {
+export interface IdleHooks<T> {
   warned(secondsLeft: number): void;
   resumed(): void;
-  ended(reason: EndReason): void;
+  /** `who`: whoever held the session that ended. */
+  ended(reason: EndReason, who: T): void;
 }
 
 /**
@@ -22,7 +23,7 @@ export class IdleSession<T> {
 
   constructor(
     private readonly idle: IdleSettings,
-    private readonly hooks: IdleHooks,
+    private readonly hooks: IdleHooks<T>,
     private readonly now: () => Date,
     /** The error for a call that needs the session when there is none. */
     private readonly missing: () => KioskError,
@@ -69,11 +70,11 @@ export class IdleSession<T> {
   }
 
   end(reason: EndReason): void {
-    const had = this.#current !== null;
+    const who = this.#current;
     this.#clearTimers();
     this.#current = null;
     this.#warned = false;
-    if (had) this.hooks.ended(reason);
+    if (who !== null) this.hooks.ended(reason, who);
   }
 
   #clearTimers(): void {

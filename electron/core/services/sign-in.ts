@@ -4,7 +4,8 @@ import { parseSignInIdentifier } from '../../../shared/identifiers.ts';
 import type { Language } from '../../../shared/locales.ts';
 import type { Database } from '../ledger/db.ts';
 import { burnPinCheck, verifyPin } from '../../../shared/node/pin.ts';
-import { PinAttempts } from './pin-attempts.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { PinAttempts, pinRefusal, type PinOutcome, type PinScope } from './pin-attempts.ts';
 
 export interface SignedIn {
   accountId: string;
@@ -14,15 +15,42 @@ export interface SignedIn {
 
 interface AccountRow {
   account_id: string;
+  customer_id: string;
   name: string;
   language: Language;
   pin_hash: string;
 }
 
+/** Who records a PIN check's failures on the trail: the kiosk itself, never the person typing (who may be anyone). */
+export const SIGN_IN_ACTOR = { actorKind: 'system', actorId: 'sign-in' } as const;
+
+/** What a sign-in service does once a check failed: the trail, and staff when someone seems to be guessing. */
+export interface SignInWatch {
+  audit: AuditLog;
+  /** Called once per throttle window when wrong PINs for many different subjects pile up. */
+  callStaff(scope: PinScope): void;
+}
+
+/** Puts a failed check on the trail (failed, or locked out by it) and calls staff when the throttle says so. */
+export function recordFailure(watch: SignInWatch, scope: PinScope, outcome: Extract<PinOutcome, { ok: false }>, who: { accountId: string | null; after: Record<string, string> }): void {
+  const lockedOut = outcome.lockedUntil !== null;
+  watch.audit.record({
+    ...SIGN_IN_ACTOR,
+    action: `${scope}.${lockedOut ? 'lockedOut' : 'signInFailed'}`,
+    accountId: who.accountId,
+    after: { ...who.after, ...(lockedOut ? { lockedUntil: outcome.lockedUntil } : { attemptsLeft: outcome.attemptsLeft }) },
+  });
+  if (outcome.staffCalled) {
+    watch.audit.record({ ...SIGN_IN_ACTOR, action: 'kiosk.signInThrottled', after: { scope, subjectsFailed: outcome.subjectsFailed } });
+    watch.callStaff(scope);
+  }
+}
+
 /**
  * Checks an account or phone number and PIN. Failures are counted per account (and per unknown
- * identifier, so that an unknown number behaves exactly like a known one) in the ledger, so a
- * restart does not reset them. Nothing in the answer says whether the account exists.
+ * identifier, so that an unknown number behaves exactly like a known one) in the ledger before
+ * the PIN is hashed, so neither a restart nor a burst of concurrent guesses resets them. Nothing
+ * in the answer says whether the account exists; the trail records every outcome, never the PIN.
  */
 export class SignInService {
   readonly #byAccountNo;
@@ -33,13 +61,14 @@ export class SignInService {
     db: Database,
     private readonly countryCallingCode: string,
     now: () => Date,
+    private readonly watch: SignInWatch,
   ) {
-    const account = `SELECT a.id AS account_id, c.name, c.language, c.pin_hash FROM billing_accounts a JOIN customers c ON c.id = a.customer_id`;
+    const account = `SELECT a.id AS account_id, c.id AS customer_id, c.name, c.language, c.pin_hash FROM billing_accounts a JOIN customers c ON c.id = a.customer_id`;
     this.#byAccountNo = db.prepare(`${account} WHERE a.account_no = ?`);
     this.#byPhone = db.prepare(
       `${account} JOIN products p ON p.account_id = a.id WHERE p.identifier = ? AND p.kind IN ('mobile','fixed') AND p.status <> 'terminated' AND p.parent_id IS NULL`,
     );
-    this.#attempts = new PinAttempts(db, now);
+    this.#attempts = new PinAttempts(db, 'customer', now);
   }
 
   async signIn(rawIdentifier: string, pin: string): Promise<SignedIn> {
@@ -52,10 +81,15 @@ export class SignInService {
       ? `account:${row.account_id}`
       : `unknown:${createHash('sha256').update(identifier.kind === 'account' ? identifier.accountNo : identifier.e164).digest('hex')}`;
 
-    this.#attempts.assertOpen(subject);
-    const ok = row ? await verifyPin(pin, row.pin_hash) : (await burnPinCheck(pin), false);
-    if (!ok || !row) return this.#attempts.failed(subject, "That number and PIN don't match.");
-    this.#attempts.succeeded(subject);
-    return { accountId: row.account_id, customerName: row.name, language: row.language };
+    const outcome = await this.#attempts.check(subject, async () => (row ? verifyPin(pin, row.pin_hash) : (await burnPinCheck(pin), false)));
+    const via = { via: identifier.kind };
+    if (!outcome.ok) {
+      recordFailure(this.watch, 'customer', outcome, { accountId: row?.account_id ?? null, after: via });
+      throw pinRefusal(outcome, "That number and PIN don't match.");
+    }
+    // Only a known account's PIN can be right.
+    const { account_id: accountId, customer_id: customerId, name, language } = row as AccountRow;
+    this.watch.audit.record({ actorKind: 'customer', actorId: customerId, action: 'customer.signedIn', accountId, after: via });
+    return { accountId, customerName: name, language };
   }
 }

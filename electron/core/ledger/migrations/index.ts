@@ -12,6 +12,7 @@ import * as assistedPayments from './0010-assisted-payments.ts';
 import * as adjustments from './0011-adjustments.ts';
 import * as orderStaffDecisions from './0012-order-staff-decisions.ts';
 import * as auditOutbox from './0013-audit-outbox.ts';
+import * as pinThrottle from './0014-pin-throttle.ts';
 import * as staffAuthorityUses from './0015-staff-authority-uses.ts';
 
 export interface Migration {
@@ -34,5 +35,6 @@ export const migrations: Migration[] = [
   { name: '0011-adjustments', up: adjustments.up },
   { name: '0012-order-staff-decisions', up: orderStaffDecisions.up },
   { name: '0013-audit-outbox', up: auditOutbox.up },
+  { name: '0014-pin-throttle', up: pinThrottle.up },
   { name: '0015-staff-authority-uses', up: staffAuthorityUses.up },
 ];

@@ -20,6 +20,7 @@ const STAFF_ID = /^[A-Z0-9-]{2,24}$/;
 export type StaffSignInProblem =
   | { kind: 'authFailed'; attemptsLeft: number | null }
   | { kind: 'lockedOut'; lockedUntil: string | null }
+  | { kind: 'throttled'; retryAt: string | null }
   | { kind: 'missingId' }
   | { kind: 'invalidId' }
   | { kind: 'invalidPin' }
@@ -85,6 +86,8 @@ export function staffSignInMessage(problem: StaffSignInProblem, tr: Translator):
       return problem.lockedUntil === null
         ? tr.t('assist.signIn.error.lockedOutPlain')
         : tr.t('assist.signIn.error.lockedOut', { time: tr.time(problem.lockedUntil) });
+    case 'throttled':
+      return problem.retryAt === null ? tr.t('assist.signIn.error.throttledPlain') : tr.t('assist.signIn.error.throttled', { time: tr.time(problem.retryAt) });
     case 'missingId':
       return tr.t('assist.signIn.error.missingId');
     case 'invalidId':

@@ -13,22 +13,33 @@ export const IDENTIFIER_MAX_LENGTH = 32;
 export type SignInProblem =
   | { kind: 'authFailed'; attemptsLeft: number | null }
   | { kind: 'lockedOut'; lockedUntil: string | null }
+  | { kind: 'throttled'; retryAt: string | null }
   | { kind: 'validation'; message: string }
   | { kind: 'missingIdentifier' }
   | { kind: 'missingPin' }
   | { kind: 'other' };
 
-/** A wrong PIN (with the attempts left) or a lock-out (until when), for customers and staff alike; null for any other error. */
-export function authProblem(error: KioskErrorData): { kind: 'authFailed'; attemptsLeft: number | null } | { kind: 'lockedOut'; lockedUntil: string | null } | null {
+export type AuthProblem =
+  | { kind: 'authFailed'; attemptsLeft: number | null }
+  | { kind: 'lockedOut'; lockedUntil: string | null }
+  | { kind: 'throttled'; retryAt: string | null };
+
+/** A wrong PIN (with the attempts left), a lock-out (until when) or the kiosk slowed down after many wrong PINs, for customers and staff alike; null for any other error. */
+export function authProblem(error: KioskErrorData): AuthProblem | null {
   if (error.code === 'AUTH_FAILED') {
     const left = error.details?.['attemptsLeft'];
     return { kind: 'authFailed', attemptsLeft: typeof left === 'number' && Number.isInteger(left) && left >= 0 ? left : null };
   }
   if (error.code === 'LOCKED_OUT') {
     const until = error.details?.['lockedUntil'];
-    return { kind: 'lockedOut', lockedUntil: typeof until === 'string' && !Number.isNaN(Date.parse(until)) ? until : null };
+    return { kind: 'lockedOut', lockedUntil: instantOrNull(until) };
   }
+  if (error.code === 'THROTTLED') return { kind: 'throttled', retryAt: instantOrNull(error.details?.['retryAt']) };
   return null;
+}
+
+function instantOrNull(value: unknown): string | null {
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : null;
 }
 
 export function problemFromError(error: KioskErrorData): SignInProblem {
@@ -53,6 +64,8 @@ export function signInMessage(problem: SignInProblem, tr: Translator): string {
       return problem.lockedUntil === null
         ? tr.t('signIn.error.lockedOutPlain')
         : tr.t('signIn.error.lockedOut', { time: tr.time(problem.lockedUntil) });
+    case 'throttled':
+      return problem.retryAt === null ? tr.t('signIn.error.throttledPlain') : tr.t('signIn.error.throttled', { time: tr.time(problem.retryAt) });
     case 'validation':
       return problem.message || tr.t('signIn.error.generic');
     case 'missingIdentifier':
