@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,6 +8,8 @@ import { pathToFileURL } from 'node:url';
 const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 /** How long Chromium may take to shut down before it is killed (and its profile deleted all the same). */
 const SHUTDOWN_GRACE_MS = 5_000;
+/** Retries, 100 ms apart, while Chromium's last helpers let go of the profile folder. */
+const PROFILE_REMOVAL_RETRIES = 50;
 
 export function findChromium(): string | undefined {
   const fromEnv = process.env.CHROMIUM_PATH;
@@ -90,15 +93,21 @@ export interface OpenKioskWindowOptions {
  */
 export function openKioskWindow(launchUrl: string, options: OpenKioskWindowOptions): KioskWindow {
   const { profileDir, launchFile } = prepareProfile(launchUrl, options.tmpDir ?? os.tmpdir());
-  const removeProfile = () => rmSync(profileDir, { recursive: true, force: true });
+  const removeProfile = () => rmSync(profileDir, { recursive: true, force: true, maxRetries: 3 });
   process.once('exit', removeProfile);
 
   const child = spawn(options.chromium, kioskChromiumArgs(profileDir, launchFile, options.extraArgs), { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => {
+    // Chromium's helper processes can still be writing into the profile for a moment after its
+    // main process has exited, so the folder is removed with retries rather than once.
     const done = () => {
-      removeProfile();
-      process.removeListener('exit', removeProfile);
-      resolve();
+      void rm(profileDir, { recursive: true, force: true, maxRetries: PROFILE_REMOVAL_RETRIES, retryDelay: 100 })
+        // Still there after the retries: the removal on this process's exit is the last resort.
+        .catch(() => undefined)
+        .then(() => {
+          if (!existsSync(profileDir)) process.removeListener('exit', removeProfile);
+          resolve();
+        });
     };
     child.once('exit', done);
     // Chromium could not be started at all: there is no process to wait for.

@@ -1,6 +1,9 @@
 import { addDays, addMonths, dateInZone, startOfDayInZone, type CalendarDate } from '../calendar.ts';
 import { allocate, lateFeeDue, type AccountEvent } from '../billing/allocation.ts';
 import { CatalogIndex } from '../billing/catalog.ts';
+import { creditProfile, type CreditProfileSource } from '../billing/credit-profile.ts';
+import { DEFAULT_MAX_AUTO_APPROVE_MINOR, LIMIT_POLICY, scoreCredit } from '../billing/credit-risk.ts';
+import { applyBps } from '../billing/rounding.ts';
 import { billedInAdvance, composeBill, type BillAccount } from '../billing/compose.ts';
 import { cycleAt, cycleContaining } from '../billing/cycle.ts';
 import { demoCatalogData } from '../billing/demo-catalog.ts';
@@ -57,6 +60,8 @@ const BILLED_USAGE_KEPT = 3;
 /** Billed cycles' usage comes in coarser records, as mediation aggregates it, to keep the ledger light. */
 const HISTORY_DAYS_PER_RECORD = 3;
 const DUE_AFTER_DAYS = 14;
+/** The most days a near-limit payer's open bill is past due (the risk engine declines past 30). */
+const NEAR_LIMIT_DAYS_LATE = 20;
 const ORIGIN = 'hub';
 
 function profileFor(rng: Rng): PaymentProfile {
@@ -228,8 +233,10 @@ function customerChanges(options: DemoOptions, catalog: CatalogIndex, index: num
     if (k >= BILLS_OF_HISTORY - BILLED_USAGE_KEPT) keptUsage.push(...usageChanges(usage, run.usage, bill.id));
     previous = { billDate, runAt, balanceAfter: bill.balanceForwardMinor + bill.taxIncludedAmountMinor, billedAhead: billedInAdvance(bill) };
 
-    // Pay what the bill asks for, by habit; the newest bills of a late payer stay open.
-    if (k >= BILLS_OF_HISTORY - unpaidFromEnd || bill.amountDueMinor === 0) continue;
+    // Pay what the bill asks for, by habit; the newest bills of a late payer stay open. A near-limit payer
+    // runs a balance up but is never long overdue (that is the overdue profile), whatever the day.
+    const leftOpen = k >= BILLS_OF_HISTORY - unpaidFromEnd && !(person.profile === 'nearLimit' && daysFrom(bill.paymentDueDate, asOf) > NEAR_LIMIT_DAYS_LATE);
+    if (leftOpen || bill.amountDueMinor === 0) continue;
     const onTime = person.profile === 'punctual' || person.profile === 'inCredit' || method === 'directDebit' || !paysLate;
     const paidOn = onTime ? addDays(bill.paymentDueDate, -rng.int(0, 10)) : addDays(bill.paymentDueDate, rng.int(-3, 9));
     let paidAt = at(paidOn, rng.int(480, 1200));
@@ -254,10 +261,12 @@ function customerChanges(options: DemoOptions, catalog: CatalogIndex, index: num
     events.push({ type: 'payment', paymentId: payment.id, at: payment.entry.occurredAt, amountMinor: payment.amountMinor });
   }
 
-  const balance = allocate(events).balanceMinor;
+  const allocation = allocate(events);
   const drawnLimitMinor = rng.pick([15_000, 30_000, 50_000]);
   const creditLimitMinor =
-    person.profile === 'nearLimit' ? Math.max(5_000, Math.ceil((Math.max(balance, 0) * 1.06) / 1_000) * 1_000) : (showcase[index]?.creditLimitMinor ?? drawnLimitMinor);
+    person.profile === 'nearLimit'
+      ? nearLimitCreditLimit({ today: asOf, timeZone: options.timeZone, openedOn, catalog, products: products.map((p) => ({ ...p, status: 'active' as const })), allocation, unbilledUsageMinor: 0 })
+      : (showcase[index]?.creditLimitMinor ?? drawnLimitMinor);
   changes.push({ type: 'account.upsert', ...account, customerId, creditLimitMinor });
   const suspendFirst = person.profile === 'overdue' && unpaidFromEnd >= 3;
   products.forEach((p, slot) => {
@@ -277,6 +286,25 @@ function customerChanges(options: DemoOptions, catalog: CatalogIndex, index: num
   const currentUsage = cycleUsage(rng, catalog, products, current, asOf, habits, daysPerRecord);
   changes.push(...moneyFacts, ...keptUsage, ...usageChanges(currentUsage.filter((r) => happened(r.usageDate)), null, null));
   return changes;
+}
+
+/**
+ * A near-limit payer's limit: just above what she owes, and already as high as her rating lets the
+ * kiosk raise it on its own (she raised it before), so asking for more goes to staff whatever the
+ * day. Scored without this cycle's usage, which only makes her rating look better: the ceiling found
+ * is at least the one the kiosk will see. A higher limit lowers her utilisation and can lift her band,
+ * so it is raised until it stops moving (five bands: at most five steps).
+ */
+function nearLimitCreditLimit(source: Omit<CreditProfileSource, 'creditLimitMinor'>): number {
+  const roundUp = (minor: number) => Math.ceil(minor / 1_000) * 1_000;
+  let limit = Math.max(5_000, roundUp(Math.max(source.allocation.balanceMinor, 0) * 1.06));
+  for (;;) {
+    const profile = creditProfile({ ...source, creditLimitMinor: limit });
+    const { band } = scoreCredit(profile);
+    const ceiling = roundUp(Math.min(applyBps(profile.monthlyRecurringMinor, LIMIT_POLICY[band].multipleBps), DEFAULT_MAX_AUTO_APPROVE_MINOR));
+    if (ceiling <= limit) return limit;
+    limit = ceiling;
+  }
 }
 
 function daysFrom(from: CalendarDate, to: CalendarDate): number {
