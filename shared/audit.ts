@@ -39,4 +39,8 @@ export const auditProblems = {
   missing: (from: number, to: number) => (from === to ? `event #${from} before it is missing` : `events #${from}–#${to} before it are missing`),
   missingTail: (from: number, to: number) => (from === to ? `event #${from} is missing at the end` : `events #${from}–#${to} are missing at the end`),
   json: (column: string) => `${column} is not valid JSON`,
+  /** The chain ends elsewhere than the head kept beside it (on the kiosk) or last reported by the device (at the hub). */
+  notHead: (seq: number, count: number) => `the chain does not end in its head: event #${seq} of ${count}`,
+  /** The device reported a head behind what the hub already held from it: events were cut off its chain. */
+  wentBack: (reported: number, held: number) => `the device reported event #${reported} as its head while the hub already held #${held}: its chain went backwards`,
 } as const;

@@ -1,6 +1,7 @@
 import { GENESIS_HASH, auditProblems, type AuditActorKind, type AuditEvent, type JsonValue } from '../../shared/audit.ts';
 import { auditEventHash } from '../../shared/node/audit-hash.ts';
 import type { HubDb } from '../db/hub-db.ts';
+import { headBreak } from './head-reports.ts';
 
 /** A row of the hub's audit_events (migration 0006-audit); a type, not an interface, so it is a query's Row. */
 export type AuditEventRow = {
@@ -70,8 +71,12 @@ export interface AuditChainReport {
   count: number;
   /** The hash of the highest-numbered one (null: none yet): compare with the kiosk's `npm run audit:verify`. */
   headHash: string | null;
-  /** The first broken link, or null when the chain verifies from event #1 to the head. */
-  broken: { seq: number; id: string; problem: string } | null;
+  /**
+   * The first broken link, or null when the chain verifies from event #1 to the head and agrees
+   * with the heads the device reported. id is null when the hub holds no event at that seq (an end
+   * missing at the hub).
+   */
+  broken: { seq: number; id: string | null; problem: string } | null;
 }
 
 const PAGE = 1000;
@@ -104,6 +109,7 @@ export async function verifyAuditChains(db: HubDb, deviceId?: string): Promise<A
       }
       if (rows.length < PAGE) break;
     }
+    broken ??= await headBreak(db, device.id);
     reports.push({ deviceId: device.id, branchId: device.branch_id, deviceName: device.name, count, headHash: count === 0 ? null : previous.hash, broken });
   }
   return reports;

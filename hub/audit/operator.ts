@@ -23,7 +23,7 @@ const Report = z
     deviceName: z.string(),
     count: z.number().int().nonnegative(),
     headHash: z.string().nullable(),
-    broken: z.object({ seq: z.number().int().positive(), id: z.string(), problem: z.string() }).nullable(),
+    broken: z.object({ seq: z.number().int().positive(), id: z.string().nullable(), problem: z.string() }).nullable(),
   })
   .strict() satisfies z.ZodType<AuditChainReport>;
 
@@ -69,7 +69,8 @@ export async function auditVerifyCommand(deviceId: string | undefined, withComma
 /** `<device> (MAD-01, Kiosk 1): 1,234 audit events, head 3f2a…: OK` or `…: BROKEN at event #57 (id …): hash does not match its contents`. */
 export function auditChainLine(r: AuditChainReport): string {
   const who = `${r.deviceId} (${r.branchId}, ${r.deviceName})`;
-  if (r.count === 0) return `${who}: no audit events yet`;
+  if (r.count === 0 && r.broken === null) return `${who}: no audit events yet`;
   const held = `${r.count.toLocaleString('en-US')} audit event${r.count === 1 ? '' : 's'}, head ${r.headHash ?? ''}`;
-  return r.broken === null ? `${who}: ${held}: OK` : `${who}: ${held}: BROKEN at event #${r.broken.seq} (id ${r.broken.id}): ${r.broken.problem}`;
+  if (r.broken === null) return `${who}: ${held}: OK`;
+  return `${who}: ${held}: BROKEN at event #${r.broken.seq}${r.broken.id === null ? '' : ` (id ${r.broken.id})`}: ${r.broken.problem}`;
 }

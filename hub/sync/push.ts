@@ -5,6 +5,7 @@ import type { DeviceIdentity } from '../security/devices.ts';
 import { eventHash, storableJson } from './event-hash.ts';
 import { DECIDED_EVENT_TYPES } from '../decisions/in-push.ts';
 import { handleEvents, type EventContext, type Handled } from './kiosk-events.ts';
+import { auditHeldSeq, keepHeadReport } from '../audit/head-reports.ts';
 
 /** The hard error of DESIGN §4: an id or a (device, seq) the hub already holds, with another payload. */
 export const CONFLICT_REASON = 'same id/seq, different payload';
@@ -29,7 +30,9 @@ type StoredEvent = {
  * - the same seq or id with another payload is refused (`same id/seq, different payload`); the
  *   first one is never overwritten, the refused copy is kept in device_event_conflicts;
  * - a new event is handled by its type (kiosk-events.ts) and stored with its outcome, and the
- *   watermark moves to it: every event up to it is stored, whatever its outcome.
+ *   watermark moves to it: every event up to it is stored, whatever its outcome;
+ * - the device's audit head, when it sends one, is kept with what the hub held before
+ *   (hub/audit/head-reports.ts), for audit-verify to compare with the chain.
  *
  * The same request again writes nothing and gets the same answers (accepted ones as duplicates).
  */
@@ -77,8 +80,11 @@ export async function receivePush(db: HubDb, device: DeviceIdentity, request: Pu
       }
       ackedThrough = Math.max(ackedThrough, event.deviceSeq);
     }
+    const heldSeq = request.auditHead ? await auditHeldSeq(tx, device.id) : 0;
     const handled = await handleEvents(tx, fresh.map((f) => f.event), context);
     await storeEvents(tx, device.id, fresh.map((f, i) => ({ ...f, handled: handled[i] as Handled })), context);
+    // A request replayed late (nothing new in it) carries an older head than the device has since sent.
+    if (request.auditHead && fresh.length > 0) await keepHeadReport(tx, device.id, request.auditHead, heldSeq, receivedAt);
     for (const [i, { index, event }] of fresh.entries()) results[index] = result(event, handled[i] as Handled);
     await tx.query('UPDATE device_watermarks SET acked_through = $2, updated_at = $3 WHERE device_id = $1 AND acked_through < $2', [device.id, ackedThrough, receivedAt]);
     return response(results as EventResult[], ackedThrough);

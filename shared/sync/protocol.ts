@@ -37,8 +37,19 @@ export const OutboxEvent = z
   .strict();
 export type OutboxEvent = z.infer<typeof OutboxEvent>;
 
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash in lowercase hex');
+
+/**
+ * The head of the kiosk's audit trail as it keeps it beside the chain: how many events it holds,
+ * the last one's seq and hash, and the outbox row that carries that event (0: none yet). The hub
+ * compares it with the chain it holds for the device (hub/audit/chain.ts): a chain cut short at
+ * either end is seen. Optional, so kiosks from before it still push.
+ */
+export const AuditHead = z.object({ count: Cursor, seq: Cursor, hash: Sha256, deviceSeq: Cursor }).strict();
+export type AuditHead = z.infer<typeof AuditHead>;
+
 export const PushRequest = z
-  .object({ ...Versions, events: z.array(OutboxEvent).min(1).max(MAX_PUSH_BATCH) })
+  .object({ ...Versions, events: z.array(OutboxEvent).min(1).max(MAX_PUSH_BATCH), auditHead: AuditHead.optional() })
   .strict()
   .refine((r) => r.events.every((e, i) => i === 0 || e.deviceSeq === (r.events[i - 1] as OutboxEvent).deviceSeq + 1), {
     message: 'events must be in device order without gaps',
@@ -161,7 +172,6 @@ const OrderStaffDecidedEvent = z
   })
   .strict();
 
-const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash in lowercase hex');
 /**
  * One event of the kiosk's audit trail, exactly as stored there (electron/core/audit/). Nothing is
  * trimmed or normalised, because the hub recomputes its hash from these values; the kiosk's own

@@ -7,6 +7,7 @@ import { auditEventHash } from '../../../shared/node/audit-hash.ts';
 import type { KioskEventType } from '../../../shared/sync/protocol.ts';
 import type { Database } from '../ledger/db.ts';
 import { Outbox } from '../ledger/outbox.ts';
+import { headProblem, recordedHead } from './audit-head.ts';
 
 // The event's shape and hash live in shared/, where the hub reads them too.
 export { GENESIS_HASH, auditActorKinds, auditProblems, auditEventHash };
@@ -191,6 +192,10 @@ export function verifyAuditChain(db: Database): AuditVerification {
   }
   const highest = (db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'`).pluck().get() as number | undefined) ?? 0;
   if (highest > prevSeq) return { ok: false, count, brokenAt: prevSeq + 1, id: null, problem: auditProblems.missingTail(prevSeq + 1, highest) };
+  // sqlite_sequence is one UPDATE away from forgetting a cut-off end; the head kept beside the chain is guarded.
+  const head = recordedHead(db);
+  const cut = head && headProblem(head, { count, seq: prevSeq, hash: prevHash });
+  if (cut) return { ok: false, count, brokenAt: prevSeq + 1, id: null, problem: cut };
   return { ok: true, count, headHash: prevHash };
 }
 

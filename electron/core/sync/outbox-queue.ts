@@ -1,4 +1,5 @@
-import type { OutboxEvent, PushResponse } from '../../../shared/sync/protocol.ts';
+import type { AuditHead, OutboxEvent, PushResponse } from '../../../shared/sync/protocol.ts';
+import { recordedHead } from '../audit/audit-head.ts';
 import type { Database } from '../ledger/db.ts';
 
 interface OutboxRow {
@@ -18,6 +19,7 @@ export class OutboxQueue {
   readonly #next;
   readonly #waiting;
   readonly #settle;
+  readonly #batch;
 
   constructor(db: Database) {
     this.#next = db.prepare(`SELECT device_seq, event_id, event_type, payload, created_at FROM outbox WHERE acked_at IS NULL ORDER BY device_seq LIMIT ?`);
@@ -32,6 +34,8 @@ export class OutboxQueue {
       // Everything up to ackedThrough is at the hub, including answers lost with an earlier reply.
       ackRest.run(at, response.ackedThrough);
     });
+    // One read transaction: the head is the one of the trail these events come from, whoever writes meanwhile.
+    this.#batch = db.transaction((limit: number) => ({ events: this.next(limit), auditHead: recordedHead(db) ?? undefined }));
   }
 
   /** How many events still wait for the hub. */
@@ -48,6 +52,11 @@ export class OutboxQueue {
       occurredAt: r.created_at,
       payload: JSON.parse(r.payload) as unknown,
     }));
+  }
+
+  /** The next events to push with the audit trail's head as kept beside it, for the hub to compare with the chain it holds. */
+  nextBatch(limit: number): { events: OutboxEvent[]; auditHead: AuditHead | undefined } {
+    return this.#batch(limit);
   }
 
   /** Writes the hub's answer back, in one transaction. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROTOCOL_VERSION, PullResponse, PushResponse, SCHEMA_VERSION, type OutboxEvent } from '../../../shared/sync/protocol.ts';
+import { PROTOCOL_VERSION, PullResponse, PushResponse, SCHEMA_VERSION, type AuditHead, type OutboxEvent } from '../../../shared/sync/protocol.ts';
 
 /** Why a sync call did not get an answer to use: the worker backs off, or stops and says so. */
 export class SyncError extends Error {
@@ -15,7 +15,8 @@ export class SyncError extends Error {
 
 /** The hub as the sync worker sees it; tests and the simulation put their own behind it. */
 export interface SyncTransport {
-  push(events: readonly OutboxEvent[]): Promise<PushResponse>;
+  /** `auditHead`: the kiosk's audit head, sent along when it keeps one. */
+  push(events: readonly OutboxEvent[], auditHead?: AuditHead): Promise<PushResponse>;
   pull(after: number, limit: number): Promise<PullResponse>;
 }
 
@@ -25,8 +26,8 @@ export class HttpTransport implements SyncTransport {
     private readonly options: { baseUrl: string; credential: string; timeoutMs: number; fetch?: typeof fetch },
   ) {}
 
-  async push(events: readonly OutboxEvent[]): Promise<PushResponse> {
-    return this.#call('POST', '/sync/v1/push', PushResponse, { protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, events });
+  async push(events: readonly OutboxEvent[], auditHead?: AuditHead): Promise<PushResponse> {
+    return this.#call('POST', '/sync/v1/push', PushResponse, { protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, events, ...(auditHead ? { auditHead } : {}) });
   }
 
   async pull(after: number, limit: number): Promise<PullResponse> {
