@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { OutboxEvent, PullResponse, PushResponse } from '../../shared/sync/protocol.ts';
+import type { AuditHead, OutboxEvent, PullResponse, PushResponse } from '../../shared/sync/protocol.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
 import { openLedger, type Database } from '../../electron/core/ledger/db.ts';
 import type { HubCredential } from '../../electron/core/sync/enrolment.ts';
@@ -38,9 +38,9 @@ export class TimedTransport implements SyncTransport {
 
   constructor(private readonly inner: SyncTransport) {}
 
-  async push(events: readonly OutboxEvent[]): Promise<PushResponse> {
+  async push(events: readonly OutboxEvent[], auditHead?: AuditHead): Promise<PushResponse> {
     const start = performance.now();
-    const response = await this.inner.push(events);
+    const response = await this.inner.push(events, auditHead);
     this.pushMs.push(performance.now() - start);
     return response;
   }

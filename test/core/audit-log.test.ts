@@ -256,8 +256,8 @@ describe('audit log', () => {
             const forged = { ...original, reason: `${original.reason ?? ''} (edited)` };
             db.prepare('UPDATE audit_events SET reason = ?, hash = ? WHERE seq = ?').run(forged.reason, auditEventHash(forged), k);
             if (k < n) expect(result()).toEqual({ ok: false, count: k, brokenAt: k + 1, id: events[k]?.id, problem: auditProblems.link(k) });
-            // The last event has no next link: only a head anchored elsewhere (the hub) shows the change.
-            else expect(result()).toEqual({ ok: true, count: n, headHash: auditEventHash(forged) });
+            // The last event has no next link: the head kept beside the chain (migration 0017) shows the change.
+            else expect(result()).toEqual({ ok: false, count: n, brokenAt: n + 1, id: null, problem: auditProblems.notHead(n, n) });
           }
         } finally {
           db.close();
