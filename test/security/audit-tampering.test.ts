@@ -112,6 +112,10 @@ describe('the kiosk’s money tables cannot be rewritten, only added to', () => 
     expect(() => db.prepare(`DELETE FROM payment_intents`).run()).toThrow(/payment_intents is append-only/);
     // The payment's outbox row, not yet pushed: its payload (the amount headquarters will book) is fixed.
     expect(everyColumnRefused(db, 'outbox', `event_id = '${paymentId}'`, ['acked_at', 'outcome', 'outcome_reason'])).toEqual([]);
+    const payload = db.prepare(`SELECT payload FROM outbox WHERE event_id = ?`).pluck().get(paymentId) as string;
+    const more = payload.replace('"amountMinor":1234', '"amountMinor":12340');
+    expect(more).not.toBe(payload);
+    expect(() => db.prepare(`UPDATE outbox SET acked_at = ?, outcome = 'accepted', payload = ? WHERE event_id = ?`).run(NOW.toISOString(), more, paymentId)).toThrow(/outbox is append-only/);
     db.prepare(`UPDATE outbox SET acked_at = ?, outcome = 'accepted' WHERE event_id = ?`).run(NOW.toISOString(), paymentId);
     expect(() => db.prepare(`UPDATE outbox SET acked_at = NULL WHERE event_id = ?`).run(paymentId)).toThrow(/outbox is append-only/);
     expect(everyColumnRefused(db, 'usage_records', `status = 'billed'`)).toEqual([]);
