@@ -26,7 +26,7 @@ export function up(db: Database): void {
 
   /** No DELETE; an UPDATE only when `allowed` holds and every column but `mutable` is unchanged. */
   const appendOnly = (table: string, allowed?: { mutable: string[]; when: string; what: string }) => {
-    db.exec(`CREATE TRIGGER ${table}_append_only_delete BEFORE DELETE ON ${table} ${refuse(table, 'a correction is a new row')}`);
+    db.exec(`CREATE TRIGGER ${table}_append_only_delete BEFORE DELETE ON ${table} ${refuse(table, 'rows are never removed')}`);
     if (!allowed) {
       db.exec(`CREATE TRIGGER ${table}_append_only_update BEFORE UPDATE ON ${table} ${refuse(table, 'a correction is a new row')}`);
       return;
