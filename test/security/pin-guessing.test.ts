@@ -251,5 +251,6 @@ describe('property: any interleaving of concurrent checks', () => {
       { numRuns: 200 },
     );
     db.close();
-  });
+    // 200 runs of synchronous=FULL writes: well past vitest's 5 s when the suite's other files load the machine.
+  }, 60_000);
 });
