@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { languages } from '../../shared/locales.ts';
 import { dateInZone } from '../../shared/calendar.ts';
 import type { Settings } from './settings/schema.ts';
@@ -40,6 +39,8 @@ import { isDeviceError } from './devices/errors.ts';
 import { maskAccountNo } from './devices/receipt.ts';
 import { FileCredentialStore, type CredentialStore, type HubCredential } from './sync/enrolment.ts';
 import { startSync } from './sync/sync-service.ts';
+import { keyDirFor, fileKeyStore, type KeyStore } from './security/key-store.ts';
+import { securePrivateFolder } from './security/data-folder.ts';
 import type { SyncTransport } from './sync/transport.ts';
 
 export interface KioskCore {
@@ -61,6 +62,8 @@ export interface CoreOptions {
   devices?: PaymentDevices;
   /** Where the hub credential from enrolment is kept (a file under dataDir by default; the OS keychain in Electron). */
   credentials?: CredentialStore;
+  /** The ledger, audit and PIN keys, outside dataDir (a 0600 file in `<dataDir>-keys` by default; the OS keychain in Electron). */
+  keys?: KeyStore;
   /** The hub for a credential (HTTP by default). */
   hubTransport?: (credential: HubCredential) => SyncTransport;
 }
@@ -72,9 +75,11 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const { settings } = options;
   const now = options.now ?? (() => new Date());
   const log = options.logger ?? createLogger();
-  mkdirSync(options.dataDir, { recursive: true });
+  // 0700, its files 0600, and no start at all if new files (SQLite's -wal and -shm) would be readable by others.
+  securePrivateFolder(options.dataDir);
+  const keys = (options.keys ?? fileKeyStore(keyDirFor(options.dataDir))).keys();
   const ledgerFile = path.join(options.dataDir, LEDGER_FILE);
-  const db = await openLedger(ledgerFile);
+  const db = await openLedger(ledgerFile, keys.ledger);
   const today = () => dateInZone(now(), settings.timeZone);
 
   if (settings.demo.enabled) {
@@ -163,6 +168,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const sync = startSync({
     db,
     ledgerFile,
+    ledgerKey: keys.ledger,
     store: options.credentials ?? new FileCredentialStore(options.dataDir),
     log,
     now,

@@ -10,7 +10,7 @@ export type Keychain = Pick<SafeStorage, 'isEncryptionAvailable' | 'getSelectedS
  * Without a keyring Electron's safeStorage "encrypts" with a fixed key (basic_text): no better
  * than a file only this user can read, so that file it is.
  */
-function protectedByOs(keychain: Keychain): boolean {
+export function protectedByOs(keychain: Keychain): boolean {
   if (!keychain.isEncryptionAvailable()) return false;
   return process.platform !== 'linux' || keychain.getSelectedStorageBackend() !== 'basic_text';
 }

@@ -1,3 +1,4 @@
+import { kioskKeys, TEST_LEDGER_KEY } from '../helpers/ledger-file.ts';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
@@ -29,7 +30,7 @@ const ticking = (start = Date.parse('2026-11-26T09:00:00.000Z')) => {
 };
 
 async function openAudit(file = path.join(tmpDir(), 'ledger.sqlite')) {
-  const db = await openLedger(file);
+  const db = await openLedger(file, kioskKeys(path.dirname(file)).ledger);
   return { db, log: new AuditLog(db, { kioskId: 'KIOSK-001', now: ticking() }) };
 }
 
@@ -232,7 +233,7 @@ describe('audit log', () => {
 
     await fc.assert(
       fc.asyncProperty(fc.array(entry, { minLength: 1, maxLength: 12 }), fc.nat(), tamper, async (entries, pick, how) => {
-        const db = await openLedger(':memory:');
+        const db = await openLedger(':memory:', TEST_LEDGER_KEY);
         try {
           const log = new AuditLog(db, { kioskId: 'KIOSK-001', now: ticking() });
           const events = entries.map((e) => log.record(e));
@@ -315,7 +316,7 @@ describe('npm run audit:verify', () => {
     expect(verifyCli([], { KIOSK_DATA_DIR: dataDir }).status).toBe(0);
     expect(JSON.parse(verifyCli(['--data', dataDir, '--json']).stdout)).toEqual({ ok: true, count: 1234, headHash: head });
 
-    const tamper = await openLedger(path.join(dataDir, 'ledger.sqlite'));
+    const tamper = await openLedger(path.join(dataDir, 'ledger.sqlite'), kioskKeys(dataDir).ledger);
     dropTriggers(tamper);
     tamper.prepare(`UPDATE audit_events SET reason = 'no reason at all' WHERE seq = 57`).run();
     tamper.close();

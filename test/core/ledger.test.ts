@@ -1,3 +1,4 @@
+import { TEST_LEDGER_KEY } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
@@ -13,7 +14,7 @@ import type { Change, ChangeOf } from '../../shared/changes.ts';
 const tmpFile = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'ledger-')), 'ledger.sqlite');
 
 async function ledgerWithAccount() {
-  const db = await openLedger(tmpFile());
+  const db = await openLedger(tmpFile(), TEST_LEDGER_KEY);
   const applier = new ChangeApplier(db);
   applier.apply([
     { type: 'catalog.published', catalog: demoCatalog('EUR').catalog },
@@ -55,7 +56,7 @@ const balance = (db: Awaited<ReturnType<typeof openLedger>>) =>
 
 describe('ledger', () => {
   it('runs in WAL mode with synchronous=FULL and foreign keys on', async () => {
-    const db = await openLedger(tmpFile());
+    const db = await openLedger(tmpFile(), TEST_LEDGER_KEY);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -63,13 +64,13 @@ describe('ledger', () => {
 
   it('applies migrations once and records them', async () => {
     const file = tmpFile();
-    const db = await openLedger(file);
+    const db = await openLedger(file, TEST_LEDGER_KEY);
     expect(db.prepare('SELECT name FROM schema_migrations').pluck().all()).toEqual(migrations.map((m) => m.name));
     expect(await migrate(db)).toEqual([]);
   });
 
   it('a migration that fails leaves nothing behind', async () => {
-    const db = await openLedger(tmpFile());
+    const db = await openLedger(tmpFile(), TEST_LEDGER_KEY);
     const broken = { name: '0099-broken', up: (d: typeof db) => d.exec('CREATE TABLE half_done (x); SELECT * FROM no_such_table;') };
     await expect(migrate(db, [...migrations, broken])).rejects.toThrow(/no_such_table/);
     expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'half_done'`).pluck().get()).toBe(0);

@@ -1,3 +1,4 @@
+import { openKioskLedger } from '../helpers/ledger-file.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startTestCore } from '../helpers/demo-ledger.ts';
 import type { KioskCore } from '../../electron/core/kiosk-core.ts';
@@ -56,8 +57,7 @@ describe('sign-in', () => {
 
   it('stores PINs only as scrypt hashes', async () => {
     const { dataDir } = await core();
-    const Database = (await import('better-sqlite3')).default;
-    const db = new Database(`${dataDir}/ledger.sqlite`, { readonly: true });
+    const db = openKioskLedger(dataDir, { readonly: true });
     const hashes = db.prepare('SELECT pin_hash FROM customers').pluck().all() as string[];
     db.close();
     expect(hashes.length).toBe(12);

@@ -1,3 +1,4 @@
+import { TEST_LEDGER_KEY } from '../helpers/ledger-file.ts';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -46,7 +47,7 @@ const staffDay: AuditEntryInput[] = [
 
 /** A kiosk's ledger with its audit trail and the push side of its outbox. */
 async function kioskLedger(kioskId = 'KIOSK-001') {
-  const db = await openLedger(':memory:');
+  const db = await openLedger(':memory:', TEST_LEDGER_KEY);
   return { db, log: new AuditLog(db, { kioskId, now: ticking() }), queue: new OutboxQueue(db) };
 }
 
@@ -328,7 +329,7 @@ describe('the kiosk’s side: an audit event and its outbox row commit together'
   });
 
   it('an outbox that cannot take the row takes the audit event down with it', async () => {
-    const db = await openLedger(':memory:');
+    const db = await openLedger(':memory:', TEST_LEDGER_KEY);
     class FullOutbox extends Outbox {
       override append(): void {
         throw new Error('disk full');

@@ -1,11 +1,9 @@
+import { openKioskLedger } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ledgerAccounts } from '../../shared/changes.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
-import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import { enrolWithHub, FileCredentialStore } from '../../electron/core/sync/enrolment.ts';
 import type { SyncStatusView } from '../../shared/contract/sync.ts';
 import { HubChangeWriter } from '../../hub/ledger/change-writer.ts';
@@ -36,7 +34,7 @@ describe.each(engines)('a kiosk syncing with the hub on %s', (engine) => {
       const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: TEST_NOW });
       const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1' } })).json<{ credential: string }>();
 
-      const ledger = new BetterSqlite3(path.join(dataDir, LEDGER_FILE));
+      const ledger = openKioskLedger(dataDir);
       const accountId = ledger.prepare(`SELECT id FROM billing_accounts WHERE account_no = ?`).pluck().get(JAMES.identifier) as string;
       const hubBalance = async () =>
         (await db.query<{ b: number }>('SELECT sum(amount_minor)::bigint AS b FROM postings WHERE ledger_account = $1', [ledgerAccounts.receivable(accountId)]))[0]?.b;

@@ -1,3 +1,4 @@
+import { kioskKeys } from '../helpers/ledger-file.ts';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -216,7 +217,7 @@ export async function kioskTemplates(db: SimDatabase): Promise<KioskTemplates> {
   };
   const empty = await make('empty');
   const replica = await make('replica');
-  const ledger = await openLedger(path.join(replica, LEDGER_FILE));
+  const ledger = await openLedger(path.join(replica, LEDGER_FILE), kioskKeys(replica).ledger);
   const feed = await db.templateFeed(BRANCH);
   const cursor = feed.at(-1)?.serverSeq ?? 0;
   // The same page-and-cursor path a pull takes, with the page read straight from the template.

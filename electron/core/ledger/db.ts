@@ -4,11 +4,33 @@ import { migrate } from './migrate.ts';
 export type { Database };
 
 /**
+ * Opens the ledger file, encrypted with `key` (SQLite3 Multiple Ciphers' default cipher,
+ * ChaCha20-Poly1305): the key is set before anything is read, and a wrong or missing key is
+ * named as such instead of SQLite's "file is not a database". No migrations: for readers
+ * (audit:verify, tests); the kiosk opens it with openLedger.
+ */
+export function openLedgerFile(file: string, key: Buffer, options: BetterSqlite3.Options = {}): Database {
+  if (key.length !== 32) throw new Error('the ledger key is 32 bytes');
+  const db = new BetterSqlite3(file, options);
+  // An in-memory ledger (tests) never reaches a disk, and SQLite refuses to key one.
+  if (file === ':memory:') return db;
+  try {
+    db.pragma(`key = "x'${key.toString('hex')}'"`);
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (err) {
+    db.close();
+    if ((err as { code?: string }).code === 'SQLITE_NOTADB') throw new Error(`the ledger at ${file} cannot be opened with this kiosk's key (wrong key, or not a ledger)`);
+    throw err;
+  }
+  return db;
+}
+
+/**
  * Opens the ledger. WAL for concurrent readers, and synchronous=FULL because better-sqlite3's
  * WAL default (NORMAL) can lose the last commits on power loss — unacceptable for money.
  */
-export async function openLedger(file: string): Promise<Database> {
-  const db = new BetterSqlite3(file);
+export async function openLedger(file: string, key: Buffer): Promise<Database> {
+  const db = openLedgerFile(file, key);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');

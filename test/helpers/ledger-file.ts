@@ -1,0 +1,17 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
+import { openLedgerFile, type Database } from '../../electron/core/ledger/db.ts';
+import { fileKeyStore, keyDirFor } from '../../electron/core/security/key-store.ts';
+
+/** A test's own connection to a kiosk's (encrypted) ledger, keyed from the kiosk's key folder beside its data folder. */
+export function openKioskLedger(dataDir: string, options: BetterSqlite3.Options = {}): Database {
+  return openLedgerFile(path.join(dataDir, LEDGER_FILE), kioskKeys(dataDir).ledger, options);
+}
+
+/** The keys of the kiosk on `dataDir` (made now if no kiosk started there yet). */
+export const kioskKeys = (dataDir: string) => fileKeyStore(keyDirFor(dataDir)).keys();
+
+/** A key for a ledger no kiosk owns (a scratch file). */
+export const TEST_LEDGER_KEY = randomBytes(32);
