@@ -3,12 +3,15 @@ import { redactText } from '../../shared/node/redact.ts';
 import { createConfSettingsStore } from '../core/settings/conf-store.ts';
 import { enrolWithHub, FileCredentialStore } from '../core/sync/enrolment.ts';
 import { SyncError } from '../core/sync/transport.ts';
+import { restrictUmask } from '../core/security/data-folder.ts';
+import { fileKeyStore, keyDirFor } from '../core/security/key-store.ts';
 
 /**
  * `npm run kiosk:enrol -- <hub-url> <code>`: enrols this kiosk (its data folder, its branch) with
  * a hub using a one-time code from headquarters. The next start syncs with that hub.
  */
 async function main(): Promise<void> {
+  restrictUmask(); // the key file it writes is this user's alone
   const [hubUrl, code] = process.argv.slice(2);
   if (!hubUrl || !code) {
     console.error('Usage: npm run kiosk:enrol -- <hub-url> <enrolment-code>');
@@ -17,7 +20,7 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(process.env.KIOSK_DATA_DIR ?? '.kiosk-data');
   const settings = createConfSettingsStore(dataDir).read();
   try {
-    const credential = await enrolWithHub({ hubUrl, code, deviceName: settings.kioskId, branchId: settings.branchId, store: new FileCredentialStore(dataDir) });
+    const credential = await enrolWithHub({ hubUrl, code, deviceName: settings.kioskId, branchId: settings.branchId, store: new FileCredentialStore(dataDir), keys: fileKeyStore(keyDirFor(dataDir)) });
     console.log(`Kiosk ${settings.kioskId} enrolled with ${credential.hubUrl} as device ${credential.deviceId} of branch ${credential.branchId}.`);
   } catch (err) {
     if (!(err instanceof SyncError)) throw err;

@@ -7,6 +7,8 @@ import { EventBus } from './events.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openLedger } from './ledger/db.ts';
 import { seedDemoIfEmpty } from './demo/seed.ts';
+import { pinVerifiers } from '../../shared/node/pin.ts';
+import { keyLegacyVerifiers } from './security/legacy-verifiers.ts';
 import { SignInService } from './services/sign-in.ts';
 import { SessionManager } from './services/session.ts';
 import { IdleSession } from './services/idle-session.ts';
@@ -80,6 +82,9 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const keys = (options.keys ?? fileKeyStore(keyDirFor(options.dataDir))).keys();
   const ledgerFile = path.join(options.dataDir, LEDGER_FILE);
   const db = await openLedger(ledgerFile, keys.ledger);
+  // Every PIN is checked with the branch's key: a verifier copied out of the ledger checks no guess.
+  const pins = pinVerifiers(keys.branchPin);
+  keyLegacyVerifiers(db, keys.branchPin);
   const today = () => dateInZone(now(), settings.timeZone);
 
   if (settings.demo.enabled) {
@@ -92,18 +97,18 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       currency: settings.currency,
       countryCallingCode: settings.countryCallingCode,
       timeZone: settings.timeZone,
-    });
+    }, pins);
     if (seeded) log.info({ customers: settings.demo.customers, ms: Math.round(performance.now() - started) }, 'demo branch loaded');
   }
 
   const events = new EventBus();
   const session = new SessionManager(settings.idle, events, now);
-  if (settings.demo.enabled) await addStaff(db, settings.branchId, demoStaff);
+  if (settings.demo.enabled) await addStaff(db, pins, settings.branchId, demoStaff);
   const audit = new AuditLog(db, { kioskId: settings.kioskId, now });
   const help = new HelpDesk(db, audit);
   // Wrong PINs for many accounts (or staff ids) at once: someone may be guessing, so staff are called.
   const watch = { audit, callStaff: () => help.call(null, 'pinGuessing', now()) };
-  const staffSignIn = new StaffSignIn(db, now, watch);
+  const staffSignIn = new StaffSignIn(db, pins, now, watch);
   const lookup = new CustomerLookup(db);
   const staff = new IdleSession<StaffMember>(
     settings.assist.idle,
@@ -124,7 +129,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   );
   // The identity check, a PIN reset and money above a small amount ask for the staff PIN again after a minute; a lock-out ends assist mode.
   const reconfirm = new StaffReconfirmation(staffSignIn, settings.assist.reconfirm, now, () => staff.current, () => staff.end('signedOut'));
-  const signIn = new SignInService(db, settings.countryCallingCode, now, watch);
+  const signIn = new SignInService(db, pins, settings.countryCallingCode, now, watch);
   const reader = new BillingReader(db);
   const cycleUsage = new CycleUsage(reader, settings.timeZone);
   const history = new AccountHistory(db);
@@ -134,7 +139,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const credit = new CreditDesk(db, history, cycleUsage, { timeZone: settings.timeZone, offlineAllowanceMinor: settings.credit.offlineAllowanceMinor });
   const orders = new OrderDesk(db, cycleUsage, credit, settings.timeZone);
   const offers = new OfferDesk(reader, cycleUsage, credit, orders, settings.timeZone);
-  const pinReset = new PinReset(db, audit, now);
+  const pinReset = new PinReset(db, pins, audit, now);
   const authority = new AuthorityCheck(db, { limits: settings.assist.authority, currency: settings.currency, timeZone: settings.timeZone }, staffSignIn, reconfirm, now);
   const referrals = new CreditReferrals(db, audit, authority, now);
   const orderReferrals = new OrderReferrals(db, reader, audit, authority, now);

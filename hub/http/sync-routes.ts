@@ -20,6 +20,8 @@ declare module 'fastify' {
 const EnrolBody = z.object({
   code: z.string().min(1).max(64),
   deviceName: z.string().trim().min(1).max(80),
+  /** The kiosk's audit HMAC key: the hub verifies the device's chain with it. */
+  auditKey: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
 const refusalMessage = {
@@ -59,11 +61,11 @@ export async function syncRoutes(app: FastifyInstance, { db, metrics, now }: Syn
 
   app.post('/sync/v1/enrol', async (request, reply) => {
     const body = parseInput(EnrolBody, request.body, 'body');
-    const result = await redeemEnrolmentCode(db, { code: body.code, deviceName: body.deviceName, now: now() });
+    const result = await redeemEnrolmentCode(db, { code: body.code, deviceName: body.deviceName, auditKey: Buffer.from(body.auditKey, 'hex'), now: now() });
     metrics.enrolments.inc({ outcome: result.ok ? 'accepted' : result.reason });
     if (!result.ok) throw new KioskError('AUTH_FAILED', refusalMessage[result.reason], { reason: result.reason });
     request.log.info({ deviceId: result.device.id, branchId: result.device.branchId }, 'device enrolled');
-    return reply.status(201).send({ deviceId: result.device.id, branchId: result.device.branchId, credential: result.credential });
+    return reply.status(201).send({ deviceId: result.device.id, branchId: result.device.branchId, credential: result.credential, branchPinKey: result.branchPinKey.toString('hex') });
   });
 
   await app.register(async (scope) => {

@@ -31,12 +31,13 @@ export function newCredential(deviceId: string): { credential: string; credentia
   return { credential: `${deviceId}.${secret}`, credentialHash: hashSecret(secret) };
 }
 
-export async function insertDevice(tx: HubQueryable, device: DeviceIdentity & { name: string; credentialHash: string; createdAt: Date }): Promise<void> {
-  await tx.query('INSERT INTO devices (id, branch_id, name, credential_hash, created_at) VALUES ($1, $2, $3, $4, $5)', [
+export async function insertDevice(tx: HubQueryable, device: DeviceIdentity & { name: string; credentialHash: string; auditKey: Buffer; createdAt: Date }): Promise<void> {
+  await tx.query('INSERT INTO devices (id, branch_id, name, credential_hash, audit_key, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
     device.id,
     device.branchId,
     device.name,
     device.credentialHash,
+    device.auditKey.toString('hex'),
     device.createdAt,
   ]);
 }

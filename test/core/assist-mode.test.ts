@@ -57,7 +57,7 @@ describe('staff sign-in', () => {
     db.close();
   });
 
-  it('stores staff PINs only as scrypt hashes', async () => {
+  it('stores staff PINs only as keyed scrypt verifiers', async () => {
     const { core, dataDir } = await startTestCore();
     adopt(core);
     const db = openKioskLedger(dataDir, { readonly: true });
@@ -68,7 +68,7 @@ describe('staff sign-in', () => {
       ['AG-1002', 'agent'],
       ['SV-2001', 'supervisor'],
     ]);
-    for (const r of rows) expect(r.pin_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    for (const r of rows) expect(r.pin_hash).toMatch(/^scrypt-hmac\$[0-9a-f]{8}\$16384\$8\$1\$/);
   });
 });
 
@@ -407,7 +407,7 @@ describe('unlocking a customer', () => {
     expect(JSON.stringify(db.prepare(`SELECT * FROM audit_events`).all())).not.toContain('4321');
     // Headquarters is told the new PIN's hash, never the PIN.
     const [told] = db.prepare(`SELECT payload FROM outbox WHERE event_type = 'customer.pinReset'`).pluck().all() as string[];
-    expect(JSON.parse(told ?? '{}')).toMatchObject({ pinHash: expect.stringMatching(/^scrypt\$/), staffId: 'AG-1001' });
+    expect(JSON.parse(told ?? '{}')).toMatchObject({ pinHash: expect.stringMatching(/^scrypt-hmac\$/), staffId: 'AG-1001' });
     expect(told).not.toContain('4321');
     db.close();
   });

@@ -270,7 +270,7 @@ describe.each(engines)('hub sync push and pull on %s', (engine) => {
     const { db } = await databases.fresh();
     const { kiosk } = await hubWithKiosk(db);
     const customerId = (demoChanges.find((c) => c.type === 'customer.upsert') as ChangeOf<'customer.upsert'>).id;
-    const pinHash = `scrypt$16384$8$1$${'A'.repeat(22)}==$${'B'.repeat(43)}=`;
+    const pinHash = `scrypt-hmac$0123abcd$16384$8$1$${'A'.repeat(22)}==$${'B'.repeat(43)}=`;
     const reset = (id: string, hash = pinHash) => ({ customerId: id, pinHash: hash, resetAt: '2026-11-26T08:40:00.000Z', staffId: 'AG-1001' });
     const feedBefore = await feedOf(db, demoBranch.id);
     const response = await kiosk.push(numbered(1, [['customer.pinReset', reset(customerId)], ['customer.pinReset', reset('cust-bcn')], ['customer.pinReset', reset(customerId, '1234')]]));

@@ -1,3 +1,4 @@
+import { fileKeyStore, keyDirFor } from '../../electron/core/security/key-store.ts';
 import { openKioskLedger } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -106,7 +107,7 @@ describe.each(places)('kill -9 of the kiosk and the hub mid-sync (hub on %s)', (
       await db.close();
       children.add((await start('hub-process.ts', hubPlace.args(port), (l) => typeof l.url === 'string')).child);
     }
-    const credential = await enrolWithHub({ hubUrl, code, deviceName: 'Kiosk kill -9', branchId: demoBranch.id, store: new FileCredentialStore(dataDir) });
+    const credential = await enrolWithHub({ hubUrl, code, deviceName: 'Kiosk kill -9', branchId: demoBranch.id, store: new FileCredentialStore(dataDir), keys: fileKeyStore(keyDirFor(dataDir)) });
     step('enrolled');
     for (const child of children) await kill9(child);
     children.clear();

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from '
 import path from 'node:path';
 import { z } from 'zod';
 import { SyncError } from './transport.ts';
+import type { KeyStore } from '../security/key-store.ts';
 
 /** What a kiosk keeps after enrolling: where its hub is, who the hub says it is, and its secret. */
 export const HubCredential = z
@@ -47,11 +48,13 @@ export class FileCredentialStore implements CredentialStore {
   }
 }
 
-const EnrolAnswer = z.object({ deviceId: z.string().min(1), branchId: z.string().min(1), credential: z.string().min(20) });
+const EnrolAnswer = z.object({ deviceId: z.string().min(1), branchId: z.string().min(1), credential: z.string().min(20), branchPinKey: z.string().regex(/^[0-9a-f]{64}$/) });
 const HubRefusal = z.object({ error: z.object({ message: z.string() }) });
 
 /**
- * Trades a one-time enrolment code for this kiosk's device credential and keeps it. A code made
+ * Trades a one-time enrolment code for this kiosk's device credential and keeps it, with the
+ * branch's PIN key (the verifiers headquarters sends are keyed with it); the kiosk's audit key goes
+ * to the hub, which verifies this kiosk's audit chain with it. A code made
  * for another branch is refused here and nothing is kept: a kiosk set up for one branch must
  * never read or write another's customers.
  */
@@ -61,6 +64,7 @@ export async function enrolWithHub(options: {
   deviceName: string;
   branchId: string;
   store: CredentialStore;
+  keys: KeyStore;
   timeoutMs?: number;
   fetch?: typeof fetch;
 }): Promise<HubCredential> {
@@ -70,7 +74,7 @@ export async function enrolWithHub(options: {
     response = await doFetch(new URL('/sync/v1/enrol', options.hubUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: options.code, deviceName: options.deviceName }),
+      body: JSON.stringify({ code: options.code, deviceName: options.deviceName, auditKey: options.keys.keys().audit.toString('hex') }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
     });
   } catch (err) {
@@ -86,7 +90,9 @@ export async function enrolWithHub(options: {
   if (answer.data.branchId !== options.branchId) {
     throw new SyncError('protocol', `that code enrols a kiosk of branch ${answer.data.branchId}; this kiosk is set up for ${options.branchId}`);
   }
-  const credential: HubCredential = { hubUrl: options.hubUrl, ...answer.data };
+  const { branchPinKey, ...identity } = answer.data;
+  const credential: HubCredential = { hubUrl: options.hubUrl, ...identity };
+  options.keys.setBranchPinKey(Buffer.from(branchPinKey, 'hex'));
   options.store.write(credential);
   return credential;
 }
