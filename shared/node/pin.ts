@@ -9,7 +9,12 @@ import { createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } 
  * key, it reveals nothing) says which key a verifier was made with.
  * N=2^14, r=8 costs ~45 ms and 16 MiB per attempt on a kiosk's CPU.
  */
-const DEFAULT = { N: 2 ** 14, r: 8, p: 1 } as const;
+export interface PinCost {
+  N: number;
+  r: number;
+  p: number;
+}
+const DEFAULT: PinCost = { N: 2 ** 14, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 const SCHEME = 'scrypt-hmac';
 
@@ -26,7 +31,8 @@ export const pinKeyId = (key: Buffer): string => createHmac('sha256', key).updat
 export interface PinVerifiers {
   /** The id every verifier made with this key starts with (`scrypt-hmac$<id>$`). */
   readonly keyId: string;
-  hash(pin: string, salt?: Buffer): Promise<string>;
+  /** A lower `cost` only where many verifiers are made and checked at once (the simulation, tests that try every PIN). */
+  hash(pin: string, cost?: PinCost, salt?: Buffer): Promise<string>;
   verify(pin: string, stored: string): Promise<boolean>;
   /**
    * Spent on unknown identifiers so a wrong account number takes as long as a wrong PIN: one KDF
@@ -39,7 +45,7 @@ export interface PinVerifiers {
 export function pinVerifiers(key: Buffer): PinVerifiers {
   if (key.length !== KEY_LENGTH) throw new Error(`a branch PIN key is ${KEY_LENGTH} bytes`);
   const keyId = pinKeyId(key);
-  const format = (salt: Buffer, tag: Buffer) => [SCHEME, keyId, DEFAULT.N, DEFAULT.r, DEFAULT.p, salt.toString('base64'), tag.toString('base64')].join('$');
+  const format = (salt: Buffer, tag: Buffer, cost = DEFAULT) => [SCHEME, keyId, cost.N, cost.r, cost.p, salt.toString('base64'), tag.toString('base64')].join('$');
   const verify = async (pin: string, stored: string): Promise<boolean> => {
     const [scheme, id, n, r, p, salt, tag] = stored.split('$');
     if (scheme !== SCHEME || !salt || !tag) return false;
@@ -51,7 +57,7 @@ export function pinVerifiers(key: Buffer): PinVerifiers {
   const decoy = format(randomBytes(16), randomBytes(KEY_LENGTH));
   return {
     keyId,
-    hash: async (pin, salt = randomBytes(16)) => format(salt, mac(key, await derive(pin, salt, DEFAULT))),
+    hash: async (pin, cost = DEFAULT, salt = randomBytes(16)) => format(salt, mac(key, await derive(pin, salt, cost)), cost),
     verify,
     burn: async (pin) => {
       await verify(pin, decoy);
