@@ -110,7 +110,7 @@ export function enrolByCode(baseUrl: string, code: string, branchId: string, dev
   // The credential and keys stay in memory: nothing of a bench is kept.
   let keys: string | null = null;
   const inMemory = createKeyStore({ read: () => keys, write: (secret) => void (keys = secret) });
-  return enrolWithHub({ hubUrl: baseUrl, code, deviceName, branchId, store: { read: () => null, write: () => undefined }, keys: inMemory });
+  return enrolWithHub({ hubUrl: baseUrl, code, deviceName, branchId, store: { read: () => null, write: () => undefined }, keys: inMemory, auditKeyedFrom: 1 });
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Settings } from './settings/schema.ts';
 import { createDispatcher, type Dispatch, type Handlers } from './ipc/dispatch.ts';
 import { EventBus } from './events.ts';
 import { createLogger, type Logger } from './log.ts';
-import { openLedger } from './ledger/db.ts';
+import { LEDGER_FILE, openLedger } from './ledger/db.ts';
 import { seedDemoIfEmpty } from './demo/seed.ts';
 import { pinVerifiers } from '../../shared/node/pin.ts';
 import { keyLegacyVerifiers } from './security/legacy-verifiers.ts';
@@ -32,7 +32,7 @@ import { HelpDesk } from './services/help.ts';
 import { UsageDailyQuery } from './services/usage-daily.ts';
 import { PaymentDesk, type PaymentDevices } from './services/payments.ts';
 import { LocalFacts } from './ledger/local-facts.ts';
-import { AuditLog } from './audit/audit-log.ts';
+import { AuditLog, auditChainKey } from './audit/audit-log.ts';
 import { OrderDesk } from './services/orders.ts';
 import { OfferDesk } from './services/offers.ts';
 import { simulatedDevices } from './devices/simulated-devices.ts';
@@ -70,7 +70,7 @@ export interface CoreOptions {
   hubTransport?: (credential: HubCredential) => SyncTransport;
 }
 
-export const LEDGER_FILE = 'ledger.sqlite';
+export { LEDGER_FILE };
 
 /** Composes the core: ledger, services and the contract's handlers. Hosts only add transport. */
 export async function startCore(options: CoreOptions): Promise<KioskCore> {
@@ -104,7 +104,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const events = new EventBus();
   const session = new SessionManager(settings.idle, events, now);
   if (settings.demo.enabled) await addStaff(db, pins, settings.branchId, demoStaff);
-  const audit = new AuditLog(db, { kioskId: settings.kioskId, now });
+  const audit = new AuditLog(db, { kioskId: settings.kioskId, chain: auditChainKey(db, keys.audit), now });
   const help = new HelpDesk(db, audit);
   // Wrong PINs for many accounts (or staff ids) at once: someone may be guessing, so staff are called.
   const watch = { audit, callStaff: () => help.call(null, 'pinGuessing', now()) };

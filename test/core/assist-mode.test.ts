@@ -1,4 +1,4 @@
-import { openKioskLedger } from '../helpers/ledger-file.ts';
+import { kioskAuditChain, openKioskLedger } from '../helpers/ledger-file.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { verifyAuditChain } from '../../electron/core/audit/audit-log.ts';
 import { demoStaff } from '../../shared/demo/staff.ts';
@@ -282,7 +282,7 @@ describe('referred credit requests and dual control', () => {
       staff_id: 'AG-1001',
       staff_approved_by: 'SV-2001',
     });
-    expect(verifyAuditChain(db)).toMatchObject({ ok: true, count: db.prepare(`SELECT COUNT(*) FROM audit_events`).pluck().get() });
+    expect(verifyAuditChain(db, kioskAuditChain(db))).toMatchObject({ ok: true, count: db.prepare(`SELECT COUNT(*) FROM audit_events`).pluck().get() });
     // Headquarters is told, in the same transaction.
     const [told] = db.prepare(`SELECT payload FROM outbox WHERE event_type = 'credit.staffDecided'`).pluck().all() as string[];
     expect(JSON.parse(told ?? '{}')).toEqual({

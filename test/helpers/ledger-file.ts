@@ -4,6 +4,8 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import { openLedgerFile, type Database } from '../../electron/core/ledger/db.ts';
 import { fileKeyStore, keyDirFor } from '../../electron/core/security/key-store.ts';
+import type { AuditChainKey } from '../../shared/node/audit-hash.ts';
+import { auditChainKey } from '../../electron/core/audit/audit-log.ts';
 
 /** A test's own connection to a kiosk's (encrypted) ledger, keyed from the kiosk's key folder beside its data folder. */
 export function openKioskLedger(dataDir: string, options: BetterSqlite3.Options = {}): Database {
@@ -15,3 +17,9 @@ export const kioskKeys = (dataDir: string) => fileKeyStore(keyDirFor(dataDir)).k
 
 /** A key for a ledger no kiosk owns (a scratch file). */
 export const TEST_LEDGER_KEY = randomBytes(32);
+
+/** The audit chain key of a scratch ledger's trail: keyed from event #1, as a new kiosk's is. */
+export const TEST_AUDIT_CHAIN: AuditChainKey = { key: randomBytes(32), keyedFrom: 1 };
+
+/** The audit chain key of the kiosk whose ledger `db` is (its key folder is beside the ledger's folder). */
+export const kioskAuditChain = (db: Database): AuditChainKey => auditChainKey(db, kioskKeys(path.dirname(db.name)).audit);

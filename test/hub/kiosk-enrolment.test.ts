@@ -29,7 +29,7 @@ describe.each(engines)('kiosk enrolment against the hub on %s', (engine) => {
       const store = new FileCredentialStore(dataDir);
       expect(store.read()).toBeNull();
       const keys = fileKeyStore(keyDirFor(dataDir));
-      const enrol = (code: string) => enrolWithHub({ hubUrl, code, deviceName: 'Kiosk 1', branchId: 'MAD-01', store, keys });
+      const enrol = (code: string) => enrolWithHub({ hubUrl, code, deviceName: 'Kiosk 1', branchId: 'MAD-01', store, keys, auditKeyedFrom: 1 });
 
       const { code } = await issueEnrolmentCode(db, { branchId: 'MAD-01', now: TEST_NOW });
       const kept = await enrol(code.toLowerCase());
@@ -54,7 +54,7 @@ describe.each(engines)('kiosk enrolment against the hub on %s', (engine) => {
     }
     // No hub at that address: offline, nothing kept.
     const empty = new FileCredentialStore(mkdtempSync(path.join(os.tmpdir(), 'onebill-enrol-')));
-    await expect(enrolWithHub({ hubUrl, code: 'ABCD-EFGH-JKMN-PQRS', deviceName: 'Kiosk 2', branchId: 'MAD-01', store: empty, keys: fileKeyStore(keyDirFor(mkdtempSync(path.join(os.tmpdir(), 'onebill-enrol-')))), timeoutMs: 2_000 })).rejects.toMatchObject({ kind: 'offline' });
+    await expect(enrolWithHub({ hubUrl, code: 'ABCD-EFGH-JKMN-PQRS', deviceName: 'Kiosk 2', branchId: 'MAD-01', store: empty, keys: fileKeyStore(keyDirFor(mkdtempSync(path.join(os.tmpdir(), 'onebill-enrol-')))), auditKeyedFrom: 1, timeoutMs: 2_000 })).rejects.toMatchObject({ kind: 'offline' });
     expect(empty.read()).toBeNull();
   }, 60_000);
 });

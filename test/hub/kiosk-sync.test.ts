@@ -89,7 +89,7 @@ describe.each(engines)('a kiosk syncing with the hub on %s', (engine) => {
       const dataDir = await freshDataDir();
       const store = new FileCredentialStore(dataDir);
       const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: TEST_NOW });
-      await enrolWithHub({ hubUrl, code, deviceName: 'Kiosk 1', branchId: demoBranch.id, store, keys: fileKeyStore(keyDirFor(dataDir)) });
+      await enrolWithHub({ hubUrl, code, deviceName: 'Kiosk 1', branchId: demoBranch.id, store, keys: fileKeyStore(keyDirFor(dataDir)), auditKeyedFrom: 1 });
       // No transport given: the core starts its worker thread on the enrolled credential.
       const { core } = await startTestCore({}, dataDir);
       cores.adopt(core);

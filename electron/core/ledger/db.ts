@@ -3,6 +3,8 @@ import { migrate } from './migrate.ts';
 
 export type { Database };
 
+export const LEDGER_FILE = 'ledger.sqlite';
+
 /**
  * Opens the ledger file, encrypted with `key` (SQLite3 Multiple Ciphers' default cipher,
  * ChaCha20-Poly1305): the key is set before anything is read, and a wrong or missing key is

@@ -65,6 +65,8 @@ export async function enrolWithHub(options: {
   branchId: string;
   store: CredentialStore;
   keys: KeyStore;
+  /** The event number this kiosk's audit chain is keyed from (auditChainKey; 1 for a ledger made since). */
+  auditKeyedFrom: number;
   timeoutMs?: number;
   fetch?: typeof fetch;
 }): Promise<HubCredential> {
@@ -74,7 +76,7 @@ export async function enrolWithHub(options: {
     response = await doFetch(new URL('/sync/v1/enrol', options.hubUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: options.code, deviceName: options.deviceName, auditKey: options.keys.keys().audit.toString('hex') }),
+      body: JSON.stringify({ code: options.code, deviceName: options.deviceName, auditKey: options.keys.keys().audit.toString('hex'), auditKeyedFrom: options.auditKeyedFrom }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
     });
   } catch (err) {
