@@ -23,3 +23,6 @@ export const TEST_AUDIT_CHAIN: AuditChainKey = { key: randomBytes(32), keyedFrom
 
 /** The audit chain key of the kiosk whose ledger `db` is (its key folder is beside the ledger's folder). */
 export const kioskAuditChain = (db: Database): AuditChainKey => auditChainKey(db, kioskKeys(path.dirname(db.name)).audit);
+
+/** What a kiosk sends with its enrolment code besides its name: its audit key (the kiosk's on `dataDir`, else the scratch trails') and where its chain is keyed from. */
+export const testEnrolment = (dataDir?: string) => ({ auditKey: (dataDir ? kioskKeys(dataDir).audit : (TEST_AUDIT_CHAIN.key as Buffer)).toString('hex'), auditKeyedFrom: 1 });

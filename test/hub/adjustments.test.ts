@@ -1,4 +1,4 @@
-import { openKioskLedger } from '../helpers/ledger-file.ts';
+import { openKioskLedger, testEnrolment } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
 import { describe, expect, it } from 'vitest';
 import { type KioskCore } from '../../electron/core/kiosk-core.ts';
@@ -139,7 +139,7 @@ describe.each(engines)('staff adjustments at the hub on %s', (engine) => {
         const { core, dataDir } = await startTestCore();
         cores.adopt(core);
         const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: TEST_NOW });
-        const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: name } })).json<{ credential: string }>();
+        const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: name, ...testEnrolment(dataDir) } })).json<{ credential: string }>();
         const ledger = openKioskLedger(dataDir);
         const engine = kioskEngine(ledger, { baseUrl, credential, cursor: head?.seq ?? 0 });
         const [staff] = demoStaff;

@@ -1,4 +1,4 @@
-import { TEST_AUDIT_CHAIN, TEST_LEDGER_KEY } from '../helpers/ledger-file.ts';
+import { TEST_AUDIT_CHAIN, TEST_LEDGER_KEY, testEnrolment } from '../helpers/ledger-file.ts';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -58,7 +58,7 @@ interface Kiosk {
 
 async function enrol(app: FastifyInstance, db: HubDb, name: string): Promise<Kiosk> {
   const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: NOW });
-  const { deviceId, credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: name, auditKey: TEST_AUDIT_CHAIN.key?.toString('hex'), auditKeyedFrom: 1 } })).json<{ deviceId: string; credential: string }>();
+  const { deviceId, credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: name, ...testEnrolment() } })).json<{ deviceId: string; credential: string }>();
   return {
     deviceId,
     async push(events) {

@@ -1,4 +1,4 @@
-import { openKioskLedger } from '../helpers/ledger-file.ts';
+import { openKioskLedger, testEnrolment } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
@@ -285,7 +285,7 @@ describe.each(engines)('a kiosk whose requests the hub on %s decides', (engine) 
     const ledger = openKioskLedger(dataDir);
     try {
       const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: TEST_NOW });
-      const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1' } })).json<{ credential: string }>();
+      const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1', ...testEnrolment(dataDir) } })).json<{ credential: string }>();
       const sync = kioskEngine(ledger, { baseUrl, credential, cursor: await feedHead(db) });
 
       // The kiosk raises the limit by its allowance (100.00) and refers the rest; headquarters approves all of it.

@@ -1,5 +1,5 @@
 import { fileKeyStore, keyDirFor } from '../../electron/core/security/key-store.ts';
-import { openKioskLedger } from '../helpers/ledger-file.ts';
+import { openKioskLedger, testEnrolment } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -33,7 +33,7 @@ describe.each(engines)('a kiosk syncing with the hub on %s', (engine) => {
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: TEST_NOW });
-      const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1' } })).json<{ credential: string }>();
+      const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1', ...testEnrolment(dataDir) } })).json<{ credential: string }>();
 
       const ledger = openKioskLedger(dataDir);
       const accountId = ledger.prepare(`SELECT id FROM billing_accounts WHERE account_no = ?`).pluck().get(JAMES.identifier) as string;

@@ -1,3 +1,4 @@
+import { testEnrolment } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -70,7 +71,7 @@ interface Kiosk {
 
 async function enrol(app: FastifyInstance, db: HubDb, branchId: string): Promise<Kiosk> {
   const { code } = await issueEnrolmentCode(db, { branchId, now: NOW });
-  const enrolled = await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: `Kiosk of ${branchId}` } });
+  const enrolled = await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: `Kiosk of ${branchId}`, ...testEnrolment() } });
   const { deviceId, credential } = enrolled.json<{ deviceId: string; credential: string }>();
   return {
     deviceId,

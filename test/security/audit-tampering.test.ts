@@ -12,7 +12,7 @@ import { PROTOCOL_VERSION, SCHEMA_VERSION } from '../../shared/sync/protocol.ts'
 import { engines, freshDatabases } from '../hub/databases.ts';
 import { NOW, seededHub } from '../hub/push-fixture.ts';
 import { startTestCore } from '../helpers/demo-ledger.ts';
-import { kioskKeys, openKioskLedger } from '../helpers/ledger-file.ts';
+import { openKioskLedger, testEnrolment } from '../helpers/ledger-file.ts';
 import { ELENA, JAMES } from '../helpers/signed-in.ts';
 
 // Someone who can write to a kiosk's ledger (a tool on its disk, an insider) edits an audit row
@@ -60,7 +60,7 @@ describe.each(engines)('the keyed audit chain: an edited row re-hashed onward (h
     core.close();
     // Enrolled with its own audit key, as enrolWithHub sends it.
     const { code } = await issueEnrolmentCode(hubDb, { branchId: demoBranch.id, now: NOW });
-    const enrolled = await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1', auditKey: kioskKeys(dataDir).audit.toString('hex'), auditKeyedFrom: 1 } });
+    const enrolled = await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1', ...testEnrolment(dataDir) } });
     const { deviceId, credential } = enrolled.json<{ deviceId: string; credential: string }>();
     expect(auditVerify(dataDir)).toMatchObject({ status: 0, stdout: expect.stringMatching(/^audit chain OK: 3 events/) });
 

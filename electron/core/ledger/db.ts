@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { migrate } from './migrate.ts';
 
@@ -32,6 +33,7 @@ export function openLedgerFile(file: string, key: Buffer, options: BetterSqlite3
  * WAL default (NORMAL) can lose the last commits on power loss — unacceptable for money.
  */
 export async function openLedger(file: string, key: Buffer): Promise<Database> {
+  encryptPlainLedger(file, key);
   const db = openLedgerFile(file, key);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -39,4 +41,28 @@ export async function openLedger(file: string, key: Buffer): Promise<Database> {
   db.pragma('busy_timeout = 5000');
   await migrate(db);
   return db;
+}
+
+/**
+ * A ledger from before the ledger was encrypted is encrypted in place with `key`, once, before it
+ * is opened: SQLite3 Multiple Ciphers rekeys only outside WAL, so the WAL is folded in first (the
+ * kiosk turns WAL on again when it opens the ledger). Anything else (a new file, an encrypted
+ * ledger, not a database) is left for openLedgerFile to open or name.
+ */
+function encryptPlainLedger(file: string, key: Buffer): void {
+  if (file === ':memory:' || !existsSync(file)) return;
+  const db = new BetterSqlite3(file);
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch {
+    db.close();
+    return; // encrypted already (or not a ledger)
+  }
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.pragma('journal_mode = DELETE');
+    db.pragma(`rekey = "x'${key.toString('hex')}'"`);
+  } finally {
+    db.close();
+  }
 }
