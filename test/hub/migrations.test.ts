@@ -22,6 +22,7 @@ describe.each(engines)('hub migrations on %s', (engine) => {
       'billing_accounts',
       'bills',
       'branch_offline_allowances',
+      'branch_pin_keys',
       'branches',
       'catalog_versions',
       'changes',
