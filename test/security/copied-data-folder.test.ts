@@ -11,7 +11,7 @@ import { securePrivateFolder } from '../../electron/core/security/data-folder.ts
 import { demoCustomer } from '../../shared/demo/generator.ts';
 import { pinVerifiers, type PinCost } from '../../shared/node/pin.ts';
 import { startTestCore, TEST_DEMO } from '../helpers/demo-ledger.ts';
-import { kioskKeys } from '../helpers/ledger-file.ts';
+import { kioskKeys, openKioskLedger } from '../helpers/ledger-file.ts';
 import { JAMES, ok } from '../helpers/signed-in.ts';
 
 // What someone who copies a kiosk's data folder (a stolen disk, a backup, a support bundle) gets:
@@ -45,8 +45,10 @@ const foldersUnder = (dir: string): string[] =>
 /** scrypt as an attacker runs it: the PIN against the salt and cost a verifier carries. */
 const derive = (pin: string, salt: Buffer, cost: PinCost) =>
   new Promise<Buffer>((resolve, reject) => scrypt(pin, salt, 32, { ...cost, maxmem: 256 * 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key))));
+/** `scrypt-hmac$<key id>$N$r$p$salt$tag`, or an unkeyed one from before, `scrypt$N$r$p$salt$hash`. */
 const parse = (verifier: string) => {
-  const [, , n, r, p, salt, tag] = verifier.split('$') as [string, string, string, string, string, string, string];
+  const parts = verifier.split('$');
+  const [n, r, p, salt, tag] = parts.slice(parts[0] === 'scrypt' ? 1 : 2) as [string, string, string, string, string];
   return { cost: { N: Number(n), r: Number(r), p: Number(p) }, salt: Buffer.from(salt, 'base64'), tag: Buffer.from(tag, 'base64') };
 };
 /** The offline crack that broke a 4-digit PIN in 205 s: every PIN through scrypt, compared with the stored value. */
@@ -119,6 +121,29 @@ describe('PIN verifiers out of a decrypted ledger', () => {
     expect(await pinVerifiers(randomBytes(32)).verify(JAMES.pin, verifier)).toBe(false);
     expect(await pinVerifiers(kioskKeys(dataDir).branchPin).verify(JAMES.pin, verifier)).toBe(true);
   });
+
+  it('a plain scrypt verifier kept from before is keyed at the next start: the PIN still signs in, the stored value checks no guess', async () => {
+    const { core: before, dataDir: older } = await startTestCore();
+    before.close();
+    const salt = randomBytes(16);
+    const legacy = ['scrypt', 16384, 8, 1, salt.toString('base64'), (await derive(JAMES.pin, salt, { N: 16384, r: 8, p: 1 })).toString('base64')].join('$');
+    const setPin = openKioskLedger(older);
+    setPin.prepare('UPDATE customers SET pin_hash = ? WHERE id = (SELECT customer_id FROM billing_accounts WHERE account_no = ?)').run(legacy, JAMES.identifier);
+    setPin.close();
+    expect(await crack(legacy, [JAMES.pin])).toEqual([JAMES.pin]);
+
+    const { core: after } = await startTestCore({}, older);
+    try {
+      expect((await after.dispatch('session.signIn', JAMES)).ok).toBe(true);
+    } finally {
+      after.close();
+    }
+    const read = openKioskLedger(older, { readonly: true });
+    const keyed = read.prepare('SELECT c.pin_hash FROM customers c JOIN billing_accounts a ON a.customer_id = c.id WHERE a.account_no = ?').pluck().get(JAMES.identifier) as string;
+    read.close();
+    expect(keyed).toMatch(/^scrypt-hmac\$/);
+    expect(await crack(keyed, [JAMES.pin])).toEqual([]);
+  }, 60_000);
 
   it('all 10,000 PINs against a verifier without the branch key match nothing; with the key, only the right one', async () => {
     // A verifier made as the kiosk makes them, with its branch key, at scrypt's cheapest cost (the

@@ -1,5 +1,4 @@
-import { TEST_LEDGER_KEY } from '../helpers/ledger-file.ts';
-import { openKioskLedger } from '../helpers/ledger-file.ts';
+import { openKioskLedger, TEST_LEDGER_KEY } from '../helpers/ledger-file.ts';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
