@@ -69,8 +69,10 @@ async function start(): Promise<void> {
   registerAppProtocol(protocol, RENDERER_ROOT);
 
   const dataDir = app.getPath('userData');
-  const keys = createKeyStore(createKeychainVault(keyDirFor(dataDir), safeStorage, log));
-  core = await startCore({ dataDir, settings, logger: log, credentials: createKeychainCredentialStore(dataDir, safeStorage, log), keys });
+  // Keys and the hub credential beside the data folder, never in it, sealed by the OS keychain where there is one.
+  const keyDir = keyDirFor(dataDir);
+  const keys = createKeyStore(createKeychainVault(keyDir, safeStorage, log));
+  core = await startCore({ dataDir, settings, logger: log, credentials: createKeychainCredentialStore(keyDir, safeStorage, log), keys });
   const { dispatch, events } = core;
 
   registerContractHandlers(ipcMain, dispatch, (event) => validateSender(event, mainWindow?.webContents), log);

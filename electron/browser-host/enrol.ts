@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       code,
       deviceName: settings.kioskId,
       branchId: settings.branchId,
-      store: new FileCredentialStore(dataDir),
+      store: new FileCredentialStore(keyDirFor(dataDir)),
       keys,
       auditKeyedFrom: await ledgerAuditKeyedFrom(dataDir, keys),
     });

@@ -62,7 +62,7 @@ export interface CoreOptions {
   now?: () => Date;
   /** The card terminal, cash acceptor and receipt printer; simulators under dataDir by default. */
   devices?: PaymentDevices;
-  /** Where the hub credential from enrolment is kept (a file under dataDir by default; the OS keychain in Electron). */
+  /** Where the hub credential from enrolment is kept (a 0600 file in the key folder by default, never in dataDir: it reads the branch's customers from the hub; the OS keychain in Electron). */
   credentials?: CredentialStore;
   /** The ledger, audit and PIN keys, outside dataDir (a 0600 file in `<dataDir>-keys` by default; the OS keychain in Electron). */
   keys?: KeyStore;
@@ -174,7 +174,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
     db,
     ledgerFile,
     ledgerKey: keys.ledger,
-    store: options.credentials ?? new FileCredentialStore(options.dataDir),
+    store: options.credentials ?? new FileCredentialStore(keyDirFor(options.dataDir)),
     log,
     now,
     onStatus: (status) => events.emit('sync.status', status),

@@ -87,7 +87,7 @@ describe.each(engines)('a kiosk syncing with the hub on %s', (engine) => {
     const hubUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const dataDir = await freshDataDir();
-      const store = new FileCredentialStore(dataDir);
+      const store = new FileCredentialStore(keyDirFor(dataDir));
       const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: TEST_NOW });
       await enrolWithHub({ hubUrl, code, deviceName: 'Kiosk 1', branchId: demoBranch.id, store, keys: fileKeyStore(keyDirFor(dataDir)), auditKeyedFrom: 1 });
       // No transport given: the core starts its worker thread on the enrolled credential.

@@ -107,7 +107,7 @@ describe.each(places)('kill -9 of the kiosk and the hub mid-sync (hub on %s)', (
       await db.close();
       children.add((await start('hub-process.ts', hubPlace.args(port), (l) => typeof l.url === 'string')).child);
     }
-    const credential = await enrolWithHub({ hubUrl, code, deviceName: 'Kiosk kill -9', branchId: demoBranch.id, store: new FileCredentialStore(dataDir), keys: fileKeyStore(keyDirFor(dataDir)), auditKeyedFrom: 1 });
+    const credential = await enrolWithHub({ hubUrl, code, deviceName: 'Kiosk kill -9', branchId: demoBranch.id, store: new FileCredentialStore(keyDirFor(dataDir)), keys: fileKeyStore(keyDirFor(dataDir)), auditKeyedFrom: 1 });
     step('enrolled');
     for (const child of children) await kill9(child);
     children.clear();

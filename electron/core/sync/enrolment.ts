@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { SyncError } from './transport.ts';
@@ -27,10 +27,13 @@ export interface CredentialStore {
  * old credential or the new one, never half of one.
  */
 export class FileCredentialStore implements CredentialStore {
+  readonly #dir: string;
   readonly #file: string;
 
-  constructor(dataDir: string) {
-    this.#file = path.join(dataDir, 'hub-credential.json');
+  /** `dir`: the kiosk's key folder (security/key-store.ts keyDirFor), not its data folder: a copy of that must not reach the hub. */
+  constructor(dir: string) {
+    this.#dir = dir;
+    this.#file = path.join(dir, 'hub-credential.json');
   }
 
   read(): HubCredential | null {
@@ -41,6 +44,7 @@ export class FileCredentialStore implements CredentialStore {
   }
 
   write(credential: HubCredential): void {
+    mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
     const tmp = `${this.#file}.tmp`;
     writeFileSync(tmp, JSON.stringify(HubCredential.parse(credential)), { mode: 0o600 });
     chmodSync(tmp, 0o600); // the mode is only applied when the file is created
