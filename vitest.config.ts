@@ -9,6 +9,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/{shared,billing,core,electron,host,hub,build,devices,sim,process,security}/**/*.test.ts'],
+          setupFiles: ['test/helpers/private-umask.ts'],
         },
       },
       {

@@ -10,5 +10,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     fileParallelism: false,
     globalSetup: ['test/e2e/global-setup.ts'],
+    setupFiles: ['test/helpers/private-umask.ts'],
   },
 });

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openLedger } from '../electron/core/ledger/db.ts';
+import { BENCH_LEDGER_KEY } from './ledger-key.ts';
 import { ChangeApplier } from '../electron/core/ledger/apply-changes.ts';
 import { LocalFacts } from '../electron/core/ledger/local-facts.ts';
 import { demoCatalog } from '../shared/demo/generator.ts';
@@ -43,7 +44,7 @@ function payment(i: number): ChangeOf<'payment.recorded'> {
 /** A payment-shaped write (fact + postings + outbox, one transaction, synchronous=FULL) beside a raw insert+commit. */
 export async function ledgerWriteBench(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-ledger-'));
-  const db = await openLedger(path.join(dir, 'ledger.sqlite'));
+  const db = await openLedger(path.join(dir, 'ledger.sqlite'), BENCH_LEDGER_KEY);
   const applier = new ChangeApplier(db);
   applier.apply([
     { type: 'catalog.published', catalog: demoCatalog('EUR').catalog },

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { generateDemo, type DemoOptions } from '../shared/demo/generator.ts';
-import { openLedger } from '../electron/core/ledger/db.ts';
+import { openLedger, openLedgerFile } from '../electron/core/ledger/db.ts';
+import { BENCH_LEDGER_KEY } from './ledger-key.ts';
 import { ChangeApplier } from '../electron/core/ledger/apply-changes.ts';
 import { BillingReader } from '../electron/core/ledger/billing-reader.ts';
 import { AccountHistory } from '../electron/core/ledger/account-history.ts';
@@ -32,7 +32,7 @@ async function scaledLedger(): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const building = `${file}.building`;
   rmSync(building, { force: true });
-  const db = await openLedger(building);
+  const db = await openLedger(building, BENCH_LEDGER_KEY);
   const options: DemoOptions = { seed: 1, customers: ACCOUNTS, now: new Date(`${AS_OF}T10:00:00.000Z`), branchId: 'MAD-01', currency: 'EUR', countryCallingCode: '34', timeZone: 'Europe/Madrid', usageDaysPerRecord: 7 };
   const applier = new ChangeApplier(db);
   const started = Date.now();
@@ -47,12 +47,12 @@ async function scaledLedger(): Promise<string> {
 
 export async function overviewBench(): Promise<void> {
   const file = await scaledLedger();
-  const db = await openLedger(file);
+  const db = await openLedger(file, BENCH_LEDGER_KEY);
   const ids = db.prepare('SELECT id FROM billing_accounts').pluck().all() as string[];
   // Same pseudo-random accounts for figure and baseline.
   const picks = Array.from({ length: CALLS }, (_, i) => ids[(i * 7_919 + 13) % ids.length] as string);
   const query = new AccountOverviewQuery(db, new BillingReader(db), new CycleUsage(new BillingReader(db), 'Europe/Madrid'), new AccountHistory(db));
-  const raw = new BetterSqlite3(file, { readonly: true }).prepare('SELECT * FROM billing_accounts WHERE id = ?');
+  const raw = openLedgerFile(file, BENCH_LEDGER_KEY, { readonly: true }).prepare('SELECT * FROM billing_accounts WHERE id = ?');
 
   timePair(picks.slice(0, 1000), (id) => query.get(id, AS_OF), (id) => raw.get(id)); // warm-up
   const { figure, baseline } = timePair(picks, (id) => query.get(id, AS_OF), (id) => raw.get(id));

@@ -7,6 +7,9 @@ import { SettingsError } from './core/settings/schema.ts';
 import { refuseDebugSwitches } from './shell/command-line.ts';
 import { attachCrashGuard } from './shell/crash-guard.ts';
 import { createKeychainCredentialStore } from './shell/credential-store.ts';
+import { createKeychainVault } from './shell/key-vault.ts';
+import { restrictUmask } from './core/security/data-folder.ts';
+import { createKeyStore, keyDirFor } from './core/security/key-store.ts';
 import { registerContractHandlers, validateSender } from './shell/ipc.ts';
 import { hardenAllWebContents } from './shell/navigation.ts';
 import { applyPermissionPolicy } from './shell/permissions.ts';
@@ -27,6 +30,8 @@ let quitting = false;
 export const started: Promise<void> = boot();
 
 function boot(): Promise<void> {
+  // Before any file is made: the ledger, its -wal and -shm, settings and keys are the kiosk user's alone.
+  restrictUmask();
   // First of all: a packaged kiosk started with a debugger switch opens nothing.
   const mayRun = refuseDebugSwitches(app, process.argv.slice(1), (switches) => {
     log.fatal({ switches }, 'refused to start with debugging switches');
@@ -64,7 +69,10 @@ async function start(): Promise<void> {
   registerAppProtocol(protocol, RENDERER_ROOT);
 
   const dataDir = app.getPath('userData');
-  core = await startCore({ dataDir, settings, logger: log, credentials: createKeychainCredentialStore(dataDir, safeStorage, log) });
+  // Keys and the hub credential beside the data folder, never in it, sealed by the OS keychain where there is one.
+  const keyDir = keyDirFor(dataDir);
+  const keys = createKeyStore(createKeychainVault(keyDir, safeStorage, log));
+  core = await startCore({ dataDir, settings, logger: log, credentials: createKeychainCredentialStore(keyDir, safeStorage, log), keys });
   const { dispatch, events } = core;
 
   registerContractHandlers(ipcMain, dispatch, (event) => validateSender(event, mainWindow?.webContents), log);

@@ -1,3 +1,4 @@
+import { createKeyStore } from '../../electron/core/security/key-store.ts';
 import { pino } from 'pino';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
@@ -106,8 +107,10 @@ export async function enrolKiosk(db: HubDb, baseUrl: string, branchId: string, d
 }
 
 export function enrolByCode(baseUrl: string, code: string, branchId: string, deviceName: string): Promise<HubCredential> {
-  // The credential stays in memory: nothing of a bench is kept.
-  return enrolWithHub({ hubUrl: baseUrl, code, deviceName, branchId, store: { read: () => null, write: () => undefined } });
+  // The credential and keys stay in memory: nothing of a bench is kept.
+  let keys: string | null = null;
+  const inMemory = createKeyStore({ read: () => keys, write: (secret) => void (keys = secret) });
+  return enrolWithHub({ hubUrl: baseUrl, code, deviceName, branchId, store: { read: () => null, write: () => undefined }, keys: inMemory, auditKeyedFrom: 1 });
 }
 
 /**

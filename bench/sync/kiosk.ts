@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AuditHead, OutboxEvent, PullResponse, PushResponse } from '../../shared/sync/protocol.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
 import { openLedger, type Database } from '../../electron/core/ledger/db.ts';
+import { BENCH_LEDGER_KEY } from '../ledger-key.ts';
 import type { HubCredential } from '../../electron/core/sync/enrolment.ts';
 import { OutboxQueue } from '../../electron/core/sync/outbox-queue.ts';
 import { PullApplier } from '../../electron/core/sync/pull-applier.ts';
@@ -14,7 +15,7 @@ import { HttpTransport, type SyncTransport } from '../../electron/core/sync/tran
 export async function freshLedger(prefix: string): Promise<{ db: Database; file: string; remove(): void }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `bench-${prefix}-`));
   const file = path.join(dir, 'ledger.sqlite');
-  const db = await openLedger(file);
+  const db = await openLedger(file, BENCH_LEDGER_KEY);
   return {
     db,
     file,

@@ -4,6 +4,7 @@ import { createLogger } from '../core/log.ts';
 import { createConfSettingsStore } from '../core/settings/conf-store.ts';
 import { SettingsError, type Settings } from '../core/settings/schema.ts';
 import { startCore } from '../core/kiosk-core.ts';
+import { restrictUmask } from '../core/security/data-folder.ts';
 import { LAUNCH_TOKEN_TTL_MS, startBrowserHost, type BrowserHost } from './server.ts';
 import { findChromium, hasDisplay, openKioskWindow, type KioskWindow } from './open-window.ts';
 
@@ -20,6 +21,8 @@ function printLaunchAddress(host: BrowserHost, heading: string): void {
 
 /** Command line for the browser host: `--open` opens a Chromium app window when a display exists. */
 async function main(): Promise<void> {
+  // Before any file is made: the ledger, its -wal and -shm, settings and keys are this user's alone.
+  restrictUmask();
   const dataDir = path.resolve(process.env.KIOSK_DATA_DIR ?? '.kiosk-data');
   const rendererDir = path.resolve(process.env.KIOSK_RENDERER_DIR ?? 'dist/renderer');
   let settings: Settings;
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
 
   const log = createLogger();
   console.log(`OneBill Kiosk ${settings.kioskId} (${settings.branchName}): opening the ledger in ${dataDir}…`);
+  // The keys: a 0600 file in $KIOSK_KEY_DIR, else `<data folder>-keys` (the core's default).
   const core = await startCore({ dataDir, settings, logger: log });
   const host = await startBrowserHost({ core, rendererDir, port: Number(process.env.KIOSK_PORT ?? 0), log });
 

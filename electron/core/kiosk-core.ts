@@ -1,13 +1,14 @@
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { languages } from '../../shared/locales.ts';
 import { dateInZone } from '../../shared/calendar.ts';
 import type { Settings } from './settings/schema.ts';
 import { createDispatcher, type Dispatch, type Handlers } from './ipc/dispatch.ts';
 import { EventBus } from './events.ts';
 import { createLogger, type Logger } from './log.ts';
-import { openLedger } from './ledger/db.ts';
+import { LEDGER_FILE, openLedger } from './ledger/db.ts';
 import { seedDemoIfEmpty } from './demo/seed.ts';
+import { pinVerifiers } from '../../shared/node/pin.ts';
+import { keyLegacyVerifiers } from './security/legacy-verifiers.ts';
 import { SignInService } from './services/sign-in.ts';
 import { SessionManager } from './services/session.ts';
 import { IdleSession } from './services/idle-session.ts';
@@ -31,7 +32,7 @@ import { HelpDesk } from './services/help.ts';
 import { UsageDailyQuery } from './services/usage-daily.ts';
 import { PaymentDesk, type PaymentDevices } from './services/payments.ts';
 import { LocalFacts } from './ledger/local-facts.ts';
-import { AuditLog } from './audit/audit-log.ts';
+import { AuditLog, auditChainKey } from './audit/audit-log.ts';
 import { OrderDesk } from './services/orders.ts';
 import { OfferDesk } from './services/offers.ts';
 import { simulatedDevices } from './devices/simulated-devices.ts';
@@ -40,6 +41,8 @@ import { isDeviceError } from './devices/errors.ts';
 import { maskAccountNo } from './devices/receipt.ts';
 import { FileCredentialStore, type CredentialStore, type HubCredential } from './sync/enrolment.ts';
 import { startSync } from './sync/sync-service.ts';
+import { keyDirFor, fileKeyStore, type KeyStore } from './security/key-store.ts';
+import { securePrivateFolder } from './security/data-folder.ts';
 import type { SyncTransport } from './sync/transport.ts';
 
 export interface KioskCore {
@@ -59,22 +62,29 @@ export interface CoreOptions {
   now?: () => Date;
   /** The card terminal, cash acceptor and receipt printer; simulators under dataDir by default. */
   devices?: PaymentDevices;
-  /** Where the hub credential from enrolment is kept (a file under dataDir by default; the OS keychain in Electron). */
+  /** Where the hub credential from enrolment is kept (a 0600 file in the key folder by default, never in dataDir: it reads the branch's customers from the hub; the OS keychain in Electron). */
   credentials?: CredentialStore;
+  /** The ledger, audit and PIN keys, outside dataDir (a 0600 file in `<dataDir>-keys` by default; the OS keychain in Electron). */
+  keys?: KeyStore;
   /** The hub for a credential (HTTP by default). */
   hubTransport?: (credential: HubCredential) => SyncTransport;
 }
 
-export const LEDGER_FILE = 'ledger.sqlite';
+export { LEDGER_FILE };
 
 /** Composes the core: ledger, services and the contract's handlers. Hosts only add transport. */
 export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const { settings } = options;
   const now = options.now ?? (() => new Date());
   const log = options.logger ?? createLogger();
-  mkdirSync(options.dataDir, { recursive: true });
+  // 0700, its files 0600, and no start at all if new files (SQLite's -wal and -shm) would be readable by others.
+  securePrivateFolder(options.dataDir);
+  const keys = (options.keys ?? fileKeyStore(keyDirFor(options.dataDir))).keys();
   const ledgerFile = path.join(options.dataDir, LEDGER_FILE);
-  const db = await openLedger(ledgerFile);
+  const db = await openLedger(ledgerFile, keys.ledger);
+  // Every PIN is checked with the branch's key: a verifier copied out of the ledger checks no guess.
+  const pins = pinVerifiers(keys.branchPin);
+  keyLegacyVerifiers(db, keys.branchPin);
   const today = () => dateInZone(now(), settings.timeZone);
 
   if (settings.demo.enabled) {
@@ -87,18 +97,18 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
       currency: settings.currency,
       countryCallingCode: settings.countryCallingCode,
       timeZone: settings.timeZone,
-    });
+    }, pins);
     if (seeded) log.info({ customers: settings.demo.customers, ms: Math.round(performance.now() - started) }, 'demo branch loaded');
   }
 
   const events = new EventBus();
   const session = new SessionManager(settings.idle, events, now);
-  if (settings.demo.enabled) await addStaff(db, settings.branchId, demoStaff);
-  const audit = new AuditLog(db, { kioskId: settings.kioskId, now });
+  if (settings.demo.enabled) await addStaff(db, pins, settings.branchId, demoStaff);
+  const audit = new AuditLog(db, { kioskId: settings.kioskId, chain: auditChainKey(db, keys.audit), now });
   const help = new HelpDesk(db, audit);
   // Wrong PINs for many accounts (or staff ids) at once: someone may be guessing, so staff are called.
   const watch = { audit, callStaff: () => help.call(null, 'pinGuessing', now()) };
-  const staffSignIn = new StaffSignIn(db, now, watch);
+  const staffSignIn = new StaffSignIn(db, pins, now, watch);
   const lookup = new CustomerLookup(db);
   const staff = new IdleSession<StaffMember>(
     settings.assist.idle,
@@ -119,7 +129,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   );
   // The identity check, a PIN reset and money above a small amount ask for the staff PIN again after a minute; a lock-out ends assist mode.
   const reconfirm = new StaffReconfirmation(staffSignIn, settings.assist.reconfirm, now, () => staff.current, () => staff.end('signedOut'));
-  const signIn = new SignInService(db, settings.countryCallingCode, now, watch);
+  const signIn = new SignInService(db, pins, settings.countryCallingCode, now, watch);
   const reader = new BillingReader(db);
   const cycleUsage = new CycleUsage(reader, settings.timeZone);
   const history = new AccountHistory(db);
@@ -129,7 +139,7 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const credit = new CreditDesk(db, history, cycleUsage, { timeZone: settings.timeZone, offlineAllowanceMinor: settings.credit.offlineAllowanceMinor });
   const orders = new OrderDesk(db, cycleUsage, credit, settings.timeZone);
   const offers = new OfferDesk(reader, cycleUsage, credit, orders, settings.timeZone);
-  const pinReset = new PinReset(db, audit, now);
+  const pinReset = new PinReset(db, pins, audit, now);
   const authority = new AuthorityCheck(db, { limits: settings.assist.authority, currency: settings.currency, timeZone: settings.timeZone }, staffSignIn, reconfirm, now);
   const referrals = new CreditReferrals(db, audit, authority, now);
   const orderReferrals = new OrderReferrals(db, reader, audit, authority, now);
@@ -163,7 +173,8 @@ export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const sync = startSync({
     db,
     ledgerFile,
-    store: options.credentials ?? new FileCredentialStore(options.dataDir),
+    ledgerKey: keys.ledger,
+    store: options.credentials ?? new FileCredentialStore(keyDirFor(options.dataDir)),
     log,
     now,
     onStatus: (status) => events.emit('sync.status', status),

@@ -10,7 +10,7 @@ export type Keychain = Pick<SafeStorage, 'isEncryptionAvailable' | 'getSelectedS
  * Without a keyring Electron's safeStorage "encrypts" with a fixed key (basic_text): no better
  * than a file only this user can read, so that file it is.
  */
-function protectedByOs(keychain: Keychain): boolean {
+export function protectedByOs(keychain: Keychain): boolean {
   if (!keychain.isEncryptionAvailable()) return false;
   return process.platform !== 'linux' || keychain.getSelectedStorageBackend() !== 'basic_text';
 }
@@ -21,14 +21,14 @@ function protectedByOs(keychain: Keychain): boolean {
  * file (by `npm run kiosk:enrol`, which runs without Electron) moves into the keychain on the
  * first read and the plain file is removed.
  */
-export function createKeychainCredentialStore(dataDir: string, keychain: Keychain, log: Pick<Logger, 'info' | 'warn'>): CredentialStore {
-  const plain = new FileCredentialStore(dataDir);
+export function createKeychainCredentialStore(keyDir: string, keychain: Keychain, log: Pick<Logger, 'info' | 'warn'>): CredentialStore {
+  const plain = new FileCredentialStore(keyDir);
   if (!protectedByOs(keychain)) {
     log.warn({}, 'no OS keychain: the hub credential is kept in a file only this user can read');
     return plain;
   }
-  const file = path.join(dataDir, 'hub-credential.enc');
-  const plainFile = path.join(dataDir, 'hub-credential.json');
+  const file = path.join(keyDir, 'hub-credential.enc');
+  const plainFile = path.join(keyDir, 'hub-credential.json');
   const write = (credential: HubCredential): void => {
     const tmp = `${file}.tmp`;
     writeFileSync(tmp, keychain.encryptString(JSON.stringify(HubCredential.parse(credential))), { mode: 0o600 });

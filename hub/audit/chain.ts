@@ -1,5 +1,6 @@
 import { GENESIS_HASH, auditProblems, type AuditActorKind, type AuditEvent, type JsonValue } from '../../shared/audit.ts';
-import { auditEventHash } from '../../shared/node/audit-hash.ts';
+import { auditEventHash, type AuditChainKey } from '../../shared/node/audit-hash.ts';
+import { deviceAuditKey } from '../security/devices.ts';
 import type { HubDb } from '../db/hub-db.ts';
 import { headBreak } from './head-reports.ts';
 
@@ -51,15 +52,16 @@ export const CHAIN_START = { seq: 0, hash: GENESIS_HASH } as const;
 /**
  * What is wrong with `event` given the closest earlier event of its device that the hub holds
  * (CHAIN_START when none): events missing between them (then the link cannot be checked), a
- * prev_hash that is not that event's hash, a hash that is not the one of its contents. Empty: sound.
+ * prev_hash that is not that event's hash, a hash that is not the one of its contents (HMAC'd with
+ * the device's audit key, so a chain edited and re-hashed onward at the kiosk fails). Empty: sound.
  * The same words as the kiosk's `npm run audit:verify`.
  */
-export function chainProblems(previous: { seq: number; hash: string }, event: AuditEvent): string[] {
+export function chainProblems(previous: { seq: number; hash: string }, event: AuditEvent, chain: AuditChainKey): string[] {
   const problems: string[] = [];
   if (previous.seq !== event.seq - 1) problems.push(auditProblems.missing(previous.seq + 1, event.seq - 1));
   else if (event.prevHash !== previous.hash) problems.push(auditProblems.link(previous.seq));
   const { hash, ...contents } = event;
-  if (auditEventHash(contents) !== hash) problems.push(auditProblems.contents);
+  if (auditEventHash(contents, chain) !== hash) problems.push(auditProblems.contents);
   return problems;
 }
 
@@ -95,6 +97,7 @@ export async function verifyAuditChains(db: HubDb, deviceId?: string): Promise<A
   if (deviceId !== undefined && devices.length === 0) return null;
   const reports: AuditChainReport[] = [];
   for (const device of devices) {
+    const chain = await deviceAuditKey(db, device.id);
     let previous: { seq: number; hash: string } = CHAIN_START;
     let count = 0;
     let broken: AuditChainReport['broken'] = null;
@@ -102,7 +105,7 @@ export async function verifyAuditChains(db: HubDb, deviceId?: string): Promise<A
       const rows = await db.query<AuditEventRow>('SELECT * FROM audit_events WHERE device_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [device.id, previous.seq, PAGE]);
       for (const row of rows) {
         const event = eventOfRow(row);
-        const problems = chainProblems(previous, event);
+        const problems = chainProblems(previous, event, chain);
         if (problems.length > 0 && broken === null) broken = { seq: event.seq, id: event.id, problem: problems.join('; ') };
         count++;
         previous = { seq: event.seq, hash: event.hash };

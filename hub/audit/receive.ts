@@ -1,7 +1,7 @@
 import type { AuditEvent } from '../../shared/audit.ts';
 import { canonicalJson } from '../../shared/node/hash.ts';
 import type { HubQueryable } from '../db/hub-db.ts';
-import type { DeviceIdentity } from '../security/devices.ts';
+import { deviceAuditKey, type DeviceIdentity } from '../security/devices.ts';
 import { CHAIN_START, chainProblems, eventOfRow, type AuditEventRow } from './chain.ts';
 
 export type AuditOutcome = { outcome: 'accepted' } | { outcome: 'rejected'; reason: string };
@@ -45,6 +45,7 @@ export async function receiveAuditEvents(tx: HubQueryable, arriving: readonly Ar
        CROSS JOIN LATERAL (SELECT seq, hash FROM audit_events WHERE device_id = $1 AND seq < x.s ORDER BY seq DESC LIMIT 1) AS p`,
     [device.id, seqs],
   );
+  const chain = await deviceAuditKey(tx, device.id);
   const byId = new Map(held.map((r) => [r.id, { deviceId: r.device_id, event: eventOfRow(r) }]));
   const bySeq = new Map(held.filter((r) => r.device_id === device.id).map((r) => [r.seq, r.id]));
   const heldBefore = new Map(earlier.map((r) => [r.for_seq, { seq: r.seq, hash: r.hash }]));
@@ -58,7 +59,7 @@ export async function receiveAuditEvents(tx: HubQueryable, arriving: readonly Ar
     }
     const taken = bySeq.get(event.seq);
     if (taken !== undefined) return rejected(`This kiosk's audit event #${event.seq} is already at the hub as ${taken}`);
-    const problems = chainProblems(closestBefore(event.seq, heldBefore.get(event.seq), fresh) ?? CHAIN_START, event);
+    const problems = chainProblems(closestBefore(event.seq, heldBefore.get(event.seq), fresh) ?? CHAIN_START, event, chain);
     fresh.push({ index, event, deviceSeq, problems });
     byId.set(event.id, { deviceId: device.id, event });
     bySeq.set(event.seq, event.id);

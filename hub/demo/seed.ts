@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { demoBranch } from '../../shared/demo/branch.ts';
+import { pinVerifiers } from '../../shared/node/pin.ts';
 import type { DemoOptions } from '../../shared/demo/generator.ts';
 import { demoWithHashedPins } from '../../shared/node/demo.ts';
 import type { HubDb, HubQueryable } from '../db/hub-db.ts';
@@ -32,8 +34,9 @@ export async function seedDemoIfEmpty(db: HubDb, options: DemoSeedOptions): Prom
     countryCallingCode: demoBranch.countryCallingCode,
     timeZone: demoBranch.timeZone,
   };
-  // Hashed before the transaction: scrypt is slow on purpose and a retry must not repeat it.
-  const batches = await demoWithHashedPins(demo);
+  // Hashed before the transaction (scrypt is slow on purpose and a retry must not repeat it), with the branch's new PIN key.
+  const pinKey = randomBytes(32);
+  const batches = await demoWithHashedPins(demo, pinVerifiers(pinKey));
   const seeded = await db.transaction(async (tx) => {
     if (!(await isEmpty(tx))) return false;
     await tx.query('INSERT INTO branches (id, name, currency, country_calling_code, time_zone) VALUES ($1, $2, $3, $4, $5)', [
@@ -43,6 +46,7 @@ export async function seedDemoIfEmpty(db: HubDb, options: DemoSeedOptions): Prom
       demoBranch.countryCallingCode,
       demoBranch.timeZone,
     ]);
+    await tx.query('INSERT INTO branch_pin_keys (branch_id, pin_key) VALUES ($1, $2)', [demoBranch.id, pinKey.toString('hex')]);
     for (const batch of batches) await writeChanges(tx, batch);
     return true;
   });

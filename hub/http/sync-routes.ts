@@ -20,6 +20,9 @@ declare module 'fastify' {
 const EnrolBody = z.object({
   code: z.string().min(1).max(64),
   deviceName: z.string().trim().min(1).max(80),
+  /** The kiosk's audit HMAC key and the event number its chain is keyed from: the hub verifies the device's chain with them. */
+  auditKey: z.string().regex(/^[0-9a-f]{64}$/),
+  auditKeyedFrom: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
 });
 
 const refusalMessage = {
@@ -59,11 +62,11 @@ export async function syncRoutes(app: FastifyInstance, { db, metrics, now }: Syn
 
   app.post('/sync/v1/enrol', async (request, reply) => {
     const body = parseInput(EnrolBody, request.body, 'body');
-    const result = await redeemEnrolmentCode(db, { code: body.code, deviceName: body.deviceName, now: now() });
+    const result = await redeemEnrolmentCode(db, { code: body.code, deviceName: body.deviceName, audit: { key: Buffer.from(body.auditKey, 'hex'), keyedFrom: body.auditKeyedFrom }, now: now() });
     metrics.enrolments.inc({ outcome: result.ok ? 'accepted' : result.reason });
     if (!result.ok) throw new KioskError('AUTH_FAILED', refusalMessage[result.reason], { reason: result.reason });
     request.log.info({ deviceId: result.device.id, branchId: result.device.branchId }, 'device enrolled');
-    return reply.status(201).send({ deviceId: result.device.id, branchId: result.device.branchId, credential: result.credential });
+    return reply.status(201).send({ deviceId: result.device.id, branchId: result.device.branchId, credential: result.credential, branchPinKey: result.branchPinKey.toString('hex') });
   });
 
   await app.register(async (scope) => {

@@ -1,6 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { HubDb, HubQueryable } from '../db/hub-db.ts';
 import { bearerToken, hashSecret, sameDigest } from './secrets.ts';
+import type { AuditChainKey } from '../../shared/node/audit-hash.ts';
+
+/** A device's audit chain key as enrolment receives it: always a key. */
+type AuditChainKeyOf = AuditChainKey & { key: Buffer };
+
+/** The key a device's audit chain is verified with (migration 0012); unkeyed for devices enrolled before the hub kept one. */
+export async function deviceAuditKey(q: HubQueryable, deviceId: string): Promise<AuditChainKey> {
+  const [row] = await q.query<{ audit_key: string | null; audit_keyed_from: string | number | null }>('SELECT audit_key, audit_keyed_from FROM devices WHERE id = $1', [deviceId]);
+  return row?.audit_key ? { key: Buffer.from(row.audit_key, 'hex'), keyedFrom: Number(row.audit_keyed_from) } : { key: null, keyedFrom: Number.POSITIVE_INFINITY };
+}
 
 /** Who is calling: an enrolled kiosk of one branch, which it may read and write only. */
 export interface DeviceIdentity {
@@ -31,12 +41,14 @@ export function newCredential(deviceId: string): { credential: string; credentia
   return { credential: `${deviceId}.${secret}`, credentialHash: hashSecret(secret) };
 }
 
-export async function insertDevice(tx: HubQueryable, device: DeviceIdentity & { name: string; credentialHash: string; createdAt: Date }): Promise<void> {
-  await tx.query('INSERT INTO devices (id, branch_id, name, credential_hash, created_at) VALUES ($1, $2, $3, $4, $5)', [
+export async function insertDevice(tx: HubQueryable, device: DeviceIdentity & { name: string; credentialHash: string; audit: AuditChainKeyOf; createdAt: Date }): Promise<void> {
+  await tx.query('INSERT INTO devices (id, branch_id, name, credential_hash, audit_key, audit_keyed_from, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
     device.id,
     device.branchId,
     device.name,
     device.credentialHash,
+    device.audit.key.toString('hex'),
+    device.audit.keyedFrom,
     device.createdAt,
   ]);
 }

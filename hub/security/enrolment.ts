@@ -4,6 +4,8 @@ import { KioskError } from '../../shared/errors.ts';
 import type { HubDb } from '../db/hub-db.ts';
 import { insertDevice, newCredential, type DeviceIdentity } from './devices.ts';
 import { hashSecret } from './secrets.ts';
+import { branchPinKey } from './pin-keys.ts';
+import type { AuditChainKey } from '../../shared/node/audit-hash.ts';
 
 /** Crockford's base32: no I, L, O or U, so a code read aloud or typed on a kiosk's keypad is hard to get wrong. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -40,14 +42,14 @@ export async function issueEnrolmentCode(db: HubDb, options: { branchId: string;
 }
 
 export type EnrolmentRefusal = 'unknown' | 'used' | 'expired';
-export type EnrolmentResult = { ok: true; device: DeviceIdentity; credential: string } | { ok: false; reason: EnrolmentRefusal };
+export type EnrolmentResult = { ok: true; device: DeviceIdentity; credential: string; branchPinKey: Buffer } | { ok: false; reason: EnrolmentRefusal };
 
 /**
- * Trades a one-time code for a new device of the code's branch and that device's credential,
- * in one transaction: the code is spent exactly when the device exists. A refused code changes
+ * Trades a one-time code for a new device of the code's branch, that device's credential and the
+ * branch's PIN key (the device's audit key is kept to verify its chain), in one transaction: the code is spent exactly when the device exists. A refused code changes
  * nothing.
  */
-export async function redeemEnrolmentCode(db: HubDb, options: { code: string; deviceName: string; now: Date }): Promise<EnrolmentResult> {
+export async function redeemEnrolmentCode(db: HubDb, options: { code: string; deviceName: string; audit: AuditChainKey & { key: Buffer }; now: Date }): Promise<EnrolmentResult> {
   const code = normaliseCode(options.code);
   if (code === null) return { ok: false, reason: 'unknown' };
   return db.transaction(async (tx): Promise<EnrolmentResult> => {
@@ -60,8 +62,8 @@ export async function redeemEnrolmentCode(db: HubDb, options: { code: string; de
     if (row.expires_at.getTime() <= options.now.getTime()) return { ok: false, reason: 'expired' };
     const device = { id: uuidv7({ msecs: options.now.getTime() }), branchId: row.branch_id };
     const { credential, credentialHash } = newCredential(device.id);
-    await insertDevice(tx, { ...device, name: options.deviceName, credentialHash, createdAt: options.now });
+    await insertDevice(tx, { ...device, name: options.deviceName, credentialHash, audit: options.audit, createdAt: options.now });
     await tx.query('UPDATE enrolment_codes SET used_at = $2, used_by_device = $3 WHERE code_hash = $1', [hashSecret(code), options.now, device.id]);
-    return { ok: true, device, credential };
+    return { ok: true, device, credential, branchPinKey: await branchPinKey(tx, device.branchId) };
   });
 }

@@ -1,17 +1,17 @@
 import type { Change } from '../changes.ts';
 import { demoCustomer, generateDemo, type DemoOptions } from '../demo/generator.ts';
-import { hashPin } from './pin.ts';
+import type { PinVerifiers } from './pin.ts';
 
 const PENDING = 'pending-pin-hash:';
 
 /**
- * The demo history with every customer's PIN hashed. Hashing is slow on purpose, so every hash
+ * The demo history with every customer's PIN hashed (keyed with the branch's PIN key). Hashing is slow on purpose, so every hash
  * runs on libuv's thread pool while the main thread composes the history; the hashes are filled in
  * before anything is returned.
  */
-export async function demoWithHashedPins(options: DemoOptions): Promise<Change[][]> {
+export async function demoWithHashedPins(options: DemoOptions, pins: PinVerifiers): Promise<Change[][]> {
   const hashing = Promise.all(
-    Array.from({ length: options.customers }, (_, index) => hashPin(demoCustomer(options.seed, index, options.countryCallingCode).pin)),
+    Array.from({ length: options.customers }, (_, index) => pins.hash(demoCustomer(options.seed, index, options.countryCallingCode).pin)),
   );
   const batches = [...generateDemo(options, (c) => `${PENDING}${c.index}`)];
   const hashes = await hashing;

@@ -142,9 +142,9 @@ const OrderSubmittedEvent = z
 
 const AssistRequestedEvent = z.object({ id: Id, accountId: Id.nullable(), screen: z.string().min(1).max(40), createdAt: Instant }).strict();
 
-/** Staff at the kiosk unlocked a customer and set a new PIN: its scrypt hash (never the PIN), for headquarters to keep and send to the branch. */
+/** Staff at the kiosk unlocked a customer and set a new PIN: its keyed verifier (never the PIN; shared/node/pin.ts), for headquarters to keep and send to the branch. */
 const CustomerPinResetEvent = z
-  .object({ customerId: Id, pinHash: z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be a scrypt PIN hash'), resetAt: Instant, staffId: Id })
+  .object({ customerId: Id, pinHash: z.string().regex(/^scrypt-hmac\$[0-9a-f]{8}\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be a keyed PIN verifier'), resetAt: Instant, staffId: Id })
   .strict();
 
 /** Staff at the kiosk approved or declined a credit request it had referred; above the agent's authority a supervisor confirmed (approvedBy). */

@@ -1,8 +1,7 @@
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { kioskAuditChain, openKioskLedger } from '../helpers/ledger-file.ts';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../electron/core/audit/audit-log.ts';
-import { LEDGER_FILE, type KioskCore } from '../../electron/core/kiosk-core.ts';
+import { type KioskCore } from '../../electron/core/kiosk-core.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
 import type { CustomerBill } from '../../shared/billing/bill.ts';
 import { lateFeeCharged } from '../../shared/billing/late-fee.ts';
@@ -31,7 +30,7 @@ async function assisting(who = LUCIA, settings: Record<string, unknown> = {}) {
   const [elena] = (await ok(core, 'assist.lookup', { query: ELENA.identifier })).matches;
   const accountId = elena?.accountId as string;
   await ok(core, 'assist.openAccount', { accountId, checks: ['photoId'] });
-  const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+  const db = openKioskLedger(dataDir, { readonly: true });
   const count = (table: string) => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
   const written = () => ({ entries: count('journal_entries'), postings: count('postings'), audit: count('audit_events'), outbox: count('outbox'), adjustments: count('adjustments') });
   return { core, db, dataDir, accountId, written };
@@ -74,7 +73,7 @@ describe('waiving a late fee', () => {
       after_json: JSON.stringify({ adjustmentId: id(1), amountMinor: -500, balanceMinor: balance - 500, billNo: FEE_BILL }),
       reason: 'Paid late because of a bank error',
     });
-    expect(verifyAuditChain(db)).toMatchObject({ ok: true });
+    expect(verifyAuditChain(db, kioskAuditChain(db))).toMatchObject({ ok: true });
     const [told] = db.prepare(`SELECT payload FROM outbox WHERE event_type = 'adjustment.posted'`).pluck().all() as string[];
     expect(JSON.parse(told ?? '{}')).toMatchObject({
       type: 'adjustment.posted',
@@ -214,7 +213,7 @@ describe('adjusting an account', () => {
     const { core, dataDir, accountId } = await assisting();
     const balance = await balanceOf(core);
     const remaining = await remainingOf(core, FEE_BILL);
-    const ledger = new BetterSqlite3(path.join(dataDir, LEDGER_FILE));
+    const ledger = openKioskLedger(dataDir);
     const elsewhere = adjustmentFact(accountId, -500, { billNo: FEE_BILL, origin: 'KIOSK-002', occurredAt: TEST_NOW.toISOString() });
     expect(new ChangeApplier(ledger).apply([elsewhere, elsewhere])).toEqual({ applied: 1, duplicates: 1 });
     // Not this kiosk's fact: nothing for its outbox.

@@ -1,8 +1,6 @@
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { kioskAuditChain, openKioskLedger } from '../helpers/ledger-file.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { verifyAuditChain } from '../../electron/core/audit/audit-log.ts';
-import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import { demoStaff } from '../../shared/demo/staff.ts';
 import { JAMES, ok, useCores } from '../helpers/signed-in.ts';
 import { demoCreditLimit, startTestCore } from '../helpers/demo-ledger.ts';
@@ -51,7 +49,7 @@ describe('staff sign-in', () => {
     });
     // Bad input is refused before anything is counted.
     expect(await again.dispatch('staff.signIn', { staffId: 'AG 1001; DROP', pin: '12' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+    const db = openKioskLedger(dataDir, { readonly: true });
     expect(db.prepare(`SELECT subject, failures FROM sign_in_attempts ORDER BY subject`).all()).toEqual([
       { subject: 'staff:AG-1001', failures: 5 },
       { subject: 'staff:AG-9999', failures: 1 },
@@ -59,10 +57,10 @@ describe('staff sign-in', () => {
     db.close();
   });
 
-  it('stores staff PINs only as scrypt hashes', async () => {
+  it('stores staff PINs only as keyed scrypt verifiers', async () => {
     const { core, dataDir } = await startTestCore();
     adopt(core);
-    const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+    const db = openKioskLedger(dataDir, { readonly: true });
     const rows = db.prepare(`SELECT id, role, pin_hash FROM staff ORDER BY id`).all() as { id: string; role: string; pin_hash: string }[];
     db.close();
     expect(rows.map((r) => [r.id, r.role])).toEqual([
@@ -70,7 +68,7 @@ describe('staff sign-in', () => {
       ['AG-1002', 'agent'],
       ['SV-2001', 'supervisor'],
     ]);
-    for (const r of rows) expect(r.pin_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    for (const r of rows) expect(r.pin_hash).toMatch(/^scrypt-hmac\$[0-9a-f]{8}\$16384\$8\$1\$/);
   });
 });
 
@@ -207,7 +205,7 @@ describe('customer lookup and identity check', () => {
     });
     expect((await ok(core, 'account.overview', {})).accountNo).toBe('4000000010');
 
-    const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+    const db = openKioskLedger(dataDir, { readonly: true });
     expect(db.prepare(`SELECT actor_kind, actor_id, action, account_id, after_json, reason FROM audit_events`).all()).toEqual([
       { actor_kind: 'agent', actor_id: 'AG-1001', action: 'staff.signedIn', account_id: null, after_json: null, reason: null },
       { actor_kind: 'agent', actor_id: 'AG-1001', action: 'customer.identityChecked', account_id: elena?.accountId, after_json: '{"checks":["photoId","dateOfBirth"]}', reason: 'DNI seen' },
@@ -230,7 +228,7 @@ describe('referred credit requests and dual control', () => {
     const asked = creditLimit.amountMinor + 25_000;
     expect((await ok(core, 'credit.request', { requestId: '0193d2a0-0000-7000-8000-0000000000a1', requestedLimitMinor: asked })).referred?.amountMinor).toBe(15_000);
     await ok(core, 'session.signOut', {});
-    const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+    const db = openKioskLedger(dataDir, { readonly: true });
     const state = () => ({
       limit: db.prepare(`SELECT credit_limit_minor FROM billing_accounts WHERE account_no = '4000000002'`).pluck().get(),
       open: db.prepare(`SELECT COUNT(*) FROM credit_requests WHERE status = 'open'`).pluck().get(),
@@ -284,7 +282,7 @@ describe('referred credit requests and dual control', () => {
       staff_id: 'AG-1001',
       staff_approved_by: 'SV-2001',
     });
-    expect(verifyAuditChain(db)).toMatchObject({ ok: true, count: db.prepare(`SELECT COUNT(*) FROM audit_events`).pluck().get() });
+    expect(verifyAuditChain(db, kioskAuditChain(db))).toMatchObject({ ok: true, count: db.prepare(`SELECT COUNT(*) FROM audit_events`).pluck().get() });
     // Headquarters is told, in the same transaction.
     const [told] = db.prepare(`SELECT payload FROM outbox WHERE event_type = 'credit.staffDecided'`).pluck().all() as string[];
     expect(JSON.parse(told ?? '{}')).toEqual({
@@ -338,7 +336,7 @@ describe('payments in assist mode', () => {
     expect(await core.dispatch('assist.takeCash', { ...cash, amountMinor: 6_000 })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(await core.dispatch('assist.takeCash', { ...cash, requestId: '0193d2a0-0000-7000-8000-0000000000c2', amountMinor: 0 })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
 
-    const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+    const db = openKioskLedger(dataDir, { readonly: true });
     expect(db.prepare(`SELECT ledger_account, amount_minor FROM postings WHERE entry_id = ?`).all(`entry-${cash.requestId}`)).toEqual([
       { ledger_account: 'cash:counter-cash', amount_minor: 5_000 },
       { ledger_account: `receivable:${elena?.accountId}`, amount_minor: -5_000 },
@@ -403,13 +401,13 @@ describe('unlocking a customer', () => {
 
     expect(await core.dispatch('session.signIn', JAMES)).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
     expect((await core.dispatch('session.signIn', { ...JAMES, pin: '4321' })).ok).toBe(true);
-    const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+    const db = openKioskLedger(dataDir, { readonly: true });
     const event = db.prepare(`SELECT actor_id, action, before_json, after_json, reason FROM audit_events WHERE action = 'customer.unlocked'`).get();
     expect(event).toEqual({ actor_id: 'AG-1001', action: 'customer.unlocked', before_json: '{"locked":true}', after_json: '{"locked":false,"pinChanged":true}', reason: 'Forgot the PIN' });
     expect(JSON.stringify(db.prepare(`SELECT * FROM audit_events`).all())).not.toContain('4321');
     // Headquarters is told the new PIN's hash, never the PIN.
     const [told] = db.prepare(`SELECT payload FROM outbox WHERE event_type = 'customer.pinReset'`).pluck().all() as string[];
-    expect(JSON.parse(told ?? '{}')).toMatchObject({ pinHash: expect.stringMatching(/^scrypt\$/), staffId: 'AG-1001' });
+    expect(JSON.parse(told ?? '{}')).toMatchObject({ pinHash: expect.stringMatching(/^scrypt-hmac\$/), staffId: 'AG-1001' });
     expect(told).not.toContain('4321');
     db.close();
   });

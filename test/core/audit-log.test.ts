@@ -1,3 +1,4 @@
+import { kioskKeys, TEST_AUDIT_CHAIN, TEST_LEDGER_KEY } from '../helpers/ledger-file.ts';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import {
   AuditLog,
   GENESIS_HASH,
   auditActorKinds,
+  auditChainKey,
   auditEventHash,
   auditProblems,
   type AuditActorKind,
@@ -29,8 +31,10 @@ const ticking = (start = Date.parse('2026-11-26T09:00:00.000Z')) => {
 };
 
 async function openAudit(file = path.join(tmpDir(), 'ledger.sqlite')) {
-  const db = await openLedger(file);
-  return { db, log: new AuditLog(db, { kioskId: 'KIOSK-001', now: ticking() }) };
+  const keys = kioskKeys(path.dirname(file));
+  const db = await openLedger(file, keys.ledger);
+  const chain = auditChainKey(db, keys.audit);
+  return { db, chain, log: new AuditLog(db, { kioskId: 'KIOSK-001', chain, now: ticking() }) };
 }
 
 const waiver: AuditEntryInput = {
@@ -190,11 +194,12 @@ describe('audit log', () => {
   });
 
   it('catches an edit whose hash was recomputed at the next link', async () => {
-    const { db, log } = await openAudit();
+    const { db, log, chain } = await openAudit();
     const events = staffDay.map((entry) => log.record(entry));
     dropTriggers(db);
     const forged: Omit<AuditEvent, 'hash'> = { ...events[2]!, after: { lateFeeMinor: 250 } };
-    db.prepare(`UPDATE audit_events SET after_json = '{"lateFeeMinor":250}', hash = ? WHERE seq = 3`).run(auditEventHash(forged));
+    // Even a forger holding the audit key (re-hashing one row only) breaks the next link.
+    db.prepare(`UPDATE audit_events SET after_json = '{"lateFeeMinor":250}', hash = ? WHERE seq = 3`).run(auditEventHash(forged, chain));
     expect(log.verify()).toEqual({ ok: false, count: 3, brokenAt: 4, id: events[3]?.id, problem: 'prev_hash does not match the hash of event #3' });
   });
 
@@ -232,9 +237,9 @@ describe('audit log', () => {
 
     await fc.assert(
       fc.asyncProperty(fc.array(entry, { minLength: 1, maxLength: 12 }), fc.nat(), tamper, async (entries, pick, how) => {
-        const db = await openLedger(':memory:');
+        const db = await openLedger(':memory:', TEST_LEDGER_KEY);
         try {
-          const log = new AuditLog(db, { kioskId: 'KIOSK-001', now: ticking() });
+          const log = new AuditLog(db, { kioskId: 'KIOSK-001', chain: TEST_AUDIT_CHAIN, now: ticking() });
           const events = entries.map((e) => log.record(e));
           const n = events.length;
           expect(log.verify()).toEqual({ ok: true, count: n, headHash: events[n - 1]?.hash });
@@ -254,7 +259,7 @@ describe('audit log', () => {
           } else {
             // A forger who recomputes the edited row's hash breaks the next link instead.
             const forged = { ...original, reason: `${original.reason ?? ''} (edited)` };
-            db.prepare('UPDATE audit_events SET reason = ?, hash = ? WHERE seq = ?').run(forged.reason, auditEventHash(forged), k);
+            db.prepare('UPDATE audit_events SET reason = ?, hash = ? WHERE seq = ?').run(forged.reason, auditEventHash(forged, TEST_AUDIT_CHAIN), k);
             if (k < n) expect(result()).toEqual({ ok: false, count: k, brokenAt: k + 1, id: events[k]?.id, problem: auditProblems.link(k) });
             // The last event has no next link: the head kept beside the chain (migration 0017) shows the change.
             else expect(result()).toEqual({ ok: false, count: n, brokenAt: n + 1, id: null, problem: auditProblems.notHead(n, n) });
@@ -270,11 +275,11 @@ describe('audit log', () => {
 
 describe('audit events recorded before they had outbox rows (migration 0013)', () => {
   it('are queued for the hub oldest first, each once, as the log would have sent them', async () => {
-    const { db } = await openAudit();
+    const { db, chain } = await openAudit();
     // The log as it was: events without their outbox rows.
-    const silent = new AuditLog(db, { kioskId: 'KIOSK-001', now: ticking(), outbox: { append: () => undefined } as unknown as Outbox });
+    const silent = new AuditLog(db, { kioskId: 'KIOSK-001', chain, now: ticking(), outbox: { append: () => undefined } as unknown as Outbox });
     const earlier = staffDay.slice(0, 3).map((entry) => silent.record(entry));
-    const later = new AuditLog(db, { kioskId: 'KIOSK-001', now: ticking(Date.parse('2026-11-27T09:00:00.000Z')) }).record(staffDay[3]!);
+    const later = new AuditLog(db, { kioskId: 'KIOSK-001', chain, now: ticking(Date.parse('2026-11-27T09:00:00.000Z')) }).record(staffDay[3]!);
     const outbox = () => db.prepare(`SELECT event_id, event_type, payload FROM outbox ORDER BY device_seq`).all() as { event_id: string; event_type: string; payload: string }[];
     expect(outbox().map((r) => r.event_id)).toEqual([later.id]);
 
@@ -315,7 +320,7 @@ describe('npm run audit:verify', () => {
     expect(verifyCli([], { KIOSK_DATA_DIR: dataDir }).status).toBe(0);
     expect(JSON.parse(verifyCli(['--data', dataDir, '--json']).stdout)).toEqual({ ok: true, count: 1234, headHash: head });
 
-    const tamper = await openLedger(path.join(dataDir, 'ledger.sqlite'));
+    const tamper = await openLedger(path.join(dataDir, 'ledger.sqlite'), kioskKeys(dataDir).ledger);
     dropTriggers(tamper);
     tamper.prepare(`UPDATE audit_events SET reason = 'no reason at all' WHERE seq = 57`).run();
     tamper.close();

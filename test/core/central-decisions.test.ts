@@ -1,11 +1,10 @@
+import { openKioskLedger } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChangeOf } from '../../shared/changes.ts';
 import { PROTOCOL_VERSION, SCHEMA_VERSION, type PullResponse } from '../../shared/sync/protocol.ts';
-import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
 import { PullApplier } from '../../electron/core/sync/pull-applier.ts';
 import { JAMES } from '../helpers/customers.ts';
@@ -18,7 +17,7 @@ afterEach(() => ledgers.splice(0).forEach((l) => l.close()));
 /** James signed in at a kiosk, with a writable handle on its ledger for the pulled changes. */
 async function kiosk() {
   const session = await signedIn(JAMES);
-  const ledger = new BetterSqlite3(path.join(session.dataDir, LEDGER_FILE));
+  const ledger = openKioskLedger(session.dataDir);
   ledgers.push(ledger);
   const accountId = ledger.prepare(`SELECT id FROM billing_accounts WHERE account_no = ?`).pluck().get(JAMES.identifier) as string;
   return { ...session, ledger, accountId, applier: new ChangeApplier(ledger) };

@@ -1,3 +1,4 @@
+import { TEST_LEDGER_KEY } from '../helpers/ledger-file.ts';
 import { TEST_NOW, TEST_TODAY } from '../helpers/clock.ts';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -18,7 +19,7 @@ const options: DemoOptions = { seed: 7, customers: 60, now: TEST_NOW, branchId: 
 const all = (o: DemoOptions) => [...generateDemo(o, () => 'scrypt$hash')].flat();
 
 async function loaded(o: DemoOptions) {
-  const db = await openLedger(path.join(mkdtempSync(path.join(os.tmpdir(), 'demo-')), 'ledger.sqlite'));
+  const db = await openLedger(path.join(mkdtempSync(path.join(os.tmpdir(), 'demo-')), 'ledger.sqlite'), TEST_LEDGER_KEY);
   const applier = new ChangeApplier(db);
   for (const batch of generateDemo(o, () => 'scrypt$hash')) applier.apply(batch);
   return db;

@@ -1,6 +1,8 @@
+import { TEST_LEDGER_KEY } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import os from 'node:os';
 import path from 'node:path';
 import { openLedger } from '../../electron/core/ledger/db.ts';
@@ -13,7 +15,7 @@ import type { Change, ChangeOf } from '../../shared/changes.ts';
 const tmpFile = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'ledger-')), 'ledger.sqlite');
 
 async function ledgerWithAccount() {
-  const db = await openLedger(tmpFile());
+  const db = await openLedger(tmpFile(), TEST_LEDGER_KEY);
   const applier = new ChangeApplier(db);
   applier.apply([
     { type: 'catalog.published', catalog: demoCatalog('EUR').catalog },
@@ -55,21 +57,35 @@ const balance = (db: Awaited<ReturnType<typeof openLedger>>) =>
 
 describe('ledger', () => {
   it('runs in WAL mode with synchronous=FULL and foreign keys on', async () => {
-    const db = await openLedger(tmpFile());
+    const db = await openLedger(tmpFile(), TEST_LEDGER_KEY);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
+  it('encrypts a ledger from before the ledger was encrypted, in place, keeping what it holds', async () => {
+    const file = tmpFile();
+    const plain = new BetterSqlite3(file);
+    plain.pragma('journal_mode = WAL');
+    plain.exec(`CREATE TABLE notes_from_before (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO notes_from_before VALUES ('kept', 'Ana Pérez')`);
+    plain.close();
+    const db = await openLedger(file, TEST_LEDGER_KEY);
+    expect(db.prepare(`SELECT value FROM notes_from_before WHERE key = 'kept'`).pluck().get()).toBe('Ana Pérez');
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+    expect(readFileSync(file).includes('Ana P')).toBe(false);
+    expect(() => new BetterSqlite3(file).prepare('SELECT 1 FROM notes_from_before').get()).toThrow(expect.objectContaining({ code: 'SQLITE_NOTADB' }));
+  });
+
   it('applies migrations once and records them', async () => {
     const file = tmpFile();
-    const db = await openLedger(file);
+    const db = await openLedger(file, TEST_LEDGER_KEY);
     expect(db.prepare('SELECT name FROM schema_migrations').pluck().all()).toEqual(migrations.map((m) => m.name));
     expect(await migrate(db)).toEqual([]);
   });
 
   it('a migration that fails leaves nothing behind', async () => {
-    const db = await openLedger(tmpFile());
+    const db = await openLedger(tmpFile(), TEST_LEDGER_KEY);
     const broken = { name: '0099-broken', up: (d: typeof db) => d.exec('CREATE TABLE half_done (x); SELECT * FROM no_such_table;') };
     await expect(migrate(db, [...migrations, broken])).rejects.toThrow(/no_such_table/);
     expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'half_done'`).pluck().get()).toBe(0);

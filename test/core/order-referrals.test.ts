@@ -1,8 +1,6 @@
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { kioskAuditChain, openKioskLedger } from '../helpers/ledger-file.ts';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../electron/core/audit/audit-log.ts';
-import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
 import { demoStaff } from '../../shared/demo/staff.ts';
 import { startTestCore } from '../helpers/demo-ledger.ts';
@@ -20,7 +18,7 @@ const id = (n: number) => `0193d2a0-0000-7000-8000-${String(n).padStart(12, '0')
 async function heldOrders(settings: Record<string, unknown> = {}) {
   const { core, dataDir } = await startTestCore(settings as never);
   adopt(core);
-  const ledger = new BetterSqlite3(path.join(dataDir, LEDGER_FILE));
+  const ledger = openKioskLedger(dataDir);
   // As headquarters would have set it (an account.upsert): the test only needs the lower limit.
   ledger.prepare(`UPDATE billing_accounts SET credit_limit_minor = 13000 WHERE account_no = ?`).run(JAMES.identifier);
   await ok(core, 'session.signIn', JAMES);
@@ -81,7 +79,7 @@ describe('referred orders', () => {
       after_json: JSON.stringify({ monthlyChangeMinor: change, orderId: id(1), state: 'acknowledged' }),
       reason: 'Customer showed a new payslip',
     });
-    expect(verifyAuditChain(ledger)).toMatchObject({ ok: true });
+    expect(verifyAuditChain(ledger, kioskAuditChain(ledger))).toMatchObject({ ok: true });
     const [told] = ledger.prepare(`SELECT payload FROM outbox WHERE event_type = 'order.staffDecided'`).pluck().all() as string[];
     expect(JSON.parse(told ?? '{}')).toEqual({ orderId: id(1), decision: 'approve', staffId: 'AG-1001', approvedBy: null, reason: 'Customer showed a new payslip', decidedAt: expect.any(String) });
 

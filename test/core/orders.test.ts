@@ -1,7 +1,5 @@
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { openKioskLedger } from '../helpers/ledger-file.ts';
 import { describe, expect, it } from 'vitest';
-import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
 import { daysBetween } from '../../shared/calendar.ts';
 import { prorate } from '../../shared/billing/compose.ts';
@@ -89,7 +87,7 @@ describe('order preview', () => {
     const chloe = await signedIn(CHLOE);
     const { asOf: today } = await ok(chloe.core, 'account.overview', {});
     // A fibre line headquarters connected today: twelve months' commitment from today, whatever the day.
-    const ledger = new BetterSqlite3(path.join(chloe.dataDir, LEDGER_FILE));
+    const ledger = openKioskLedger(chloe.dataDir);
     const accountId = ledger.prepare(`SELECT id FROM billing_accounts WHERE account_no = ?`).pluck().get(CHLOE.identifier) as string;
     const fibre = { id: 'fibre-connected-today', kind: 'broadband', identifier: 'Calle Nueva 1, Madrid', parentId: null, status: 'active', terms: [{ offeringId: 'BB-600', from: today, to: null }] } as const;
     new ChangeApplier(ledger).apply([{ type: 'product.upsert', accountId, ...fibre, terms: [...fibre.terms] }]);

@@ -1,9 +1,8 @@
+import { openKioskLedger } from '../helpers/ledger-file.ts';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { freshDataDir, startTestCore } from '../helpers/demo-ledger.ts';
-import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 
 describe('payment safety with real processes', () => {
   it('a core killed between the terminal’s approval and the ledger write posts and receipts the payment exactly once after a restart', async () => {
@@ -15,7 +14,7 @@ describe('payment safety with real processes', () => {
     });
     expect(child.signal, child.stderr).toBe('SIGKILL');
 
-    const ledger = () => new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+    const ledger = () => openKioskLedger(dataDir, { readonly: true });
     const before = ledger();
     // The crash left the intent committed and open, and no payment.
     expect(before.prepare('SELECT status FROM payment_intents WHERE request_id = ?').pluck().get(requestId)).toBe('pending');

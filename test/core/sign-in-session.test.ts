@@ -1,3 +1,4 @@
+import { openKioskLedger } from '../helpers/ledger-file.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startTestCore } from '../helpers/demo-ledger.ts';
 import type { KioskCore } from '../../electron/core/kiosk-core.ts';
@@ -54,15 +55,14 @@ describe('sign-in', () => {
     expect(await restarted.dispatch('session.signIn', { identifier: SHOWCASE.accountNo, pin: SHOWCASE.pin })).toMatchObject({ ok: true });
   });
 
-  it('stores PINs only as scrypt hashes', async () => {
+  it('stores PINs only as keyed scrypt verifiers', async () => {
     const { dataDir } = await core();
-    const Database = (await import('better-sqlite3')).default;
-    const db = new Database(`${dataDir}/ledger.sqlite`, { readonly: true });
+    const db = openKioskLedger(dataDir, { readonly: true });
     const hashes = db.prepare('SELECT pin_hash FROM customers').pluck().all() as string[];
     db.close();
     expect(hashes.length).toBe(12);
-    for (const h of hashes) expect(h).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}$/);
-    expect(new Set(hashes.map((h) => h.split('$')[4])).size).toBe(12); // a salt each
+    for (const h of hashes) expect(h).toMatch(/^scrypt-hmac\$[0-9a-f]{8}\$16384\$8\$1\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}$/);
+    expect(new Set(hashes.map((h) => h.split('$')[5])).size).toBe(12); // a salt each
   });
 });
 

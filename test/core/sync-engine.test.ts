@@ -1,10 +1,8 @@
+import { openKioskLedger } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
 import { OutboxQueue } from '../../electron/core/sync/outbox-queue.ts';
 import { PullApplier } from '../../electron/core/sync/pull-applier.ts';
@@ -18,7 +16,7 @@ const cores = useCores();
 
 async function kiosk(hub: FakeHub, options: { pullPage?: number } = {}) {
   const { core, dataDir } = await cores.signedIn();
-  const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE));
+  const db = openKioskLedger(dataDir);
   const statuses: SyncStatus[] = [];
   const engine = new SyncEngine({
     outbox: new OutboxQueue(db),

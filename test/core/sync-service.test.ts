@@ -1,9 +1,8 @@
+import { openKioskLedger } from '../helpers/ledger-file.ts';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncStatusView } from '../../shared/contract/sync.ts';
-import { LEDGER_FILE, type KioskCore } from '../../electron/core/kiosk-core.ts';
+import { type KioskCore } from '../../electron/core/kiosk-core.ts';
 import type { CredentialStore, HubCredential } from '../../electron/core/sync/enrolment.ts';
 import { freshDataDir, startTestCore } from '../helpers/demo-ledger.ts';
 import { FakeHub } from '../helpers/fake-hub.ts';
@@ -33,7 +32,7 @@ describe('the core’s link to headquarters', () => {
     };
     // A change parked while the kiosk still synced stays counted on the badge.
     const dataDir = await freshDataDir();
-    const ledger = new BetterSqlite3(path.join(dataDir, LEDGER_FILE));
+    const ledger = openKioskLedger(dataDir);
     ledger.prepare(`INSERT INTO parked_changes (server_seq, change, reason, parked_at) VALUES (7, '{}', 'unknown type', '2026-11-26T08:00:00.000Z')`).run();
     ledger.close();
     const { core } = await startTestCore({}, dataDir, undefined, undefined, { credentials: broken });

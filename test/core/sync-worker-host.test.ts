@@ -1,3 +1,4 @@
+import { kioskKeys } from '../helpers/ledger-file.ts';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SyncStatusView } from '../../shared/contract/sync.ts';
@@ -25,12 +26,13 @@ describe('the sync worker host', () => {
   it('passes on the worker’s status and logs, refuses an unreadable message, and starts a worker that died again until stopped', async () => {
     const dataDir = await freshDataDir();
     const ledgerFile = path.join(dataDir, 'ledger.sqlite');
-    const db = await openLedger(ledgerFile);
+    const db = await openLedger(ledgerFile, kioskKeys(dataDir).ledger);
     const lines: Line[] = [];
     const statuses: SyncStatusView[] = [];
     const host = startSyncWorker({
       db,
       ledgerFile,
+      ledgerKey: kioskKeys(dataDir).ledger,
       credential: { hubUrl: 'http://127.0.0.1:9', deviceId: 'dev-1', branchId: 'MAD-01', credential: 'dev-1.secret-secret-secret-secret' },
       log: recordingLogger(lines),
       onStatus: (status) => statuses.push(status),

@@ -1,10 +1,8 @@
+import { openKioskLedger } from '../helpers/ledger-file.ts';
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
-import BetterSqlite3 from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import { checkScreen, coreValue, customers, eur, focused, plain, PORTRAIT, text, useKiosks, type RunningKiosk } from './kiosk.ts';
 import { TestClock } from '../helpers/clock.ts';
 
@@ -234,8 +232,7 @@ describe('assist desk: issue 6 end to end', () => {
     await k.core.dispatch('session.signOut', {});
 
     // The audit trail: every step above is on it, chained; the command verifies it…
-    const ledger = path.join(k.dataDir, LEDGER_FILE);
-    const db = new BetterSqlite3(ledger, { readonly: true });
+    const db = openKioskLedger(k.dataDir, { readonly: true });
     const events = db.prepare(`SELECT seq, id, actor_id, approved_by, action FROM audit_events ORDER BY seq`).all() as {
       seq: number;
       id: string;
@@ -267,7 +264,7 @@ describe('assist desk: issue 6 end to end', () => {
 
     // …and after one row is altered behind the triggers' back, names the first broken link and exits 1.
     const tampered = events.find((e) => e.approved_by === OMAR.staffId)!;
-    const edit = new BetterSqlite3(ledger);
+    const edit = openKioskLedger(k.dataDir);
     edit.exec('DROP TRIGGER audit_events_no_update');
     edit.prepare(`UPDATE audit_events SET approved_by = NULL WHERE seq = ?`).run(tampered.seq);
     edit.close();
@@ -371,7 +368,7 @@ describe('assist desk: issue 6 end to end', () => {
     const k = await kiosks.open();
     const { page } = k;
     // As headquarters would have set it: James's limit at 130.00, so adding a 35.00 plan is held for staff.
-    const ledger = new BetterSqlite3(path.join(k.dataDir, LEDGER_FILE));
+    const ledger = openKioskLedger(k.dataDir);
     ledger.prepare(`UPDATE billing_accounts SET credit_limit_minor = 13000 WHERE account_no = ?`).run(customers.paidUp.accountNo);
     ledger.close();
     await coreValue(k, 'session.signIn', { identifier: customers.paidUp.accountNo, pin: customers.paidUp.pin });

@@ -1,8 +1,6 @@
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { openKioskLedger } from '../helpers/ledger-file.ts';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import type { Settings } from '../../electron/core/settings/schema.ts';
 import { TestClock } from '../helpers/clock.ts';
 import { checkScreen, coreValue, customers, focused, text, useKiosks } from './kiosk.ts';
@@ -110,7 +108,7 @@ describe('assist mode at a kiosk staff walked away from', () => {
     expect(await page.getByTestId('identity-check').count()).toBe(1);
     expect(await k.core.dispatch('account.overview', {})).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
     const audited = () => {
-      const db = new BetterSqlite3(path.join(k.dataDir, LEDGER_FILE), { readonly: true });
+      const db = openKioskLedger(k.dataDir, { readonly: true });
       const actions = db.prepare(`SELECT action FROM audit_events`).pluck().all();
       db.close();
       return actions;

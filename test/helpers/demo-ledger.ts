@@ -1,8 +1,10 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { LEDGER_FILE, startCore, type CoreOptions, type KioskCore } from '../../electron/core/kiosk-core.ts';
+import type BetterSqlite3 from 'better-sqlite3';
+import { keyDirFor } from '../../electron/core/security/key-store.ts';
+import { openKioskLedger } from './ledger-file.ts';
+import { startCore, type CoreOptions, type KioskCore } from '../../electron/core/kiosk-core.ts';
 import { parseSettings, type Settings } from '../../electron/core/settings/schema.ts';
 import { createLogger } from '../../electron/core/log.ts';
 import { Writable } from 'node:stream';
@@ -42,7 +44,10 @@ async function templateDir(): Promise<string> {
 
 export async function freshDataDir(): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'onebill-test-'));
-  cpSync(await templateDir(), dir, { recursive: true });
+  const template = await templateDir();
+  cpSync(template, dir, { recursive: true });
+  // Its keys too (beside it, not in it): the copy is the same kiosk.
+  cpSync(keyDirFor(template), keyDirFor(dir), { recursive: true });
   return dir;
 }
 
@@ -69,7 +74,7 @@ export async function startTestCore(
 
 /** Reads the demo ledger the tests start from: what it holds depends on the suite's date. */
 export async function readDemoLedger<T>(read: (db: BetterSqlite3.Database) => T): Promise<T> {
-  const db = new BetterSqlite3(path.join(await templateDir(), LEDGER_FILE), { readonly: true });
+  const db = openKioskLedger(await templateDir(), { readonly: true });
   try {
     return read(db);
   } finally {

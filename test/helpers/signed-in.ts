@@ -1,7 +1,6 @@
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { openKioskLedger } from './ledger-file.ts';
 import { afterEach, expect } from 'vitest';
-import { LEDGER_FILE, type KioskCore } from '../../electron/core/kiosk-core.ts';
+import { type KioskCore } from '../../electron/core/kiosk-core.ts';
 import { simulatedDevices, type SimulatedDevices } from '../../electron/core/devices/simulated-devices.ts';
 import type { ChannelName, ChannelOutput } from '../../shared/contract/index.ts';
 import type { Result } from '../../shared/errors.ts';
@@ -23,7 +22,7 @@ export function useCores() {
       const { core, dataDir } = await startTestCore({}, undefined, now, (dir) => (devices = simulatedDevices(dir, 'instant')));
       running.push(core);
       expect((await core.dispatch('session.signIn', who)).ok).toBe(true);
-      const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+      const db = openKioskLedger(dataDir, { readonly: true });
       return { core, db, dataDir, devices: devices as SimulatedDevices };
     },
     /** A core started elsewhere, closed with the others. */

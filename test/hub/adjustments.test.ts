@@ -1,8 +1,7 @@
+import { openKioskLedger, testEnrolment } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { LEDGER_FILE, type KioskCore } from '../../electron/core/kiosk-core.ts';
+import { type KioskCore } from '../../electron/core/kiosk-core.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { demoStaff } from '../../shared/demo/staff.ts';
 import { buildHub } from '../../hub/server.ts';
@@ -140,8 +139,8 @@ describe.each(engines)('staff adjustments at the hub on %s', (engine) => {
         const { core, dataDir } = await startTestCore();
         cores.adopt(core);
         const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: TEST_NOW });
-        const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: name } })).json<{ credential: string }>();
-        const ledger = new BetterSqlite3(path.join(dataDir, LEDGER_FILE));
+        const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: name, ...testEnrolment(dataDir) } })).json<{ credential: string }>();
+        const ledger = openKioskLedger(dataDir);
         const engine = kioskEngine(ledger, { baseUrl, credential, cursor: head?.seq ?? 0 });
         const [staff] = demoStaff;
         await ok(core, 'staff.signIn', { staffId: staff?.id, pin: staff?.pin });

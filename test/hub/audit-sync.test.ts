@@ -1,3 +1,4 @@
+import { TEST_AUDIT_CHAIN, TEST_LEDGER_KEY, testEnrolment } from '../helpers/ledger-file.ts';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -46,8 +47,8 @@ const staffDay: AuditEntryInput[] = [
 
 /** A kiosk's ledger with its audit trail and the push side of its outbox. */
 async function kioskLedger(kioskId = 'KIOSK-001') {
-  const db = await openLedger(':memory:');
-  return { db, log: new AuditLog(db, { kioskId, now: ticking() }), queue: new OutboxQueue(db) };
+  const db = await openLedger(':memory:', TEST_LEDGER_KEY);
+  return { db, log: new AuditLog(db, { kioskId, chain: TEST_AUDIT_CHAIN, now: ticking() }), queue: new OutboxQueue(db) };
 }
 
 interface Kiosk {
@@ -57,7 +58,7 @@ interface Kiosk {
 
 async function enrol(app: FastifyInstance, db: HubDb, name: string): Promise<Kiosk> {
   const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: NOW });
-  const { deviceId, credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: name } })).json<{ deviceId: string; credential: string }>();
+  const { deviceId, credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: name, ...testEnrolment() } })).json<{ deviceId: string; credential: string }>();
   return {
     deviceId,
     async push(events) {
@@ -215,7 +216,7 @@ describe.each(engines)('audit events syncing to the hub on %s', (engine) => {
     staffDay.slice(0, 5).forEach((entry) => forgedLedger.log.record(entry));
     const forgedEvents = forgedLedger.queue.next(500);
     const forgedThird = { ...(forgedEvents[2]?.payload as AuditEvent), after: { lateFeeMinor: 250 } };
-    forgedEvents[2] = withPayload(forgedEvents[2] as OutboxEvent, { ...forgedThird, hash: auditEventHash(forgedThird) });
+    forgedEvents[2] = withPayload(forgedEvents[2] as OutboxEvent, { ...forgedThird, hash: auditEventHash(forgedThird, TEST_AUDIT_CHAIN) });
     expect(outcomes(await forged.push(forgedEvents))).toEqual(events.map(() => 'accepted'));
     expect((await auditRows(db, forged.deviceId)).map((r) => [r.seq, r.chain_ok, r.chain_problem])).toEqual([
       [1, true, null],
@@ -307,7 +308,7 @@ describe('the kiosk’s side: an audit event and its outbox row commit together'
     expect(outboxRows(db)).toEqual([{ device_seq: 1, event_id: event.id, event_type: 'audit.recorded', payload: expect.any(String), created_at: event.occurredAt }]);
     const payload: unknown = JSON.parse(outboxRows(db)[0]?.payload ?? 'null');
     expect(eventPayloads['audit.recorded'].parse(payload)).toEqual(event);
-    expect(auditEventHash(event)).toBe(event.hash);
+    expect(auditEventHash(event, TEST_AUDIT_CHAIN)).toBe(event.hash);
   });
 
   it('a record rolled back with the caller’s transaction leaves no outbox row, and the chain goes on without a gap', async () => {
@@ -328,16 +329,16 @@ describe('the kiosk’s side: an audit event and its outbox row commit together'
   });
 
   it('an outbox that cannot take the row takes the audit event down with it', async () => {
-    const db = await openLedger(':memory:');
+    const db = await openLedger(':memory:', TEST_LEDGER_KEY);
     class FullOutbox extends Outbox {
       override append(): void {
         throw new Error('disk full');
       }
     }
-    const log = new AuditLog(db, { kioskId: 'KIOSK-001', now: ticking(), outbox: new FullOutbox(db) });
+    const log = new AuditLog(db, { kioskId: 'KIOSK-001', chain: TEST_AUDIT_CHAIN, now: ticking(), outbox: new FullOutbox(db) });
     expect(() => log.record(waiver)).toThrow('disk full');
     expect([auditCount(db), outboxRows(db)]).toEqual([0, []]);
-    expect(new AuditLog(db, { kioskId: 'KIOSK-001', now: ticking() }).record(waiver).seq).toBe(1);
+    expect(new AuditLog(db, { kioskId: 'KIOSK-001', chain: TEST_AUDIT_CHAIN, now: ticking() }).record(waiver).seq).toBe(1);
     expect(outboxRows(db)).toHaveLength(1);
   });
 });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ledgerAccounts, type Change, type ChangeOf } from '../../shared/changes.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { demoCustomer, generateDemo } from '../../shared/demo/generator.ts';
-import { verifyPin } from '../../shared/node/pin.ts';
+import { pinVerifiers } from '../../shared/node/pin.ts';
+import { branchPinKey } from '../../hub/security/pin-keys.ts';
 import type { HubDb } from '../../hub/db/hub-db.ts';
 import { seedDemoIfEmpty } from '../../hub/demo/seed.ts';
 import { HubChangeWriter } from '../../hub/ledger/change-writer.ts';
@@ -69,7 +70,7 @@ describe.each(engines)('the hub change writer on %s', (engine) => {
       [demoCustomer(demoBranch.seed, 0, demoBranch.countryCallingCode).accountNo],
     );
     expect(james?.branch_id).toBe('MAD-01');
-    expect(await verifyPin('1234', james?.pin_hash as string)).toBe(true);
+    expect(await pinVerifiers(await branchPinKey(db, 'MAD-01')).verify('1234', james?.pin_hash as string)).toBe(true);
 
     // Every change is in the feed once, the catalog for every branch, the rest for the branch, in dependency order.
     const feed = await db.query<{ server_seq: number; branch_id: string | null; type: string }>(

@@ -1,12 +1,10 @@
+import { openKioskLedger, testEnrolment } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { ChangeOf } from '../../shared/changes.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
-import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import type { HubDb } from '../../hub/db/hub-db.ts';
 import { allowanceReport, BranchAllowanceReport } from '../../hub/decisions/allowance.ts';
 import { allowanceCommand } from '../../hub/decisions/cli.ts';
@@ -284,10 +282,10 @@ describe.each(engines)('a kiosk whose requests the hub on %s decides', (engine) 
     await seedTestBranch(db);
     const app = await buildHub({ db, now: () => TEST_NOW });
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-    const ledger = new BetterSqlite3(path.join(dataDir, LEDGER_FILE));
+    const ledger = openKioskLedger(dataDir);
     try {
       const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: TEST_NOW });
-      const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1' } })).json<{ credential: string }>();
+      const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1', ...testEnrolment(dataDir) } })).json<{ credential: string }>();
       const sync = kioskEngine(ledger, { baseUrl, credential, cursor: await feedHead(db) });
 
       // The kiosk raises the limit by its allowance (100.00) and refers the rest; headquarters approves all of it.

@@ -1,3 +1,5 @@
+import { pinVerifiers } from '../../shared/node/pin.ts';
+import { branchPinKey } from '../../hub/security/pin-keys.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { generateDemo } from '../../shared/demo/generator.ts';
@@ -21,6 +23,6 @@ export async function seedTestBranch(db: HubDb, pins: 'unhashed' | 'hashed' = 'u
     countryCallingCode: demoBranch.countryCallingCode,
     timeZone: demoBranch.timeZone,
   };
-  const changes = pins === 'hashed' ? await demoWithHashedPins(demo) : [...generateDemo(demo, () => 'unhashed')];
+  const changes = pins === 'hashed' ? await demoWithHashedPins(demo, pinVerifiers(await branchPinKey(db, demoBranch.id))) : [...generateDemo(demo, () => 'unhashed')];
   await new HubChangeWriter(db).write(changes.flat());
 }

@@ -1,3 +1,4 @@
+import { fileKeyStore, keyDirFor } from '../../electron/core/security/key-store.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
 import { mkdtempSync, readFileSync, statSync, existsSync } from 'node:fs';
 import os from 'node:os';
@@ -27,7 +28,8 @@ describe.each(engines)('kiosk enrolment against the hub on %s', (engine) => {
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'onebill-enrol-'));
       const store = new FileCredentialStore(dataDir);
       expect(store.read()).toBeNull();
-      const enrol = (code: string) => enrolWithHub({ hubUrl, code, deviceName: 'Kiosk 1', branchId: 'MAD-01', store });
+      const keys = fileKeyStore(keyDirFor(dataDir));
+      const enrol = (code: string) => enrolWithHub({ hubUrl, code, deviceName: 'Kiosk 1', branchId: 'MAD-01', store, keys, auditKeyedFrom: 1 });
 
       const { code } = await issueEnrolmentCode(db, { branchId: 'MAD-01', now: TEST_NOW });
       const kept = await enrol(code.toLowerCase());
@@ -52,7 +54,7 @@ describe.each(engines)('kiosk enrolment against the hub on %s', (engine) => {
     }
     // No hub at that address: offline, nothing kept.
     const empty = new FileCredentialStore(mkdtempSync(path.join(os.tmpdir(), 'onebill-enrol-')));
-    await expect(enrolWithHub({ hubUrl, code: 'ABCD-EFGH-JKMN-PQRS', deviceName: 'Kiosk 2', branchId: 'MAD-01', store: empty, timeoutMs: 2_000 })).rejects.toMatchObject({ kind: 'offline' });
+    await expect(enrolWithHub({ hubUrl, code: 'ABCD-EFGH-JKMN-PQRS', deviceName: 'Kiosk 2', branchId: 'MAD-01', store: empty, keys: fileKeyStore(keyDirFor(mkdtempSync(path.join(os.tmpdir(), 'onebill-enrol-')))), auditKeyedFrom: 1, timeoutMs: 2_000 })).rejects.toMatchObject({ kind: 'offline' });
     expect(empty.read()).toBeNull();
   }, 60_000);
 });

@@ -1,11 +1,10 @@
+import { fileKeyStore, keyDirFor } from '../../electron/core/security/key-store.ts';
+import { openKioskLedger, testEnrolment } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ledgerAccounts } from '../../shared/changes.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
-import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import { enrolWithHub, FileCredentialStore } from '../../electron/core/sync/enrolment.ts';
 import type { SyncStatusView } from '../../shared/contract/sync.ts';
 import { HubChangeWriter } from '../../hub/ledger/change-writer.ts';
@@ -34,9 +33,9 @@ describe.each(engines)('a kiosk syncing with the hub on %s', (engine) => {
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: TEST_NOW });
-      const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1' } })).json<{ credential: string }>();
+      const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1', ...testEnrolment(dataDir) } })).json<{ credential: string }>();
 
-      const ledger = new BetterSqlite3(path.join(dataDir, LEDGER_FILE));
+      const ledger = openKioskLedger(dataDir);
       const accountId = ledger.prepare(`SELECT id FROM billing_accounts WHERE account_no = ?`).pluck().get(JAMES.identifier) as string;
       const hubBalance = async () =>
         (await db.query<{ b: number }>('SELECT sum(amount_minor)::bigint AS b FROM postings WHERE ledger_account = $1', [ledgerAccounts.receivable(accountId)]))[0]?.b;
@@ -88,9 +87,9 @@ describe.each(engines)('a kiosk syncing with the hub on %s', (engine) => {
     const hubUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const dataDir = await freshDataDir();
-      const store = new FileCredentialStore(dataDir);
+      const store = new FileCredentialStore(keyDirFor(dataDir));
       const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: TEST_NOW });
-      await enrolWithHub({ hubUrl, code, deviceName: 'Kiosk 1', branchId: demoBranch.id, store });
+      await enrolWithHub({ hubUrl, code, deviceName: 'Kiosk 1', branchId: demoBranch.id, store, keys: fileKeyStore(keyDirFor(dataDir)), auditKeyedFrom: 1 });
       // No transport given: the core starts its worker thread on the enrolled credential.
       const { core } = await startTestCore({}, dataDir);
       cores.adopt(core);

@@ -1,3 +1,4 @@
+import { testEnrolment } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -76,7 +77,7 @@ export async function seededHub(db: HubDb): Promise<FastifyInstance> {
 
 export async function enrolKiosk(app: FastifyInstance, db: HubDb, branchId: string = demoBranch.id): Promise<TestKiosk> {
   const { code } = await issueEnrolmentCode(db, { branchId, now: NOW });
-  const { deviceId, credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: `Kiosk of ${branchId}` } })).json<{ deviceId: string; credential: string }>();
+  const { deviceId, credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: `Kiosk of ${branchId}`, ...testEnrolment() } })).json<{ deviceId: string; credential: string }>();
   const headers = { authorization: `Bearer ${credential}` };
   let next = 1;
   const send = async (events: OutboxEvent[]) => {

@@ -1,3 +1,4 @@
+import { testEnrolment } from '../helpers/ledger-file.ts';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { HubDb } from '../../hub/db/hub-db.ts';
@@ -42,7 +43,7 @@ describe.each(engines)('the hub server on %s', (engine) => {
     expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
 
     // Typed by hand: lower case, spaces instead of dashes.
-    const enrol = await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code: code.toLowerCase().replaceAll('-', ' '), deviceName: 'Kiosk 1' } });
+    const enrol = await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code: code.toLowerCase().replaceAll('-', ' '), deviceName: 'Kiosk 1', ...testEnrolment() } });
     expect(enrol.statusCode).toBe(201);
     const enrolled = enrol.json<{ deviceId: string; branchId: string; credential: string }>();
     expect(enrolled.branchId).toBe('BCN-01');
@@ -56,7 +57,7 @@ describe.each(engines)('the hub server on %s', (engine) => {
     expect(whoami.json()).toEqual({ deviceId: enrolled.deviceId, branchId: 'BCN-01' });
 
     const before = await tableState(db);
-    const again = await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 2' } });
+    const again = await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 2', ...testEnrolment() } });
     expect(again.statusCode).toBe(401);
     expect(again.json()).toEqual({ error: { code: 'AUTH_FAILED', message: expect.stringContaining('already been used'), details: { reason: 'used' } } });
     expect(await tableState(db)).toEqual(before);
@@ -69,12 +70,12 @@ describe.each(engines)('the hub server on %s', (engine) => {
     const { code } = await issueEnrolmentCode(db, { branchId: 'MAD-01', now: clock.now });
     const before = await tableState(db);
 
-    const unknown = await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code: 'ABCD-EFGH-JKMN-PQRS', deviceName: 'K' } });
+    const unknown = await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code: 'ABCD-EFGH-JKMN-PQRS', deviceName: 'K', ...testEnrolment() } });
     expect(unknown.statusCode).toBe(401);
     expect(unknown.json().error.details).toEqual({ reason: 'unknown' });
 
     clock.now = new Date(clock.now.getTime() + 24 * 3_600_000);
-    const expired = await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'K' } });
+    const expired = await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'K', ...testEnrolment() } });
     expect(expired.statusCode).toBe(401);
     expect(expired.json().error).toMatchObject({ code: 'AUTH_FAILED', message: expect.stringContaining('expired'), details: { reason: 'expired' } });
 
@@ -92,7 +93,7 @@ describe.each(engines)('the hub server on %s', (engine) => {
     await withBranches(db);
     const { app, clock } = await hubOver(db);
     const { code } = await issueEnrolmentCode(db, { branchId: 'MAD-01', now: clock.now });
-    const { deviceId, credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'K' } })).json<{ deviceId: string; credential: string }>();
+    const { deviceId, credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'K', ...testEnrolment() } })).json<{ deviceId: string; credential: string }>();
 
     const refused = async (headers: Record<string, string>, reason: string) => {
       const response = await app.inject({ url: '/sync/v1/whoami', headers });
@@ -120,7 +121,7 @@ describe.each(engines)('the hub server on %s', (engine) => {
     const first = await hubOver(db);
     const second = await hubOver(another());
     const code = (await first.app.inject({ method: 'POST', url: '/operator/v1/enrolment-codes', headers: bearer(OPERATOR_TOKEN), payload: { branchId: 'MAD-01' } })).json<{ code: string }>().code;
-    const { deviceId, credential } = (await second.app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'K' } })).json<{ deviceId: string; credential: string }>();
+    const { deviceId, credential } = (await second.app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'K', ...testEnrolment() } })).json<{ deviceId: string; credential: string }>();
     for (const { app } of [first, second]) {
       expect((await app.inject({ url: '/sync/v1/whoami', headers: bearer(credential) })).json()).toEqual({ deviceId, branchId: 'MAD-01' });
     }

@@ -1,3 +1,4 @@
+import { testEnrolment } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -70,7 +71,7 @@ interface Kiosk {
 
 async function enrol(app: FastifyInstance, db: HubDb, branchId: string): Promise<Kiosk> {
   const { code } = await issueEnrolmentCode(db, { branchId, now: NOW });
-  const enrolled = await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: `Kiosk of ${branchId}` } });
+  const enrolled = await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: `Kiosk of ${branchId}`, ...testEnrolment() } });
   const { deviceId, credential } = enrolled.json<{ deviceId: string; credential: string }>();
   return {
     deviceId,
@@ -270,7 +271,7 @@ describe.each(engines)('hub sync push and pull on %s', (engine) => {
     const { db } = await databases.fresh();
     const { kiosk } = await hubWithKiosk(db);
     const customerId = (demoChanges.find((c) => c.type === 'customer.upsert') as ChangeOf<'customer.upsert'>).id;
-    const pinHash = `scrypt$16384$8$1$${'A'.repeat(22)}==$${'B'.repeat(43)}=`;
+    const pinHash = `scrypt-hmac$0123abcd$16384$8$1$${'A'.repeat(22)}==$${'B'.repeat(43)}=`;
     const reset = (id: string, hash = pinHash) => ({ customerId: id, pinHash: hash, resetAt: '2026-11-26T08:40:00.000Z', staffId: 'AG-1001' });
     const feedBefore = await feedOf(db, demoBranch.id);
     const response = await kiosk.push(numbered(1, [['customer.pinReset', reset(customerId)], ['customer.pinReset', reset('cust-bcn')], ['customer.pinReset', reset(customerId, '1234')]]));

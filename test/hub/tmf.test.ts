@@ -1,3 +1,4 @@
+import { testEnrolment } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
@@ -407,7 +408,7 @@ describe.each(engines)('TM Forum Open APIs on %s', (engine) => {
     const { db } = await databases.fresh();
     const app = await seeded(db);
     const { code } = await issueEnrolmentCode(db, { branchId: 'MAD-01', now: NOW });
-    const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk' } })).json<{ credential: string }>();
+    const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk', ...testEnrolment() } })).json<{ credential: string }>();
     const cursor = PullResponse.parse((await app.inject({ url: '/sync/v1/pull?after=0&limit=1000', headers: { authorization: `Bearer ${credential}` } })).json()).cursor;
 
     const transfer = {

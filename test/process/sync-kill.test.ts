@@ -1,3 +1,5 @@
+import { fileKeyStore, keyDirFor } from '../../electron/core/security/key-store.ts';
+import { openKioskLedger } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -5,12 +7,10 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ledgerAccounts } from '../../shared/changes.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
-import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import { enrolWithHub, FileCredentialStore } from '../../electron/core/sync/enrolment.ts';
 import { openPgDb } from '../../hub/db/pg.ts';
 import { openPgliteDb } from '../../hub/db/pglite.ts';
@@ -107,7 +107,7 @@ describe.each(places)('kill -9 of the kiosk and the hub mid-sync (hub on %s)', (
       await db.close();
       children.add((await start('hub-process.ts', hubPlace.args(port), (l) => typeof l.url === 'string')).child);
     }
-    const credential = await enrolWithHub({ hubUrl, code, deviceName: 'Kiosk kill -9', branchId: demoBranch.id, store: new FileCredentialStore(dataDir) });
+    const credential = await enrolWithHub({ hubUrl, code, deviceName: 'Kiosk kill -9', branchId: demoBranch.id, store: new FileCredentialStore(keyDirFor(dataDir)), keys: fileKeyStore(keyDirFor(dataDir)), auditKeyedFrom: 1 });
     step('enrolled');
     for (const child of children) await kill9(child);
     children.clear();
@@ -115,7 +115,7 @@ describe.each(places)('kill -9 of the kiosk and the hub mid-sync (hub on %s)', (
     // A week offline: the payments wait in the outbox.
     await start('kiosk-process.ts', [dataDir, 'pay', String(PAYMENTS)], (l) => l.paid === PAYMENTS);
     step('paid offline');
-    const kiosk = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+    const kiosk = openKioskLedger(dataDir, { readonly: true });
     const waiting = () => kiosk.prepare('SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL').pluck().get() as number;
     expect(waiting()).toBe(EVENTS);
 

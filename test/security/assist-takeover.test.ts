@@ -1,7 +1,7 @@
-import path from 'node:path';
+import { openKioskLedger } from '../helpers/ledger-file.ts';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LEDGER_FILE, type KioskCore } from '../../electron/core/kiosk-core.ts';
+import { type KioskCore } from '../../electron/core/kiosk-core.ts';
 import { demoStaff } from '../../shared/demo/staff.ts';
 import { TestClock } from '../helpers/clock.ts';
 import { startTestCore } from '../helpers/demo-ledger.ts';
@@ -33,7 +33,7 @@ async function kiosk(): Promise<{ core: KioskCore; db: BetterSqlite3.Database; w
   adopt(core);
   // The idle timers move with the clock; the simulated printer's own short waits still pass.
   vi.useFakeTimers({ shouldAdvanceTime: true });
-  const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+  const db = openKioskLedger(dataDir, { readonly: true });
   return {
     core,
     db,

@@ -1,12 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { AuditLog, type AuditEntryInput } from '../../electron/core/audit/audit-log.ts';
+import { AuditLog, auditEventHash, eventOfRow, type AuditEntryInput, type AuditEvent, type AuditRow } from '../../electron/core/audit/audit-log.ts';
 import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
 import { openLedger, type Database } from '../../electron/core/ledger/db.ts';
@@ -28,6 +27,7 @@ import { seedTestBranch } from '../hub/demo-branch.ts';
 import { kioskEngine } from '../hub/kiosk-engine.ts';
 import { balance, JAMES_ACCOUNT, NOW, seededHub } from '../hub/push-fixture.ts';
 import { kioskPayment } from '../helpers/payments.ts';
+import { kioskAuditChain, kioskKeys, openKioskLedger, TEST_AUDIT_CHAIN, TEST_LEDGER_KEY, testEnrolment } from '../helpers/ledger-file.ts';
 
 /**
  * What someone holding the kiosk's data folder, or a connection to headquarters' database, can
@@ -67,7 +67,7 @@ describe('the kiosk’s money tables cannot be rewritten, only added to', () => 
     const paid = await ok(core, 'payment.start', { requestId: randomUUID(), amountMinor: 1_234, billNo: null, method: 'card', language: 'en' });
     expect(paid).toMatchObject({ status: 'approved', amountTaken: { amountMinor: 1_234 } });
     const balance = (await ok(core, 'account.overview', {})).balance.amountMinor;
-    const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE));
+    const db = openKioskLedger(dataDir);
     const elena = db.prepare(`SELECT id FROM billing_accounts WHERE account_no = ?`).pluck().get(ELENA.identifier) as string;
     new ChangeApplier(db).applyParsed([adjustmentFact(elena, -300)]);
     return { core, db, balance, paymentId: paid.intentId };
@@ -140,8 +140,8 @@ const day: AuditEntryInput[] = [
 /** A kiosk's ledger file with a day of audit events on it. */
 async function auditedLedger() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'onebill-audit-'));
-  const db = await openLedger(path.join(dataDir, LEDGER_FILE));
-  const log = new AuditLog(db, { kioskId: 'KIOSK-001', now: ticking() });
+  const db = await openLedger(path.join(dataDir, LEDGER_FILE), kioskKeys(dataDir).ledger);
+  const log = new AuditLog(db, { kioskId: 'KIOSK-001', chain: kioskAuditChain(db), now: ticking() });
   const events = day.map((entry) => log.record(entry));
   return { dataDir, db, log, events };
 }
@@ -183,9 +183,9 @@ describe.each(engines)('headquarters’ money tables and audit chains on %s', (e
     const { db } = await databases.fresh();
     const app = await seededHub(db);
     const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: NOW });
-    const { deviceId, credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1' } })).json<{ deviceId: string; credential: string }>();
-    const ledger = await openLedger(':memory:');
-    const log = new AuditLog(ledger, { kioskId: deviceId, now: ticking() });
+    const { deviceId, credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1', ...testEnrolment() } })).json<{ deviceId: string; credential: string }>();
+    const ledger = await openLedger(':memory:', TEST_LEDGER_KEY);
+    const log = new AuditLog(ledger, { kioskId: deviceId, chain: TEST_AUDIT_CHAIN, now: ticking() });
     const queue = new OutboxQueue(ledger);
     const send = async (payload: object) => {
       const response = await app.inject({ method: 'POST', url: '/sync/v1/push', headers: { authorization: `Bearer ${credential}` }, payload });
@@ -219,7 +219,7 @@ describe.each(engines)('headquarters’ money tables and audit chains on %s', (e
     const payment = kioskPayment(JAMES_ACCOUNT.id, 2_500);
     const adjustment = adjustmentFact(JAMES_ACCOUNT.id, -300, { origin: 'KIOSK-002' });
     const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: NOW });
-    const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 2' } })).json<{ credential: string }>();
+    const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 2', ...testEnrolment() } })).json<{ credential: string }>();
     const events = [payment, adjustment].map((fact, i) => ({ deviceSeq: i + 1, eventId: fact.id, eventType: fact.type, occurredAt: fact.entry.occurredAt, payload: fact }));
     const pushed = await app.inject({ method: 'POST', url: '/sync/v1/push', headers: { authorization: `Bearer ${credential}` }, payload: { protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, events } });
     expect(pushed.json<PushResponse>().results.map((r) => r.outcome)).toEqual(['accepted', 'accepted']);
@@ -309,8 +309,8 @@ describe.each(engines)('the legitimate flow on %s', (engine) => {
       const { core, dataDir } = await startTestCore();
       cores.adopt(core);
       const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: TEST_NOW });
-      const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1' } })).json<{ credential: string }>();
-      const ledger = new BetterSqlite3(path.join(dataDir, LEDGER_FILE));
+      const { credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1', ...testEnrolment(dataDir) } })).json<{ credential: string }>();
+      const ledger = openKioskLedger(dataDir);
       const engine = kioskEngine(ledger, { baseUrl, credential, cursor: head?.seq ?? 0 });
 
       const [staff] = demoStaff;
@@ -331,7 +331,7 @@ describe.each(engines)('the legitimate flow on %s', (engine) => {
       expect(await db.query('SELECT amount_minor FROM payments WHERE account_id = $1 AND channel = $2', [accountId, 'kiosk'])).toEqual([{ amount_minor: 2_000 }]);
       expect(await db.query('SELECT amount_minor FROM adjustments WHERE account_id = $1', [accountId])).toEqual([{ amount_minor: 500 }]);
 
-      const kiosk = new AuditLog(ledger, { kioskId: 'KIOSK-001' }).verify();
+      const kiosk = new AuditLog(ledger, { kioskId: 'KIOSK-001', chain: kioskAuditChain(ledger) }).verify();
       expect(kiosk).toMatchObject({ ok: true });
       const hub = await verifyAuditChains(db);
       expect(hub).toEqual([expect.objectContaining({ count: kiosk.count, headHash: kiosk.ok ? kiosk.headHash : null, broken: null })]);
@@ -341,4 +341,76 @@ describe.each(engines)('the legitimate flow on %s', (engine) => {
       await app.close();
     }
   }, 60_000);
+});
+
+// Someone who can write to a kiosk's ledger (a tool on its disk, an insider) edits an audit row
+// and, so that nothing looks broken, hashes that row and every one after it again, as plain
+// SHA-256 let anyone do. The chain is HMAC'd with the kiosk's audit key (its key store, and the
+// hub's copy from enrolment): without that key the re-hashed chain verifies neither on the kiosk
+// (`npm run audit:verify`) nor at headquarters.
+
+const auditVerifyText = (dataDir: string) =>
+  spawnSync(process.execPath, ['--import', 'tsx', path.resolve('electron/core/audit/verify-cli.ts'), '--data', dataDir], { encoding: 'utf8', timeout: 60_000 });
+
+/** The forger's work: row #seq edited, then every row from it on hashed again (and linked), in the trail and in the outbox the hub is sent. */
+function editAndRehashOnward(db: Database, seq: number, edit: (event: AuditEvent) => AuditEvent, hash: (event: Omit<AuditEvent, 'hash'>) => string): void {
+  for (const { name } of db.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('audit_events', 'outbox')`).all() as { name: string }[]) {
+    db.exec(`DROP TRIGGER "${name}"`);
+  }
+  const rows = db.prepare('SELECT * FROM audit_events WHERE seq >= ? ORDER BY seq').all(seq - 1) as AuditRow[];
+  const read = (row: AuditRow) => {
+    const result = eventOfRow(row);
+    if (!('event' in result)) throw new Error(result.problem);
+    return result.event;
+  };
+  let prevHash = seq === 1 ? '0'.repeat(64) : read(rows.shift() as AuditRow).hash;
+  for (const row of rows) {
+    const original = read(row);
+    const { hash: _old, ...contents } = original.seq === seq ? edit(original) : original;
+    const forged: AuditEvent = { ...contents, prevHash, hash: hash({ ...contents, prevHash }) };
+    db.prepare('UPDATE audit_events SET after_json = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(forged.after === null ? null : JSON.stringify(forged.after), forged.prevHash, forged.hash, forged.seq);
+    db.prepare(`UPDATE outbox SET payload = ? WHERE event_id = ?`).run(JSON.stringify(forged), forged.id);
+    prevHash = forged.hash;
+  }
+}
+
+describe.each(engines)('the keyed audit chain: an edited row re-hashed onward (hub on %s)', (engine) => {
+  const databases = freshDatabases(engine);
+
+  it('is reported by audit:verify and by the hub, whether the forger re-hashed with plain SHA-256 or with a key of their own', async () => {
+    const { db: hubDb } = await databases.fresh();
+    const app = await seededHub(hubDb);
+    const { core, dataDir } = await startTestCore();
+    // The kiosk's trail: a wrong PIN, a sign-in, and another customer's sign-in.
+    await core.dispatch('session.signIn', { identifier: JAMES.identifier, pin: '9731' });
+    expect((await core.dispatch('session.signIn', JAMES)).ok).toBe(true);
+    expect((await core.dispatch('session.signIn', ELENA)).ok).toBe(true);
+    core.close();
+    // Enrolled with its own audit key, as enrolWithHub sends it.
+    const { code } = await issueEnrolmentCode(hubDb, { branchId: demoBranch.id, now: NOW });
+    const enrolled = await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: 'Kiosk 1', ...testEnrolment(dataDir) } });
+    const { deviceId, credential } = enrolled.json<{ deviceId: string; credential: string }>();
+    expect(auditVerifyText(dataDir)).toMatchObject({ status: 0, stdout: expect.stringMatching(/^audit chain OK: 3 events/) });
+
+    // The failed attempt (#1) rewritten as a success, then #1 to #3 hashed again.
+    const ledger = openKioskLedger(dataDir);
+    const asSuccess = (e: AuditEvent): AuditEvent => ({ ...e, after: { via: 'account', note: 'nothing happened' } });
+    // A forger who re-hashed with plain SHA-256 (what passed before).
+    editAndRehashOnward(ledger, 1, asSuccess, (e) => auditEventHash(e, { key: null, keyedFrom: 1 }));
+    expect(auditVerifyText(dataDir)).toMatchObject({ status: 1, stdout: expect.stringContaining('audit chain BROKEN at event #1') });
+    expect(auditVerifyText(dataDir).stdout).toContain('hash does not match its contents');
+    // A forger with a key of their own fares no better.
+    editAndRehashOnward(ledger, 1, asSuccess, (e) => auditEventHash(e, { key: randomBytes(32), keyedFrom: 1 }));
+    expect(auditVerifyText(dataDir)).toMatchObject({ status: 1, stdout: expect.stringContaining('audit chain BROKEN at event #1 ') });
+
+    // The forged chain reaches headquarters: every event is flagged and audit-verify names #1.
+    const events = new OutboxQueue(ledger).next(500);
+    ledger.close();
+    const pushed = await app.inject({ method: 'POST', url: '/sync/v1/push', headers: { authorization: `Bearer ${credential}` }, payload: { protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, events } });
+    expect(pushed.statusCode, pushed.body).toBe(200);
+    const stored = await hubDb.query<{ seq: number; chain_ok: boolean; chain_problem: string | null }>('SELECT seq, chain_ok, chain_problem FROM audit_events WHERE device_id = $1 ORDER BY seq', [deviceId]);
+    expect(stored).toEqual([1, 2, 3].map((seq) => ({ seq, chain_ok: false, chain_problem: 'hash does not match its contents' })));
+    expect((await verifyAuditChains(hubDb, deviceId))?.[0]).toMatchObject({ count: 3, broken: { seq: 1, problem: 'hash does not match its contents' } });
+    await app.close();
+  }, 90_000);
 });

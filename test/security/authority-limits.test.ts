@@ -1,7 +1,6 @@
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { openKioskLedger } from '../helpers/ledger-file.ts';
 import { describe, expect, it } from 'vitest';
-import { LEDGER_FILE, type KioskCore } from '../../electron/core/kiosk-core.ts';
+import { type KioskCore } from '../../electron/core/kiosk-core.ts';
 import { dateInZone } from '../../shared/calendar.ts';
 import { demoStaff } from '../../shared/demo/staff.ts';
 import { TEST_TIME_ZONE, TEST_TODAY, TestClock } from '../helpers/clock.ts';
@@ -41,7 +40,7 @@ async function assisting(who = LUCIA, options: { dataDir?: string; clock?: TestC
   await ok(core, 'staff.signIn', staffIn(who));
   const [elena] = (await ok(core, 'assist.lookup', { query: ELENA.identifier })).matches;
   await ok(core, 'assist.openAccount', { accountId: elena?.accountId, checks: ['photoId'] });
-  const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+  const db = openKioskLedger(dataDir, { readonly: true });
   const used = () => db.prepare(`SELECT staff_id, kind, SUM(amount_minor) AS minor FROM staff_authority_uses GROUP BY staff_id, kind ORDER BY staff_id, kind`).all();
   return { core, db, dataDir, clock, used };
 }
@@ -117,7 +116,7 @@ describe('limits per staff member per day', () => {
   it('the ledger keeps what was used: its rows cannot be changed or deleted', async () => {
     const { core, dataDir } = await assisting();
     expect(await credit(core, 5_000)).toMatchObject({ ok: true });
-    const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE));
+    const db = openKioskLedger(dataDir);
     expect(() => db.prepare(`UPDATE staff_authority_uses SET amount_minor = 0`).run()).toThrow(/append-only/);
     expect(() => db.prepare(`DELETE FROM staff_authority_uses`).run()).toThrow(/append-only/);
     db.close();
@@ -219,7 +218,7 @@ describe('every refusal says which limit', () => {
       error: { details: { needs: 'supervisor', kind: 'creditLimitMinor', limit: 'perDay', limitMinor: 10_000, usedTodayMinor: 0, leftMinor: 10_000 } },
     });
     expect(await ok(core, 'assist.decideCredit', { ...approve, ...byOmar })).toMatchObject({ approvedBy: 'SV-2001' });
-    const db = new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+    const db = openKioskLedger(dataDir, { readonly: true });
     expect(db.prepare(`SELECT staff_id, kind, amount_minor, as_approver, ref FROM staff_authority_uses ORDER BY seq`).all()).toEqual([
       { staff_id: 'AG-1001', kind: 'creditLimitMinor', amount_minor: 15_000, as_approver: 0, ref: referral?.requestId },
       { staff_id: 'SV-2001', kind: 'creditLimitMinor', amount_minor: 15_000, as_approver: 1, ref: referral?.requestId },

@@ -1,3 +1,4 @@
+import { TEST_LEDGER_KEY } from '../helpers/ledger-file.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -120,7 +121,7 @@ describe('logs never carry a PIN, a card number or a phone number', () => {
     const capture = new Capture();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'onebill-redaction-'));
     const ledgerFile = path.join(dir, 'ledger.sqlite');
-    const db = await openLedger(ledgerFile);
+    const db = await openLedger(ledgerFile, TEST_LEDGER_KEY);
     cleanup.push(() => {
       db.close();
       rmSync(dir, { recursive: true, force: true });
@@ -128,6 +129,7 @@ describe('logs never carry a PIN, a card number or a phone number', () => {
     const host = startSyncWorker({
       db,
       ledgerFile,
+      ledgerKey: TEST_LEDGER_KEY,
       credential: { hubUrl: 'http://127.0.0.1:9', deviceId: 'dev-1', branchId: 'MAD-01', credential: `dev-1.${DEVICE_SECRET}` },
       log: kioskLogger(capture),
       onStatus: () => undefined,

@@ -1,5 +1,5 @@
+import { openKioskLedger, TEST_LEDGER_KEY } from '../helpers/ledger-file.ts';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LEDGER_FILE, type KioskCore } from '../../electron/core/kiosk-core.ts';
@@ -44,7 +44,7 @@ const WRONG = '9731';
 const UNKNOWN = makeAccountNumber(987_654_321);
 const codes = (results: Result<unknown>[]) => results.map((r) => (r.ok ? 'ok' : r.error.code));
 const tally = (results: Result<unknown>[]) => codes(results).reduce<Record<string, number>>((t, c) => ({ ...t, [c]: (t[c] ?? 0) + 1 }), {});
-const readLedger = (dataDir: string) => new BetterSqlite3(path.join(dataDir, LEDGER_FILE), { readonly: true });
+const readLedger = (dataDir: string) => openKioskLedger(dataDir, { readonly: true });
 /** Other demo customers than James and Elena, by account number and PIN. */
 const others = Array.from({ length: 8 }, (_, i) => demoCustomer(TEST_DEMO.seed, i + 4, '34'));
 
@@ -207,7 +207,7 @@ describe('the audit trail of sign-ins', () => {
 describe('property: any interleaving of concurrent checks', () => {
   it('never more than 5 wrong PINs are checked between right ones, the count survives a reopen, and only a right PIN clears it (200 runs)', async () => {
     const clock = new TestClock();
-    const db = await openLedger(path.join(mkdtempSync(path.join(os.tmpdir(), 'onebill-pins-')), LEDGER_FILE));
+    const db = await openLedger(path.join(mkdtempSync(path.join(os.tmpdir(), 'onebill-pins-')), LEDGER_FILE), TEST_LEDGER_KEY);
     let run = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 30 }), fc.scheduler(), async (rightness, s) => {

@@ -1,3 +1,4 @@
+import { kioskKeys } from '../helpers/ledger-file.ts';
 import path from 'node:path';
 import type { KioskCore } from '../../electron/core/kiosk-core.ts';
 import { LEDGER_FILE } from '../../electron/core/kiosk-core.ts';
@@ -46,7 +47,7 @@ export class SimKiosk implements Endpoint {
   async boot(): Promise<void> {
     const lost = this.lostLookups;
     ({ core: this.core } = await startTestCore(kioskSettings(this.kioskId), this.dataDir, this.deps.now, (dir) => devicesLosingLookups(simulatedDevices(dir, 'instant'), lost)));
-    this.ledger = await openLedger(path.join(this.dataDir, LEDGER_FILE));
+    this.ledger = await openLedger(path.join(this.dataDir, LEDGER_FILE), kioskKeys(this.dataDir).ledger);
     this.engine = new SyncEngine({
       outbox: new OutboxQueue(this.ledger),
       pull: new PullApplier(this.ledger, new ChangeApplier(this.ledger)),

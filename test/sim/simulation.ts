@@ -1,3 +1,5 @@
+import { keyDirFor } from '../../electron/core/security/key-store.ts';
+import { testEnrolment } from '../helpers/ledger-file.ts';
 import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ChannelName, ChannelOutput } from '../../shared/contract/index.ts';
@@ -105,13 +107,15 @@ export async function runSeed(env: SimEnv, options: SimOptions): Promise<SimResu
     for (let i = 1; i <= kioskCount; i++) {
       const name = `K${i}`;
       const { code } = await issueEnrolmentCode(hub.db, { branchId: BRANCH, now: now() });
-      const enrolled = await hub.app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: `Kiosk ${i}` } });
-      if (enrolled.statusCode !== 201) throw new Error(`enrolment of ${name} failed: ${enrolled.body}`);
-      const { deviceId, credential } = enrolled.json<{ deviceId: string; credential: string }>();
       // Most kiosks start as a replica at the feed's head; now and then one is new and pulls the branch through the faults.
       const fresh = rng.chance(15);
       const dataDir = path.join(root, name);
-      cpSync(fresh ? env.templates.empty : env.templates.replica, dataDir, { recursive: true });
+      const template = fresh ? env.templates.empty : env.templates.replica;
+      cpSync(template, dataDir, { recursive: true });
+      cpSync(keyDirFor(template), keyDirFor(dataDir), { recursive: true });
+      const enrolled = await hub.app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: `Kiosk ${i}`, ...testEnrolment(dataDir) } });
+      if (enrolled.statusCode !== 201) throw new Error(`enrolment of ${name} failed: ${enrolled.body}`);
+      const { deviceId, credential } = enrolled.json<{ deviceId: string; credential: string }>();
       const kiosk = new SimKiosk(name, `KIOSK-${i}`, dataDir, credential, deviceId, { network, now, pushBatch: rng.int(1, 4), pullPage: rng.pick([10, 50, 200]) });
       await kiosk.boot();
       kiosks.push(kiosk);

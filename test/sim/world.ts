@@ -1,3 +1,6 @@
+import { fileKeyStore, keyDirFor } from '../../electron/core/security/key-store.ts';
+import { keyLegacyVerifier } from '../../shared/node/pin.ts';
+import { kioskKeys } from '../helpers/ledger-file.ts';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,14 +46,18 @@ export interface BaseWorld {
   people: Map<string, ChangeOf<'customer.upsert'>>;
 }
 
+/** The branch's PIN key in the simulation: fixed, so the world is the same byte for byte on every run. The hub and every kiosk hold it. */
+export const SIM_PIN_KEY = Buffer.alloc(32, 0x5a);
+
 /**
- * PIN hashes with scrypt's cheapest parameters: the kiosk reads the cost from the stored string,
- * so sign-in stays real (verifyPin) without 45 ms per customer served. The salt is fixed so the
- * world is the same byte for byte on every run.
+ * PIN verifiers with scrypt's cheapest parameters: the kiosk reads the cost from the stored
+ * string, so sign-in stays real without 45 ms per customer served. The salt is fixed so the world
+ * is the same byte for byte on every run; keyed with the branch key as an older verifier is keyed.
  */
 function cheapPinHash(pin: string, index: number): string {
   const salt = Buffer.from(`sim-salt-${index}`);
-  return ['scrypt', 16, 1, 1, salt.toString('base64'), scryptSync(pin, salt, 32, { N: 16, r: 1, p: 1 }).toString('base64')].join('$');
+  const plain = ['scrypt', 16, 1, 1, salt.toString('base64'), scryptSync(pin, salt, 32, { N: 16, r: 1, p: 1 }).toString('base64')].join('$');
+  return keyLegacyVerifier(plain, SIM_PIN_KEY) as string;
 }
 
 /** The demo generator's branch, tiny: a few customers with a year of bills, usage folded ten days a record. */
@@ -119,6 +126,7 @@ export class SimDatabase {
         new Date(EPOCH_MS),
       ]);
     }
+    await template.query('INSERT INTO branch_pin_keys (branch_id, pin_key) VALUES ($1, $2)', [BRANCH, SIM_PIN_KEY.toString('hex')]);
     await new HubChangeWriter(template).write(world.changes);
     await this.pg.exec(`CREATE SCHEMA ${WORLD}; SET search_path TO ${WORLD}`);
     await migrate(pgliteHubDb(this.pg));
@@ -210,13 +218,15 @@ export async function kioskTemplates(db: SimDatabase): Promise<KioskTemplates> {
   const root = scratchDir('onebill-sim-');
   const make = async (name: string) => {
     const dir = path.join(root, name);
+    // As enrolment leaves it: the branch's PIN key in the kiosk's key store.
+    fileKeyStore(keyDirFor(dir)).setBranchPinKey(SIM_PIN_KEY);
     const { core } = await startTestCore(kioskSettings('KIOSK-TEMPLATE'), dir);
     core.close();
     return dir;
   };
   const empty = await make('empty');
   const replica = await make('replica');
-  const ledger = await openLedger(path.join(replica, LEDGER_FILE));
+  const ledger = await openLedger(path.join(replica, LEDGER_FILE), kioskKeys(replica).ledger);
   const feed = await db.templateFeed(BRANCH);
   const cursor = feed.at(-1)?.serverSeq ?? 0;
   // The same page-and-cursor path a pull takes, with the page read straight from the template.

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { hashPin } from '../../../shared/node/pin.ts';
+import type { PinVerifiers } from '../../../shared/node/pin.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Database } from '../ledger/db.ts';
 import { Outbox } from '../ledger/outbox.ts';
@@ -7,7 +7,7 @@ import type { StaffMember } from './staff-sign-in.ts';
 
 /**
  * Staff unlock a customer's sign-in and set the PIN the customer chose, for the account opened
- * after an identity check. The failure count is cleared, the new PIN stored as a scrypt hash, the
+ * after an identity check. The failure count is cleared, the new PIN stored as a keyed verifier, the
  * audit trail says who and why, and headquarters is told (outbox) so the next customer record
  * it sends carries the new PIN.
  */
@@ -16,6 +16,7 @@ export class PinReset {
 
   constructor(
     db: Database,
+    private readonly pins: PinVerifiers,
     private readonly audit: AuditLog,
     private readonly now: () => Date,
   ) {
@@ -46,6 +47,6 @@ export class PinReset {
   }
 
   async reset(member: StaffMember, accountId: string, newPin: string, reason: string): Promise<void> {
-    this.#reset(member, accountId, await hashPin(newPin), reason);
+    this.#reset(member, accountId, await this.pins.hash(newPin), reason);
   }
 }

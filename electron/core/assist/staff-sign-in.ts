@@ -1,5 +1,5 @@
 import type { StaffRole } from '../../../shared/contract/assist.ts';
-import { hashPin, burnPinCheck, verifyPin } from '../../../shared/node/pin.ts';
+import type { PinVerifiers } from '../../../shared/node/pin.ts';
 import type { Database } from '../ledger/db.ts';
 import { PinAttempts, pinRefusal } from '../services/pin-attempts.ts';
 import { recordFailure, type SignInWatch } from '../services/sign-in.ts';
@@ -29,6 +29,7 @@ export class StaffSignIn {
 
   constructor(
     db: Database,
+    private readonly pins: PinVerifiers,
     now: () => Date,
     private readonly watch: SignInWatch,
   ) {
@@ -39,7 +40,7 @@ export class StaffSignIn {
   /** `staffId` as the contract parsed it (upper-case). Also how a supervisor's on-the-spot confirmation is checked. */
   async verify(staffId: string, pin: string): Promise<StaffMember> {
     const row = this.#byId.get(staffId) as StaffRow | undefined;
-    const outcome = await this.#attempts.check(`staff:${staffId}`, async () => (row ? verifyPin(pin, row.pin_hash) : (await burnPinCheck(pin), false)));
+    const outcome = await this.#attempts.check(`staff:${staffId}`, async () => (row ? this.pins.verify(pin, row.pin_hash) : (await this.pins.burn(pin), false)));
     if (!outcome.ok) {
       recordFailure(this.watch, 'staff', outcome, { accountId: null, after: { staffId } });
       throw pinRefusal(outcome, "That staff id and PIN don't match.");
@@ -50,12 +51,16 @@ export class StaffSignIn {
   }
 }
 
-/** Adds staff that are not there yet (the demo's, on first start); existing staff are left as they are. */
-export async function addStaff(db: Database, branchId: string, staff: readonly { id: string; name: string; role: StaffRole; pin: string }[]): Promise<number> {
-  const known = db.prepare(`SELECT 1 FROM staff WHERE id = ?`).pluck();
-  const insert = db.prepare(`INSERT OR IGNORE INTO staff (id, name, role, branch_id, pin_hash) VALUES (?, ?, ?, ?, ?)`);
+/**
+ * Adds staff that are not there yet (the demo's, on first start), and sets again the PINs of those
+ * whose verifier was keyed with another branch key (made before this kiosk enrolled and took the
+ * hub's key); other existing staff are left as they are.
+ */
+export async function addStaff(db: Database, pins: PinVerifiers, branchId: string, staff: readonly { id: string; name: string; role: StaffRole; pin: string }[]): Promise<number> {
+  const current = db.prepare(`SELECT 1 FROM staff WHERE id = ? AND pin_hash LIKE ?`).pluck();
+  const upsert = db.prepare(`INSERT INTO staff (id, name, role, branch_id, pin_hash) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET pin_hash = excluded.pin_hash`);
   // Hashing is slow on purpose: only for those to add.
-  const missing = staff.filter((s) => known.get(s.id) === undefined);
-  const rows = await Promise.all(missing.map(async (s) => [s.id, s.name, s.role, branchId, await hashPin(s.pin)] as const));
-  return db.transaction(() => rows.reduce((added, row) => added + insert.run(...row).changes, 0))();
+  const missing = staff.filter((s) => current.get(s.id, `scrypt-hmac$${pins.keyId}$%`) === undefined);
+  const rows = await Promise.all(missing.map(async (s) => [s.id, s.name, s.role, branchId, await pins.hash(s.pin)] as const));
+  return db.transaction(() => rows.reduce((added, row) => added + upsert.run(...row).changes, 0))();
 }

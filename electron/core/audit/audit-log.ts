@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { GENESIS_HASH, auditActorKinds, auditProblems, type AuditActorKind, type AuditEvent, type JsonValue } from '../../../shared/audit.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { canonicalJson } from '../../../shared/node/hash.ts';
-import { auditEventHash } from '../../../shared/node/audit-hash.ts';
+import { auditEventHash, type AuditChainKey } from '../../../shared/node/audit-hash.ts';
+import { AUDIT_KEYED_FROM } from '../ledger/migrations/0016-keyed-audit-chain.ts';
 import type { KioskEventType } from '../../../shared/sync/protocol.ts';
 import type { Database } from '../ledger/db.ts';
 import { Outbox } from '../ledger/outbox.ts';
@@ -12,6 +13,14 @@ import { headProblem, recordedHead } from './audit-head.ts';
 // The event's shape and hash live in shared/, where the hub reads them too.
 export { GENESIS_HASH, auditActorKinds, auditProblems, auditEventHash };
 export type { AuditActorKind, AuditEvent, JsonValue } from '../../../shared/audit.ts';
+export type { AuditChainKey } from '../../../shared/node/audit-hash.ts';
+
+/** This ledger's chain key: the audit key from the key store, keyed from the event number migration 0016 recorded. */
+export function auditChainKey(db: Database, key: Buffer): AuditChainKey {
+  const keyedFrom = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(AUDIT_KEYED_FROM);
+  // No number recorded (someone removed it): every event must be keyed, never the other way round.
+  return { key, keyedFrom: Number(keyedFrom ?? 1) };
+}
 
 /** The outbox event each audit event travels to the hub as (shared/sync/protocol.ts). */
 export const AUDIT_EVENT_TYPE = 'audit.recorded' satisfies KioskEventType;
@@ -98,6 +107,8 @@ export interface AuditRow {
 
 export interface AuditLogOptions {
   kioskId: string;
+  /** The chain's key (auditChainKey): every event from keyedFrom on is HMAC'd with it. */
+  chain: AuditChainKey;
   now?: () => Date;
   /**
    * Where each event is queued for the hub (`audit.recorded`). One on the same database by
@@ -113,10 +124,12 @@ export interface AuditLogOptions {
  */
 export class AuditLog {
   readonly #db: Database;
+  readonly #chain: AuditChainKey;
   readonly #append;
 
   constructor(db: Database, options: AuditLogOptions) {
     this.#db = db;
+    this.#chain = options.chain;
     const now = options.now ?? (() => new Date());
     const outbox = options.outbox ?? new Outbox(db);
     const head = db.prepare(`SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`);
@@ -138,7 +151,7 @@ export class AuditLog {
         kioskId: options.kioskId,
         prevHash: last?.hash ?? GENESIS_HASH,
       };
-      const event: AuditEvent = { ...unhashed, hash: auditEventHash(unhashed) };
+      const event: AuditEvent = { ...unhashed, hash: auditEventHash(unhashed, options.chain) };
       insert.run({ ...event, beforeJson: jsonColumn(event.before), afterJson: jsonColumn(event.after) });
       // In the same savepoint as the row: a rollback takes both, so the hub never hears of an event that did not happen.
       outbox.append(event.id, AUDIT_EVENT_TYPE, event, at);
@@ -160,7 +173,7 @@ export class AuditLog {
   }
 
   verify(): AuditVerification {
-    return verifyAuditChain(this.#db);
+    return verifyAuditChain(this.#db, this.#chain);
   }
 }
 
@@ -169,10 +182,11 @@ const jsonColumn = (value: JsonValue | null): string | null => (value === null ?
 
 /**
  * Walks the chain from the first event and names the first broken link: a missing seq, a
- * prev_hash that is not the hash of the event before, or a hash that does not match the row.
- * Streams the rows, so a year of events is never held in memory. Read-only.
+ * prev_hash that is not the hash of the event before, or a hash that does not match the row (with
+ * the chain's key: a row edited and re-hashed onward without it is caught). Streams the rows, so a
+ * year of events is never held in memory. Read-only.
  */
-export function verifyAuditChain(db: Database): AuditVerification {
+export function verifyAuditChain(db: Database, chain: AuditChainKey): AuditVerification {
   let count = 0;
   let prevSeq = 0;
   let prevHash = GENESIS_HASH;
@@ -185,7 +199,7 @@ export function verifyAuditChain(db: Database): AuditVerification {
     const read = eventOfRow(row);
     if ('problem' in read) return broken(read.problem);
     const { hash, ...unhashed } = read.event;
-    if (auditEventHash(unhashed) !== hash) return broken(auditProblems.contents);
+    if (auditEventHash(unhashed, chain) !== hash) return broken(auditProblems.contents);
     count++;
     prevSeq = row.seq;
     prevHash = row.hash;

@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import BetterSqlite3 from 'better-sqlite3';
-import { verifyAuditChain, type AuditVerification } from './audit-log.ts';
-
-// The same file name kiosk-core opens; not imported from there, so the command starts without the whole core.
-const LEDGER_FILE = 'ledger.sqlite';
+import type { Database } from '../ledger/db.ts';
+import { LEDGER_FILE, openLedgerFile } from '../ledger/db.ts';
+import { fileKeyStore, keyDirFor } from '../security/key-store.ts';
+import { auditChainKey, verifyAuditChain, type AuditVerification } from './audit-log.ts';
 
 const USAGE = `Usage: npm run audit:verify -- [--data <kiosk data folder>] [--json]
 Verifies the kiosk's hash-chained audit trail and names the first broken link.
-The data folder defaults to $KIOSK_DATA_DIR, else .kiosk-data (as the browser host does).
+The data folder defaults to $KIOSK_DATA_DIR, else .kiosk-data (as the browser host does); its keys
+are read from $KIOSK_KEY_DIR, else <data folder>-keys.
 Exit code: 0 the chain verifies, 1 it is broken, 2 it could not be checked.`;
 
 /** `audit chain OK: 1,234 events, head 3f2a…` or `audit chain BROKEN at event #57 (id …): …`. */
@@ -38,16 +38,17 @@ function main(): number {
     console.error(`No kiosk ledger at ${file}.`);
     return 2;
   }
-  let db: BetterSqlite3.Database | undefined;
+  let db: Database | undefined;
   try {
     // Read-only: verifying must never be what changes the evidence.
-    db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    const keys = fileKeyStore(keyDirFor(dataDir), { create: false }).keys();
+    db = openLedgerFile(file, keys.ledger, { readonly: true, fileMustExist: true });
     const table = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_events'`).get();
     if (!table) {
       console.error(`The ledger at ${file} has no audit trail yet (migration 0007-audit has not run).`);
       return 2;
     }
-    const result = verifyAuditChain(db);
+    const result = verifyAuditChain(db, auditChainKey(db, keys.audit));
     console.log(args.json ? JSON.stringify(result) : describeVerification(result));
     return result.ok ? 0 : 1;
   } catch (err) {

@@ -3,7 +3,7 @@ import { KioskError } from '../../../shared/errors.ts';
 import { parseSignInIdentifier } from '../../../shared/identifiers.ts';
 import type { Language } from '../../../shared/locales.ts';
 import type { Database } from '../ledger/db.ts';
-import { burnPinCheck, verifyPin } from '../../../shared/node/pin.ts';
+import type { PinVerifiers } from '../../../shared/node/pin.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { PinAttempts, pinRefusal, type PinOutcome, type PinScope } from './pin-attempts.ts';
 
@@ -59,6 +59,7 @@ export class SignInService {
 
   constructor(
     db: Database,
+    private readonly pins: PinVerifiers,
     private readonly countryCallingCode: string,
     now: () => Date,
     private readonly watch: SignInWatch,
@@ -81,7 +82,7 @@ export class SignInService {
       ? `account:${row.account_id}`
       : `unknown:${createHash('sha256').update(identifier.kind === 'account' ? identifier.accountNo : identifier.e164).digest('hex')}`;
 
-    const outcome = await this.#attempts.check(subject, async () => (row ? verifyPin(pin, row.pin_hash) : (await burnPinCheck(pin), false)));
+    const outcome = await this.#attempts.check(subject, async () => (row ? this.pins.verify(pin, row.pin_hash) : (await this.pins.burn(pin), false)));
     const via = { via: identifier.kind };
     if (!outcome.ok) {
       recordFailure(this.watch, 'customer', outcome, { accountId: row?.account_id ?? null, after: via });

@@ -1,7 +1,8 @@
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { SyncError } from './transport.ts';
+import type { KeyStore } from '../security/key-store.ts';
 
 /** What a kiosk keeps after enrolling: where its hub is, who the hub says it is, and its secret. */
 export const HubCredential = z
@@ -26,10 +27,13 @@ export interface CredentialStore {
  * old credential or the new one, never half of one.
  */
 export class FileCredentialStore implements CredentialStore {
+  readonly #dir: string;
   readonly #file: string;
 
-  constructor(dataDir: string) {
-    this.#file = path.join(dataDir, 'hub-credential.json');
+  /** `dir`: the kiosk's key folder (security/key-store.ts keyDirFor), not its data folder: a copy of that must not reach the hub. */
+  constructor(dir: string) {
+    this.#dir = dir;
+    this.#file = path.join(dir, 'hub-credential.json');
   }
 
   read(): HubCredential | null {
@@ -40,6 +44,7 @@ export class FileCredentialStore implements CredentialStore {
   }
 
   write(credential: HubCredential): void {
+    mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
     const tmp = `${this.#file}.tmp`;
     writeFileSync(tmp, JSON.stringify(HubCredential.parse(credential)), { mode: 0o600 });
     chmodSync(tmp, 0o600); // the mode is only applied when the file is created
@@ -47,11 +52,13 @@ export class FileCredentialStore implements CredentialStore {
   }
 }
 
-const EnrolAnswer = z.object({ deviceId: z.string().min(1), branchId: z.string().min(1), credential: z.string().min(20) });
+const EnrolAnswer = z.object({ deviceId: z.string().min(1), branchId: z.string().min(1), credential: z.string().min(20), branchPinKey: z.string().regex(/^[0-9a-f]{64}$/) });
 const HubRefusal = z.object({ error: z.object({ message: z.string() }) });
 
 /**
- * Trades a one-time enrolment code for this kiosk's device credential and keeps it. A code made
+ * Trades a one-time enrolment code for this kiosk's device credential and keeps it, with the
+ * branch's PIN key (the verifiers headquarters sends are keyed with it); the kiosk's audit key goes
+ * to the hub, which verifies this kiosk's audit chain with it. A code made
  * for another branch is refused here and nothing is kept: a kiosk set up for one branch must
  * never read or write another's customers.
  */
@@ -61,6 +68,9 @@ export async function enrolWithHub(options: {
   deviceName: string;
   branchId: string;
   store: CredentialStore;
+  keys: KeyStore;
+  /** The event number this kiosk's audit chain is keyed from (auditChainKey; 1 for a ledger made since). */
+  auditKeyedFrom: number;
   timeoutMs?: number;
   fetch?: typeof fetch;
 }): Promise<HubCredential> {
@@ -70,7 +80,7 @@ export async function enrolWithHub(options: {
     response = await doFetch(new URL('/sync/v1/enrol', options.hubUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: options.code, deviceName: options.deviceName }),
+      body: JSON.stringify({ code: options.code, deviceName: options.deviceName, auditKey: options.keys.keys().audit.toString('hex'), auditKeyedFrom: options.auditKeyedFrom }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
     });
   } catch (err) {
@@ -86,7 +96,9 @@ export async function enrolWithHub(options: {
   if (answer.data.branchId !== options.branchId) {
     throw new SyncError('protocol', `that code enrols a kiosk of branch ${answer.data.branchId}; this kiosk is set up for ${options.branchId}`);
   }
-  const credential: HubCredential = { hubUrl: options.hubUrl, ...answer.data };
+  const { branchPinKey, ...identity } = answer.data;
+  const credential: HubCredential = { hubUrl: options.hubUrl, ...identity };
+  options.keys.setBranchPinKey(Buffer.from(branchPinKey, 'hex'));
   options.store.write(credential);
   return credential;
 }

@@ -14,6 +14,7 @@ export interface SyncServiceOptions {
   db: Database;
   /** The ledger's file, which the sync worker opens a connection of its own to. */
   ledgerFile: string;
+  ledgerKey: Buffer;
   store: CredentialStore;
   log: Logger;
   now: () => Date;
@@ -57,5 +58,5 @@ export function startSync(options: SyncServiceOptions): SyncService {
       },
     };
   }
-  return startSyncWorker({ db: options.db, ledgerFile: options.ledgerFile, credential, log: options.log, onStatus: options.onStatus, intervalMs, timeoutMs: 15_000 });
+  return startSyncWorker({ db: options.db, ledgerFile: options.ledgerFile, ledgerKey: options.ledgerKey, credential, log: options.log, onStatus: options.onStatus, intervalMs, timeoutMs: 15_000 });
 }

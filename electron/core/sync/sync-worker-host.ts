@@ -24,6 +24,7 @@ export interface SyncWorkerHostOptions {
   /** The main thread's connection, for the counts the badge shows at once. */
   db: Database;
   ledgerFile: string;
+  ledgerKey: Buffer;
   credential: HubCredential;
   log: Logger;
   onStatus: (status: SyncStatusView) => void;
@@ -53,6 +54,7 @@ export function startSyncWorker(options: SyncWorkerHostOptions): SyncRunner {
   const spawn = (): void => {
     const workerData: SyncWorkerData & { sourceEntry?: string } = {
       ledgerFile: options.ledgerFile,
+      ledgerKey: options.ledgerKey.toString('hex'),
       credential: options.credential,
       intervalMs: options.intervalMs,
       timeoutMs: options.timeoutMs,

@@ -5,6 +5,8 @@ import { HubCredential } from './enrolment.ts';
 /** What the sync worker is started with: its own connection to the ledger, and the hub credential the main thread read. */
 export const SyncWorkerData = z.object({
   ledgerFile: z.string().min(1),
+  /** The ledger's key in hex (a worker's data is copied, never written anywhere). */
+  ledgerKey: z.string().regex(/^[0-9a-f]{64}$/),
   credential: HubCredential,
   intervalMs: z.number().int().positive(),
   timeoutMs: z.number().int().positive(),

@@ -16,7 +16,7 @@ const forward =
     post({ type: 'log', level, details: { ...details }, message });
 const log: SyncLog = { info: forward('info'), warn: forward('warn'), error: forward('error') };
 
-const db = await openLedger(data.ledgerFile);
+const db = await openLedger(data.ledgerFile, Buffer.from(data.ledgerKey, 'hex'));
 const runner = runSyncLoop({
   db,
   transport: new HttpTransport({ baseUrl: data.credential.hubUrl, credential: data.credential.credential, timeoutMs: data.timeoutMs }),

@@ -9,6 +9,7 @@ import * as staffDecisions from './0007-staff-decisions.ts';
 import * as adjustments from './0008-adjustments.ts';
 import * as orderStaffDecisions from './0009-order-staff-decisions.ts';
 import * as appendOnlyMoney from './0011-append-only-money.ts';
+import * as branchKeys from './0012-branch-keys.ts';
 
 export interface HubMigration {
   name: string;
@@ -27,4 +28,5 @@ export const migrations: HubMigration[] = [
   { name: '0008-adjustments', up: adjustments.up },
   { name: '0009-order-staff-decisions', up: orderStaffDecisions.up },
   { name: '0011-append-only-money', up: appendOnlyMoney.up },
+  { name: '0012-branch-keys', up: branchKeys.up },
 ];

@@ -14,6 +14,7 @@ import * as orderStaffDecisions from './0012-order-staff-decisions.ts';
 import * as auditOutbox from './0013-audit-outbox.ts';
 import * as pinThrottle from './0014-pin-throttle.ts';
 import * as staffAuthorityUses from './0015-staff-authority-uses.ts';
+import * as keyedAuditChain from './0016-keyed-audit-chain.ts';
 import * as appendOnlyMoney from './0017-append-only-money.ts';
 
 export interface Migration {
@@ -38,5 +39,6 @@ export const migrations: Migration[] = [
   { name: '0013-audit-outbox', up: auditOutbox.up },
   { name: '0014-pin-throttle', up: pinThrottle.up },
   { name: '0015-staff-authority-uses', up: staffAuthorityUses.up },
+  { name: '0016-keyed-audit-chain', up: keyedAuditChain.up },
   { name: '0017-append-only-money', up: appendOnlyMoney.up },
 ];
