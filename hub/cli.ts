@@ -32,7 +32,7 @@ async function withCommands<T>(config: HubConfig, run: (commands: OperatorComman
   const db = await openHubDb(config, createHubLogger('warn'));
   try {
     await migrate(db);
-    return await run(directCommands(db));
+    return await run(directCommands(db, config.limits));
   } finally {
     await db.close();
     lock?.release();

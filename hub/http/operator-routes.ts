@@ -4,6 +4,7 @@ import { KioskError } from '../../shared/errors.ts';
 import { auditRoutes } from '../audit/operator.ts';
 import { billingRoutes } from '../billing/operator-api.ts';
 import type { HubDb } from '../db/hub-db.ts';
+import type { HubLimits } from '../runtime/limits.ts';
 import { decisionRoutes } from '../decisions/operator.ts';
 import { listDevices, revokeDevice } from '../security/devices.ts';
 import { issueEnrolmentCode } from '../security/enrolment.ts';
@@ -20,12 +21,13 @@ export interface OperatorRouteOptions {
   db: HubDb;
   now: () => Date;
   operatorToken: string | undefined;
+  limits: HubLimits;
 }
 
 /** Headquarters' own API behind the operator token: what `npm run hub -- enrol|revoke|devices|…|audit-verify` does, over HTTP. */
-export async function operatorRoutes(app: FastifyInstance, { db, now, operatorToken }: OperatorRouteOptions): Promise<void> {
+export async function operatorRoutes(app: FastifyInstance, { db, now, operatorToken, limits }: OperatorRouteOptions): Promise<void> {
   app.addHook('onRequest', operatorGuard(operatorToken));
-  await billingRoutes(app, { db, now });
+  await billingRoutes(app, { db, now, limits });
   decisionRoutes(app, { db, now });
   auditRoutes(app, { db });
 

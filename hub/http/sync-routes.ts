@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { KioskError } from '../../shared/errors.ts';
 import { PROTOCOL_VERSION, PullQuery, PushRequest } from '../../shared/sync/protocol.ts';
 import type { HubDb } from '../db/hub-db.ts';
+import type { HubLimits } from '../runtime/limits.ts';
 import { authenticateDevice, type DeviceIdentity } from '../security/devices.ts';
 import { redeemEnrolmentCode } from '../security/enrolment.ts';
 import { pullBody, readFeed } from '../sync/pull.ts';
@@ -51,10 +52,11 @@ export interface SyncRouteOptions {
   db: HubDb;
   metrics: HubMetrics;
   now: () => Date;
+  limits: HubLimits;
 }
 
 /** The kiosk-facing API: enrolment (the one call without a credential) and everything behind the device credential. */
-export async function syncRoutes(app: FastifyInstance, { db, metrics, now }: SyncRouteOptions): Promise<void> {
+export async function syncRoutes(app: FastifyInstance, { db, metrics, now, limits }: SyncRouteOptions): Promise<void> {
   app.decorateRequest('device', null);
 
   app.post('/sync/v1/enrol', async (request, reply) => {
@@ -85,7 +87,7 @@ export async function syncRoutes(app: FastifyInstance, { db, metrics, now }: Syn
     scope.post('/sync/v1/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request) => {
       const device = request.device as DeviceIdentity;
       const push = parsePush(request.body);
-      const response = await receivePush(db, device, push, now());
+      const response = await receivePush(db, device, push, now(), limits.maxAmounts);
       metrics.batchSize.observe({ direction: 'push' }, push.events.length);
       for (const r of response.results) metrics.pushedEvents.inc({ outcome: r.outcome });
       request.log.info({ deviceId: device.id, events: push.events.length, ackedThrough: response.ackedThrough }, 'push received');

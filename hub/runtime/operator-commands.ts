@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS, type HubLimits } from './limits.ts';
 import { directAuditCommands, httpAuditCommands, type AuditCommands } from '../audit/operator.ts';
 import { directBillingCommands, httpBillingCommands, type BillingCommands } from '../billing/operator-api.ts';
 import type { HubDb } from '../db/hub-db.ts';
@@ -27,9 +28,9 @@ export interface OperatorCommands extends BillingCommands, DecisionCommands, Aud
 }
 
 /** Straight on the database (a PostgreSQL server, or an embedded one no hub process is serving). */
-export function directCommands(db: HubDb): OperatorCommands {
+export function directCommands(db: HubDb, limits: HubLimits = DEFAULT_LIMITS): OperatorCommands {
   return {
-    ...directBillingCommands(db),
+    ...directBillingCommands(db, limits),
     ...directDecisionCommands(db),
     ...directAuditCommands(db),
     async enrol(branchId) {

@@ -22,7 +22,7 @@ export async function tmfRoutes(app: FastifyInstance, options: TmfOptions): Prom
   app.addHook('onRequest', operatorGuard(options.operatorToken));
   // RFC 7396 merge patches are JSON: parsed like any JSON body (with the same prototype-poisoning refusal).
   app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
-  const routes = { db: options.db, now: options.now };
+  const routes = { db: options.db, now: options.now, limits: options.limits };
   await billingAccountRoutes(app, routes);
   await customerBillRoutes(app, routes);
   await paymentRoutes(app, routes);

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { MoneyFact } from './changes.ts';
+import { minorDigits } from './money.ts';
+
+/**
+ * The most any one money amount may be, per currency, on every way into a ledger (the kiosk's
+ * payments, the hub's TMF API, a kiosk's push, the feed a kiosk pulls). A hostile or mistyped
+ * amount is refused where it arrives, so that no account ever holds a figure its readers cannot
+ * sum exactly: with every amount at most AMOUNT_CEILING_MINOR, an account would need thousands of
+ * them before a sum left the integers a JavaScript number holds exactly (2^53).
+ */
+export const AMOUNT_CEILING_MINOR = 1_000_000_000_000;
+/** Without a setting for its currency, an amount may be at most 1,000,000.00 (in the currency's major units). */
+export const DEFAULT_MAX_MAJOR_UNITS = 1_000_000;
+
+const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code');
+/** Per-currency maxima in minor units (`{"EUR": 100000000}` is 1,000,000.00 EUR). */
+export const MaxAmounts = z.record(CurrencyCode, z.number().int().positive().max(AMOUNT_CEILING_MINOR));
+export type MaxAmounts = Readonly<Record<string, number>>;
+
+export function maxAmountMinor(currency: string, maxima: MaxAmounts = {}): number {
+  return maxima[currency] ?? DEFAULT_MAX_MAJOR_UNITS * 10 ** minorDigits(currency);
+}
+
+/** The one bound check: an amount (either sign) that is not a whole number of minor units within `maxMinor`. */
+export function beyondBound(amountMinor: number, maxMinor: number): boolean {
+  return !Number.isSafeInteger(amountMinor) || Math.abs(amountMinor) > maxMinor;
+}
+
+/** Why an amount in `currency` is refused (null: it is not), naming the maximum. */
+export function amountBoundProblem(what: string, amountMinor: number, currency: string, maxima: MaxAmounts = {}): string | null {
+  const max = maxAmountMinor(currency, maxima);
+  if (!beyondBound(amountMinor, max)) return null;
+  return `${what} is beyond the most this ledger takes in one amount (${max / 10 ** minorDigits(currency)} ${currency}).`;
+}
+
+/** Why a money fact carries an amount beyond the bound (its own amount, a bill's totals, any posting), or null. */
+export function moneyFactBoundProblem(fact: MoneyFact, maxima: MaxAmounts = {}): string | null {
+  const amounts = fact.type === 'bill.issued' ? [fact.bill.taxIncludedAmountMinor, fact.bill.amountDueMinor] : [fact.amountMinor];
+  const label = fact.type === 'bill.issued' ? `Bill ${fact.bill.billNo}` : `${fact.type === 'payment.recorded' ? 'Payment' : 'Adjustment'} ${fact.id}`;
+  for (const amount of [...amounts, ...fact.entry.postings.map((p) => p.amountMinor)]) {
+    const problem = amountBoundProblem(`${label}: an amount of ${amount} minor units`, amount, fact.entry.currency, maxima);
+    if (problem) return problem;
+  }
+  return null;
+}
