@@ -5,6 +5,7 @@ import { installErrorHandling } from './http/errors.ts';
 import { createMetrics, installHttpMetrics } from './http/metrics.ts';
 import { operatorRoutes } from './http/operator-routes.ts';
 import { syncRoutes } from './http/sync-routes.ts';
+import { frameworkErrors, installTextGuard } from './http/text-guard.ts';
 import { DEFAULT_LIMITS, type HubLimits } from './runtime/limits.ts';
 import { TMF_PREFIX, tmfRoutes } from './tmf/plugin.ts';
 
@@ -30,9 +31,10 @@ export async function buildHub(options: HubOptions): Promise<FastifyInstance> {
   const now = options.now ?? (() => new Date());
   const limits: HubLimits = { ...DEFAULT_LIMITS, ...options.limits };
   // Bodies are small JSON documents (the push's batches will set their own limit).
-  const app = Fastify({ loggerInstance: options.logger ?? pino({ level: 'silent' }), bodyLimit: 64 * 1024 });
+  const app = Fastify({ loggerInstance: options.logger ?? pino({ level: 'silent' }), bodyLimit: 64 * 1024, frameworkErrors });
   const metrics = createMetrics();
   installErrorHandling(app);
+  installTextGuard(app);
   installHttpMetrics(app, metrics);
 
   app.get('/health', async (_request, reply) => {

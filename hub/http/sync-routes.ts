@@ -9,6 +9,7 @@ import { redeemEnrolmentCode } from '../security/enrolment.ts';
 import { pullBody, readFeed } from '../sync/pull.ts';
 import { receivePush } from '../sync/push.ts';
 import { parseInput } from './errors.ts';
+import { unstorableTextAt } from './text-guard.ts';
 import type { HubMetrics } from './metrics.ts';
 
 declare module 'fastify' {
@@ -41,10 +42,9 @@ function parsePush(body: unknown): PushRequest {
     });
   }
   const push = parseInput(PushRequest, body, 'body');
-  // Kept in TEXT columns, which cannot hold U+0000 (a payload that has it is rejected as an event, see kiosk-events.ts).
-  if (push.events.some((e) => `${e.eventId}${e.eventType}${e.occurredAt}`.includes('\u0000'))) {
-    throw new KioskError('VALIDATION', 'The request body is not valid: event ids and types cannot contain U+0000.');
-  }
+  // Kept in TEXT columns (a payload that cannot be stored is rejected as an event, see kiosk-events.ts).
+  const where = unstorableTextAt(push.events.map((e) => [e.eventId, e.eventType, e.occurredAt]), 'body.events');
+  if (where !== null) throw new KioskError('VALIDATION', `The request body is not valid: event ids and types cannot contain U+0000 or unpaired surrogates (${where}).`);
   return push;
 }
 
@@ -84,7 +84,8 @@ export async function syncRoutes(app: FastifyInstance, { db, metrics, now, limit
     });
 
     // DESIGN §4 push: the reply is sent only after the transaction that stored the events committed.
-    scope.post('/sync/v1/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request) => {
+    // An event holding text the hub cannot store is rejected alone (kiosk-events.ts): refusing the batch would stall the kiosk's outbox.
+    scope.post('/sync/v1/push', { bodyLimit: PUSH_BODY_LIMIT, config: { bodyTextPerItem: true } }, async (request) => {
       const device = request.device as DeviceIdentity;
       const push = parsePush(request.body);
       const response = await receivePush(db, device, push, now(), limits.maxAmounts);
