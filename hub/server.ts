@@ -7,6 +7,7 @@ import { operatorRoutes } from './http/operator-routes.ts';
 import { syncRoutes } from './http/sync-routes.ts';
 import { frameworkErrors, installTextGuard } from './http/text-guard.ts';
 import { DEFAULT_LIMITS, type HubLimits } from './runtime/limits.ts';
+import { installThrottles } from './security/throttle.ts';
 import { TMF_PREFIX, tmfRoutes } from './tmf/plugin.ts';
 
 export interface HubOptions {
@@ -49,8 +50,9 @@ export async function buildHub(options: HubOptions): Promise<FastifyInstance> {
 
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 
-  await app.register(syncRoutes, { db, metrics, now, limits });
-  await app.register(operatorRoutes, { db, now, operatorToken: options.operatorToken, limits });
-  await app.register(tmfRoutes, { db, now, limits, operatorToken: options.operatorToken, prefix: TMF_PREFIX });
+  const authThrottle = await installThrottles(app, now);
+  await app.register(syncRoutes, { db, metrics, now, limits, authThrottle });
+  await app.register(operatorRoutes, { db, now, operatorToken: options.operatorToken, limits, authThrottle });
+  await app.register(tmfRoutes, { db, now, limits, operatorToken: options.operatorToken, authThrottle, prefix: TMF_PREFIX });
   return app;
 }

@@ -9,6 +9,7 @@ import { decisionRoutes } from '../decisions/operator.ts';
 import { listDevices, revokeDevice } from '../security/devices.ts';
 import { issueEnrolmentCode } from '../security/enrolment.ts';
 import { operatorGuard } from '../security/operator.ts';
+import type { AuthFailureThrottle } from '../security/throttle.ts';
 import { parseInput } from './errors.ts';
 
 const EnrolmentCodeBody = z.object({
@@ -22,11 +23,12 @@ export interface OperatorRouteOptions {
   now: () => Date;
   operatorToken: string | undefined;
   limits: HubLimits;
+  authThrottle: AuthFailureThrottle;
 }
 
 /** Headquarters' own API behind the operator token: what `npm run hub -- enrol|revoke|devices|…|audit-verify` does, over HTTP. */
-export async function operatorRoutes(app: FastifyInstance, { db, now, operatorToken, limits }: OperatorRouteOptions): Promise<void> {
-  app.addHook('onRequest', operatorGuard(operatorToken));
+export async function operatorRoutes(app: FastifyInstance, { db, now, operatorToken, limits, authThrottle }: OperatorRouteOptions): Promise<void> {
+  app.addHook('onRequest', operatorGuard(operatorToken, authThrottle));
   await billingRoutes(app, { db, now, limits });
   decisionRoutes(app, { db, now });
   auditRoutes(app, { db });

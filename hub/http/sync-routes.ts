@@ -6,6 +6,7 @@ import type { HubDb } from '../db/hub-db.ts';
 import type { HubLimits } from '../runtime/limits.ts';
 import { authenticateDevice, type DeviceIdentity } from '../security/devices.ts';
 import { redeemEnrolmentCode } from '../security/enrolment.ts';
+import { ENROLMENT_LIMIT, type AuthFailureThrottle } from '../security/throttle.ts';
 import { pullBody, readFeed } from '../sync/pull.ts';
 import { receivePush } from '../sync/push.ts';
 import { parseInput } from './errors.ts';
@@ -24,11 +25,8 @@ const EnrolBody = z.object({
   deviceName: z.string().trim().min(1).max(80),
 });
 
-const refusalMessage = {
-  unknown: 'This enrolment code is not known. Check it, or ask headquarters for a new one.',
-  used: 'This enrolment code has already been used. Ask headquarters for a new one.',
-  expired: 'This enrolment code has expired. Ask headquarters for a new one.',
-} as const;
+/** Unknown, used and expired codes are answered alike: the answer must not tell a guesser that a code exists. */
+const ENROLMENT_REFUSED = 'This enrolment code is not valid: it is unknown, already used or expired. Check it, or ask headquarters for a new one.';
 
 /** A full batch (500 events) of the largest events a kiosk sends (orders with their preview) fits well within this. */
 const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
@@ -53,26 +51,32 @@ export interface SyncRouteOptions {
   metrics: HubMetrics;
   now: () => Date;
   limits: HubLimits;
+  authThrottle: AuthFailureThrottle;
 }
 
 /** The kiosk-facing API: enrolment (the one call without a credential) and everything behind the device credential. */
-export async function syncRoutes(app: FastifyInstance, { db, metrics, now, limits }: SyncRouteOptions): Promise<void> {
+export async function syncRoutes(app: FastifyInstance, { db, metrics, now, limits, authThrottle }: SyncRouteOptions): Promise<void> {
   app.decorateRequest('device', null);
 
-  app.post('/sync/v1/enrol', async (request, reply) => {
+  app.post('/sync/v1/enrol', { config: { rateLimit: { ...ENROLMENT_LIMIT, keyGenerator: (request) => request.ip } } }, async (request, reply) => {
     const body = parseInput(EnrolBody, request.body, 'body');
     const result = await redeemEnrolmentCode(db, { code: body.code, deviceName: body.deviceName, now: now() });
     metrics.enrolments.inc({ outcome: result.ok ? 'accepted' : result.reason });
-    if (!result.ok) throw new KioskError('AUTH_FAILED', refusalMessage[result.reason], { reason: result.reason });
+    if (!result.ok) {
+      request.log.info({ reason: result.reason }, 'enrolment refused');
+      throw new KioskError('AUTH_FAILED', ENROLMENT_REFUSED);
+    }
     request.log.info({ deviceId: result.device.id, branchId: result.device.branchId }, 'device enrolled');
     return reply.status(201).send({ deviceId: result.device.id, branchId: result.device.branchId, credential: result.credential });
   });
 
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (request) => {
+      authThrottle.check(request);
       const auth = await authenticateDevice(db, request.headers.authorization);
       if (!auth.ok) {
         metrics.authRefusals.inc({ reason: auth.reason });
+        await authThrottle.failed(request);
         throw new KioskError('AUTH_FAILED', 'This kiosk is not enrolled, or its credential was revoked: enrol it again.', { reason: auth.reason });
       }
       request.device = auth.device;
