@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
+import { say, sayError } from './runtime/terminal.ts';
 import { AUDIT_USAGE, auditVerifyCommand } from './audit/operator.ts';
 import { billRunCommand, importUsageCommand } from './billing/cli-commands.ts';
 import { allowanceCommand, DECISIONS_USAGE, suspenseCommand } from './decisions/cli.ts';
 import { migrate } from './db/migrate.ts';
 import { createHubLogger, openHubDb, readConfig, type HubConfig } from './runtime/config.ts';
 import { claimDataDir, runningHub } from './runtime/embedded-lock.ts';
-import { directCommands, httpCommands, type OperatorCommands } from './runtime/operator-commands.ts';
+import { deviceLine, directCommands, httpCommands, type OperatorCommands } from './runtime/operator-commands.ts';
 import { serve } from './runtime/serve.ts';
 import { redactText } from '../shared/node/redact.ts';
 
@@ -47,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
   });
   const [command = 'serve'] = positionals;
   if (values.help) {
-    console.log(USAGE);
+    say(USAGE);
     return 0;
   }
   const config = readConfig();
@@ -59,20 +60,20 @@ async function main(argv: string[]): Promise<number> {
       if (!values.branch) break;
       const branchId = values.branch;
       const issued = await withCommands(config, (c) => c.enrol(branchId));
-      console.log(`Enrolment code for branch ${issued.branchId}: ${issued.code}\nSingle use; expires ${issued.expiresAt}.`);
+      say(`Enrolment code for branch ${issued.branchId}: ${issued.code}\nSingle use; expires ${issued.expiresAt}.`);
       return 0;
     }
     case 'revoke': {
       if (!values.device) break;
       const deviceId = values.device;
       const revoked = await withCommands(config, (c) => c.revoke(deviceId));
-      console.log(revoked ? `Device ${deviceId} revoked at ${revoked.revokedAt}.` : `There is no device ${deviceId}.`);
+      say(revoked ? `Device ${deviceId} revoked at ${revoked.revokedAt}.` : `There is no device ${deviceId}.`);
       return revoked ? 0 : 1;
     }
     case 'devices': {
       const devices = await withCommands(config, (c) => c.devices());
-      if (devices.length === 0) console.log('No kiosks enrolled yet.');
-      for (const d of devices) console.log([d.id, d.branchId, d.revokedAt ? `revoked ${d.revokedAt}` : 'active', d.name].join('\t'));
+      if (devices.length === 0) say('No kiosks enrolled yet.');
+      for (const d of devices) say(deviceLine(d));
       return 0;
     }
     case 'import-usage':
@@ -90,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
     case 'audit-verify':
       return auditVerifyCommand(values.device, (run) => withCommands(config, run));
   }
-  console.error(USAGE);
+  sayError(USAGE);
   return 2;
 }
 
@@ -100,7 +101,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     // An unexpected failure may quote data (a database error echoes values): scrubbed like a log line.
-    console.error(redactText(error instanceof Error ? error.message : String(error)));
+    sayError(redactText(error instanceof Error ? error.message : String(error)));
     process.exitCode = 1;
   },
 );

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { hasControlChars } from '../../shared/control-chars.ts';
 import { KioskError } from '../../shared/errors.ts';
 import { PROTOCOL_VERSION, PullQuery, PushRequest } from '../../shared/sync/protocol.ts';
 import type { HubDb } from '../db/hub-db.ts';
@@ -22,7 +23,8 @@ declare module 'fastify' {
 
 const EnrolBody = z.object({
   code: z.string().min(1).max(64),
-  deviceName: z.string().trim().min(1).max(80),
+  // Shown in the operator's terminal and lists: nothing that could steer one.
+  deviceName: z.string().trim().min(1).max(80).refine((name) => !hasControlChars(name), 'a name without control characters'),
 });
 
 /** Unknown, used and expired codes are answered alike: the answer must not tell a guesser that a code exists. */

@@ -1,3 +1,4 @@
+import { oneLine } from './terminal.ts';
 import { DEFAULT_LIMITS, type HubLimits } from './limits.ts';
 import { directAuditCommands, httpAuditCommands, type AuditCommands } from '../audit/operator.ts';
 import { directBillingCommands, httpBillingCommands, type BillingCommands } from '../billing/operator-api.ts';
@@ -17,6 +18,11 @@ export interface DeviceLine {
   name: string;
   createdAt: string;
   revokedAt: string | null;
+}
+
+/** What `devices` prints for one kiosk: id, branch, state and the name it enrolled with, tab-separated. */
+export function deviceLine(d: DeviceLine): string {
+  return [d.id, d.branchId, d.revokedAt ? `revoked ${d.revokedAt}` : 'active', oneLine(d.name)].join('\t');
 }
 
 /** What an operator does from the command line, wherever the database is. */
