@@ -1,3 +1,4 @@
+import { Stream } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { KioskError } from '../../shared/errors.ts';
 import { TMF_PREFIX } from '../tmf/resources.ts';
@@ -27,7 +28,8 @@ export function unstorableTextAt(value: unknown, where: string): string | null {
       if (UNSTORABLE.test(item)) return at;
     } else if (Array.isArray(item)) {
       item.forEach((v, i) => stack.push([v, `${at}[${i}]`]));
-    } else if (item !== null && typeof item === 'object') {
+    } else if (item !== null && typeof item === 'object' && !(item instanceof Stream)) {
+      // A streamed body (a CSV upload) is its route's to read; walking it would walk the socket and the server behind it.
       for (const [key, v] of Object.entries(item)) {
         if (UNSTORABLE.test(key)) return at;
         stack.push([v, `${at}.${key}`]);

@@ -90,6 +90,8 @@ describe.each(engines)('hostile amounts at headquarters on %s', (engine) => {
     const { limits } = readConfig({ HUB_MAX_AMOUNTS: '{"EUR":5000}' });
     expect(limits).toEqual({ maxAmounts: { EUR: 5_000 }, paymentMaxAgeDays: 90 });
     expect(() => readConfig({ HUB_MAX_AMOUNTS: '{"EUR":1e15}' })).toThrow(/HUB_MAX_AMOUNTS/);
+    // A setting may lower the maximum, never raise it above what every kiosk takes from the feed.
+    expect(() => readConfig({ HUB_MAX_AMOUNTS: '{"EUR":100000001}' })).toThrow(/at most 100000000 \(1000000 EUR\)/);
     expect(() => readConfig({ HUB_MAX_AMOUNTS: 'EUR=5000' })).toThrow(/HUB_MAX_AMOUNTS/);
     const app = await buildHub({ db, now: () => NOW, operatorToken: OPERATOR_TOKEN, limits });
     const over = await app.inject({ method: 'POST', url: PAYMENTS, headers: auth, payload: transfer(50.01, 'SET-1') });
