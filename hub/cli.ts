@@ -20,7 +20,9 @@ const USAGE = `Usage: npm run hub [-- <command>]
 ${DECISIONS_USAGE}
 ${AUDIT_USAGE}
 Environment: DATABASE_URL (else embedded PostgreSQL in HUB_DATA_DIR, default ./.hub-data),
-HUB_PORT (8787), HUB_HOST (127.0.0.1), HUB_OPERATOR_TOKEN, HUB_LOG_LEVEL (info).`;
+HUB_PORT (8787), HUB_HOST (127.0.0.1), HUB_OPERATOR_TOKEN, HUB_LOG_LEVEL (info),
+HUB_MAX_AMOUNTS (JSON of minor units per currency, e.g. {"EUR":50000000}; at most and by default
+1,000,000.00 of any currency), HUB_PAYMENT_MAX_AGE_DAYS (90: older TMF paymentDates are refused).`;
 
 /** Runs an operator command against the running embedded hub if there is one, else straight on the database. */
 async function withCommands<T>(config: HubConfig, run: (commands: OperatorCommands) => Promise<T>): Promise<T> {
