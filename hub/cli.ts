@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
+import { say, sayError } from './runtime/terminal.ts';
 import { AUDIT_USAGE, auditVerifyCommand } from './audit/operator.ts';
 import { billRunCommand, importUsageCommand } from './billing/cli-commands.ts';
 import { allowanceCommand, DECISIONS_USAGE, suspenseCommand } from './decisions/cli.ts';
 import { migrate } from './db/migrate.ts';
 import { createHubLogger, openHubDb, readConfig, type HubConfig } from './runtime/config.ts';
 import { claimDataDir, runningHub } from './runtime/embedded-lock.ts';
-import { directCommands, httpCommands, type OperatorCommands } from './runtime/operator-commands.ts';
+import { deviceLine, directCommands, httpCommands, type OperatorCommands } from './runtime/operator-commands.ts';
 import { serve } from './runtime/serve.ts';
 import { redactText } from '../shared/node/redact.ts';
 
@@ -19,7 +20,9 @@ const USAGE = `Usage: npm run hub [-- <command>]
 ${DECISIONS_USAGE}
 ${AUDIT_USAGE}
 Environment: DATABASE_URL (else embedded PostgreSQL in HUB_DATA_DIR, default ./.hub-data),
-HUB_PORT (8787), HUB_HOST (127.0.0.1), HUB_OPERATOR_TOKEN, HUB_LOG_LEVEL (info).`;
+HUB_PORT (8787), HUB_HOST (127.0.0.1), HUB_OPERATOR_TOKEN, HUB_LOG_LEVEL (info),
+HUB_MAX_AMOUNTS (JSON of minor units per currency, e.g. {"EUR":50000000}; at most and by default
+1,000,000.00 of any currency), HUB_PAYMENT_MAX_AGE_DAYS (90: older TMF paymentDates are refused).`;
 
 /** Runs an operator command against the running embedded hub if there is one, else straight on the database. */
 async function withCommands<T>(config: HubConfig, run: (commands: OperatorCommands) => Promise<T>): Promise<T> {
@@ -32,7 +35,7 @@ async function withCommands<T>(config: HubConfig, run: (commands: OperatorComman
   const db = await openHubDb(config, createHubLogger('warn'));
   try {
     await migrate(db);
-    return await run(directCommands(db));
+    return await run(directCommands(db, config.limits));
   } finally {
     await db.close();
     lock?.release();
@@ -47,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
   });
   const [command = 'serve'] = positionals;
   if (values.help) {
-    console.log(USAGE);
+    say(USAGE);
     return 0;
   }
   const config = readConfig();
@@ -59,20 +62,20 @@ async function main(argv: string[]): Promise<number> {
       if (!values.branch) break;
       const branchId = values.branch;
       const issued = await withCommands(config, (c) => c.enrol(branchId));
-      console.log(`Enrolment code for branch ${issued.branchId}: ${issued.code}\nSingle use; expires ${issued.expiresAt}.`);
+      say(`Enrolment code for branch ${issued.branchId}: ${issued.code}\nSingle use; expires ${issued.expiresAt}.`);
       return 0;
     }
     case 'revoke': {
       if (!values.device) break;
       const deviceId = values.device;
       const revoked = await withCommands(config, (c) => c.revoke(deviceId));
-      console.log(revoked ? `Device ${deviceId} revoked at ${revoked.revokedAt}.` : `There is no device ${deviceId}.`);
+      say(revoked ? `Device ${deviceId} revoked at ${revoked.revokedAt}.` : `There is no device ${deviceId}.`);
       return revoked ? 0 : 1;
     }
     case 'devices': {
       const devices = await withCommands(config, (c) => c.devices());
-      if (devices.length === 0) console.log('No kiosks enrolled yet.');
-      for (const d of devices) console.log([d.id, d.branchId, d.revokedAt ? `revoked ${d.revokedAt}` : 'active', d.name].join('\t'));
+      if (devices.length === 0) say('No kiosks enrolled yet.');
+      for (const d of devices) say(deviceLine(d));
       return 0;
     }
     case 'import-usage':
@@ -90,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
     case 'audit-verify':
       return auditVerifyCommand(values.device, (run) => withCommands(config, run));
   }
-  console.error(USAGE);
+  sayError(USAGE);
   return 2;
 }
 
@@ -100,7 +103,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     // An unexpected failure may quote data (a database error echoes values): scrubbed like a log line.
-    console.error(redactText(error instanceof Error ? error.message : String(error)));
+    sayError(redactText(error instanceof Error ? error.message : String(error)));
     process.exitCode = 1;
   },
 );

@@ -5,6 +5,9 @@ import { installErrorHandling } from './http/errors.ts';
 import { createMetrics, installHttpMetrics } from './http/metrics.ts';
 import { operatorRoutes } from './http/operator-routes.ts';
 import { syncRoutes } from './http/sync-routes.ts';
+import { frameworkErrors, installTextGuard } from './http/text-guard.ts';
+import { DEFAULT_LIMITS, type HubLimits } from './runtime/limits.ts';
+import { installThrottles } from './security/throttle.ts';
 import { TMF_PREFIX, tmfRoutes } from './tmf/plugin.ts';
 
 export interface HubOptions {
@@ -15,6 +18,8 @@ export interface HubOptions {
   now?: () => Date;
   /** Bearer token for /operator/v1/* and /tmf-api/*; without one those routes are refused. */
   operatorToken?: string;
+  /** What the hub refuses to hold (HUB_MAX_AMOUNTS, HUB_PAYMENT_MAX_AGE_DAYS); the defaults otherwise. */
+  limits?: Partial<HubLimits>;
 }
 
 /**
@@ -25,10 +30,12 @@ export interface HubOptions {
 export async function buildHub(options: HubOptions): Promise<FastifyInstance> {
   const { db } = options;
   const now = options.now ?? (() => new Date());
+  const limits: HubLimits = { ...DEFAULT_LIMITS, ...options.limits };
   // Bodies are small JSON documents (the push's batches will set their own limit).
-  const app = Fastify({ loggerInstance: options.logger ?? pino({ level: 'silent' }), bodyLimit: 64 * 1024 });
+  const app = Fastify({ loggerInstance: options.logger ?? pino({ level: 'silent' }), bodyLimit: 64 * 1024, frameworkErrors });
   const metrics = createMetrics();
   installErrorHandling(app);
+  installTextGuard(app);
   installHttpMetrics(app, metrics);
 
   app.get('/health', async (_request, reply) => {
@@ -43,8 +50,9 @@ export async function buildHub(options: HubOptions): Promise<FastifyInstance> {
 
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 
-  await app.register(syncRoutes, { db, metrics, now });
-  await app.register(operatorRoutes, { db, now, operatorToken: options.operatorToken });
-  await app.register(tmfRoutes, { db, now, operatorToken: options.operatorToken, prefix: TMF_PREFIX });
+  const authThrottle = await installThrottles(app, now);
+  await app.register(syncRoutes, { db, metrics, now, limits, authThrottle });
+  await app.register(operatorRoutes, { db, now, operatorToken: options.operatorToken, limits, authThrottle });
+  await app.register(tmfRoutes, { db, now, limits, operatorToken: options.operatorToken, authThrottle, prefix: TMF_PREFIX });
   return app;
 }

@@ -5,6 +5,7 @@ import { Catalog } from './billing/catalog.ts';
 import { ProductTerm } from './billing/product.ts';
 import { UsageRecord } from './billing/usage.ts';
 import { Language } from './locales.ts';
+import { moneyFactBoundProblem, type MaxAmounts } from './money-bounds.ts';
 
 /**
  * Changes are how data reaches a kiosk's ledger: the demo-data generator on first start and
@@ -179,9 +180,12 @@ export const isMoneyFact = (change: Change): change is MoneyFact => moneyFactTyp
 
 /**
  * Why a money fact's journal entry does not post what the fact says to the fact's account, or
- * null when it does. Every ledger (kiosk and hub) checks this before writing the fact.
+ * carries an amount beyond the bound (money-bounds.ts; `maxima`: the ledger's per-currency
+ * settings), or null when neither. Every ledger (kiosk and hub) checks this before writing the fact.
  */
-export function moneyFactMismatch(fact: MoneyFact): string | null {
+export function moneyFactMismatch(fact: MoneyFact, maxima: MaxAmounts = {}): string | null {
+  const beyond = moneyFactBoundProblem(fact, maxima);
+  if (beyond) return beyond;
   if (fact.type === 'bill.issued') {
     const { bill, entry } = fact;
     const charged = postedTo(entry, ledgerAccounts.receivable(bill.accountId));

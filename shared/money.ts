@@ -12,8 +12,16 @@ export function money(amountMinor: number, currency: string): Money {
   return { amountMinor, currency };
 }
 
+// A formatter per call is slow and heavy, and amounts are checked per usage record of a mediation file: once per currency.
+const digitsOf = new Map<string, number>();
+
 export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsOf.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsOf.set(currency, digits);
+  }
+  return digits;
 }
 
 export function formatMoney(value: Money, locale: string): string {

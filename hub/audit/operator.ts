@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { oneLine, say } from '../runtime/terminal.ts';
 import { z } from 'zod';
 import { KioskError } from '../../shared/errors.ts';
 import type { HubDb } from '../db/hub-db.ts';
@@ -58,17 +59,17 @@ export const AUDIT_USAGE = `  audit-verify [--device <id>]
 export async function auditVerifyCommand(deviceId: string | undefined, withCommands: <T>(run: (commands: AuditCommands) => Promise<T>) => Promise<T>): Promise<number> {
   const reports = await withCommands((c) => c.auditVerify(deviceId));
   if (reports === null) {
-    console.log(`There is no device ${deviceId ?? ''}.`);
+    say(`There is no device ${deviceId ?? ''}.`);
     return 1;
   }
-  if (reports.length === 0) console.log('No kiosks enrolled yet.');
-  for (const r of reports) console.log(auditChainLine(r));
+  if (reports.length === 0) say('No kiosks enrolled yet.');
+  for (const r of reports) say(auditChainLine(r));
   return reports.some((r) => r.broken !== null) ? 1 : 0;
 }
 
 /** `<device> (MAD-01, Kiosk 1): 1,234 audit events, head 3f2a…: OK` or `…: BROKEN at event #57 (id …): hash does not match its contents`. */
 export function auditChainLine(r: AuditChainReport): string {
-  const who = `${r.deviceId} (${r.branchId}, ${r.deviceName})`;
+  const who = `${r.deviceId} (${r.branchId}, ${oneLine(r.deviceName)})`;
   if (r.count === 0 && r.broken === null) return `${who}: no audit events yet`;
   const held = `${r.count.toLocaleString('en-US')} audit event${r.count === 1 ? '' : 's'}, head ${r.headHash ?? ''}`;
   if (r.broken === null) return `${who}: ${held}: OK`;

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { say, sayError } from '../runtime/terminal.ts';
 import { KioskError } from '../../shared/errors.ts';
 import { parseCycle } from './bill-run.ts';
 import type { BillingCommands, Progress } from './operator-api.ts';
@@ -15,7 +16,7 @@ export async function importUsageCommand(file: string, withCommands: WithCommand
   if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return refuse(`There is no file ${file}.`);
   return refusedOnValidation(async () => {
     const report = await withCommands((c) => c.importUsage(file));
-    console.log(importReportText(report));
+    say(importReportText(report));
     return importExitCode(report);
   });
 }
@@ -25,7 +26,7 @@ export async function billRunCommand(cycle: string | undefined, withCommands: Wi
     const month = parseCycle(cycle);
     const report = await withCommands((c) => c.billRun(month, progress()));
     if (process.stderr.isTTY) process.stderr.write('\n');
-    console.log(billRunReportText(report));
+    say(billRunReportText(report));
     return billRunExitCode(report);
   });
 }
@@ -46,6 +47,6 @@ async function refusedOnValidation(run: () => Promise<number>): Promise<number> 
 }
 
 function refuse(message: string): number {
-  console.error(`${message}\nNothing was changed.`);
+  sayError(`${message}\nNothing was changed.`);
   return 2;
 }

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ErrorCode, KioskError } from '../../shared/errors.ts';
 import type { HubDb } from '../db/hub-db.ts';
+import type { HubLimits } from '../runtime/limits.ts';
 import { parseInput } from '../http/errors.ts';
 import { billRunReport, BillRunReport, CycleMonth, executeBillRun, runBills, startBillRun, type BillRunOptions } from './bill-run.ts';
 import { importUsage, UsageImportReport } from './usage-import.ts';
@@ -23,9 +24,9 @@ export interface BillingCommands {
   billRun(cycle: string, onProgress?: Progress): Promise<BillRunReport>;
 }
 
-export function directBillingCommands(db: HubDb): BillingCommands {
+export function directBillingCommands(db: HubDb, limits: HubLimits): BillingCommands {
   return {
-    importUsage: (file) => importUsage(db, createReadStream(file), { fileName: path.basename(file) }),
+    importUsage: (file) => importUsage(db, createReadStream(file), { fileName: path.basename(file), maxAmounts: limits.maxAmounts }),
     billRun: (cycle, onProgress) => runBills(db, cycle, onProgress ? { onProgress } : {}),
   };
 }
@@ -40,7 +41,7 @@ const RunParams = z.object({ id: z.string().min(1).max(64) });
  * GET /operator/v1/bill-runs/:id (the run's report so far). A bill run of a large branch outlasts
  * an HTTP request, hence 202 and polling. Call inside the operator routes' scope (their guard).
  */
-export async function billingRoutes(app: FastifyInstance, { db, now }: { db: HubDb; now: () => Date }): Promise<void> {
+export async function billingRoutes(app: FastifyInstance, { db, now, limits }: { db: HubDb; now: () => Date; limits: HubLimits }): Promise<void> {
   // The CSV reaches the handler as the request stream, so a large file is never held whole.
   app.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
 
@@ -49,7 +50,7 @@ export async function billingRoutes(app: FastifyInstance, { db, now }: { db: Hub
     const body = request.body;
     if (!(body instanceof Readable)) throw new KioskError('VALIDATION', 'Send the usage file as the body, with Content-Type: text/csv.');
     try {
-      return reply.status(201).send(await importUsage(db, body, { fileName, now }));
+      return reply.status(201).send(await importUsage(db, body, { fileName, now, maxAmounts: limits.maxAmounts }));
     } finally {
       // A refused file is not read to its end: the rest is discarded, so the connection can serve the next request.
       if (!body.readableEnded) body.resume();

@@ -1,3 +1,4 @@
+import { oneLine } from '../runtime/terminal.ts';
 import type { BillRunReport } from './bill-run.ts';
 import type { UsageImportReport } from './usage-import.ts';
 
@@ -15,14 +16,14 @@ export function money(minor: number, currency: string): string {
 export function importReportText(r: UsageImportReport): string {
   const rate = r.seconds > 0 ? ` (${n(Math.round(r.rows / r.seconds))} rows/s)` : '';
   const lines = [
-    `Usage import ${r.importId} of ${r.fileName}: ${n(r.rows)} rows in ${r.seconds.toFixed(1)} s${rate}`,
+    `Usage import ${r.importId} of ${oneLine(r.fileName)}: ${n(r.rows)} rows in ${r.seconds.toFixed(1)} s${rate}`,
     `  imported    ${pad(r.imported)}`,
     `  already had ${pad(r.alreadyHad)}`,
     `  rejected    ${pad(r.rejected)}${r.rejected > 0 ? '  (every one is kept in usage_import_rejects with its line)' : ''}`,
   ];
   if (r.firstRejects.length > 0) {
     lines.push(r.rejected > r.firstRejects.length ? `First ${r.firstRejects.length} rejected rows:` : 'Rejected rows:');
-    for (const x of r.firstRejects) lines.push(`  line ${x.lineNo}: ${x.code}: ${x.reason}`, `      ${x.raw.length > 160 ? `${x.raw.slice(0, 160)}…` : x.raw}`);
+    for (const x of r.firstRejects) lines.push(`  line ${x.lineNo}: ${x.code}: ${x.reason}`, `      ${oneLine(x.raw.length > 160 ? `${x.raw.slice(0, 160)}…` : x.raw)}`);
   }
   for (const e of r.earlierImports) lines.push(`The same file was imported before (import ${e.importId}, ${e.startedAt}).`);
   return lines.join('\n');

@@ -32,7 +32,8 @@ export type ImportRejectCode =
   | 'BAD_DESTINATION'
   | 'BAD_SERVICE'
   | 'FUTURE_USAGE'
-  | 'PERIOD_BILLED';
+  | 'PERIOD_BILLED'
+  | 'AMOUNT_TOO_LARGE';
 
 export interface Line {
   /** 1-based physical line number in the file. */

@@ -9,6 +9,7 @@ import { rateUsage } from '../../shared/billing/rating.ts';
 import type { UsageRecord } from '../../shared/billing/usage.ts';
 import type { ChangeOf } from '../../shared/changes.ts';
 import { KioskError } from '../../shared/errors.ts';
+import { amountBoundProblem, type MaxAmounts } from '../../shared/money-bounds.ts';
 import type { HubDb, HubQueryable } from '../db/hub-db.ts';
 import { writeChanges } from '../ledger/change-writer.ts';
 import { lockFeed } from '../ledger/feed.ts';
@@ -56,6 +57,8 @@ export interface UsageImportOptions {
   now?: () => Date;
   /** Rows per transaction. */
   batchSize?: number;
+  /** The hub's per-currency maxima (HUB_MAX_AMOUNTS): a row rated beyond them is refused, not left to break the bill run. */
+  maxAmounts?: MaxAmounts;
 }
 
 const BATCH_SIZE = 5_000;
@@ -80,7 +83,7 @@ export async function importUsage(db: HubDb, source: AsyncIterable<Uint8Array | 
 
   const importId = uuidv7({ msecs: now().getTime() });
   await db.query(`INSERT INTO usage_imports (id, file_name, started_at, status) VALUES ($1, $2, $3, 'running')`, [importId, fileName, now()]);
-  const context = new ImportContext(db, catalog, importId, fileName, now);
+  const context = new ImportContext(db, catalog, importId, fileName, now, options.maxAmounts ?? {});
   try {
     let batch: ParsedRow[] = [];
     for await (const line of lines) {
@@ -156,6 +159,7 @@ class ImportContext {
     private readonly importId: string,
     private readonly fileName: string,
     private readonly now: () => Date,
+    private readonly maxAmounts: MaxAmounts,
   ) {}
 
   async importBatch(rows: readonly ParsedRow[]): Promise<void> {
@@ -287,7 +291,7 @@ class ImportContext {
       const { account, day } = group[0] as Placed;
       const byId = new Map(group.map((p) => [p.record.id, p]));
       const products = [...new Set(group.map((p) => p.product))];
-      const { rejected } = rateUsage({
+      const { rated, rejected } = rateUsage({
         catalog: this.catalog,
         products,
         period: cycleContaining(day, account.billCycleDay),
@@ -298,6 +302,12 @@ class ImportContext {
       for (const r of rejected) {
         refused.add(r.record.id);
         reject(byId.get(r.record.id) as Placed, r.code, r.reason);
+      }
+      for (const r of rated) {
+        const problem = amountBoundProblem(`usage ${r.id} rated at ${r.amountMinor} minor units`, r.amountMinor, account.currency, this.maxAmounts);
+        if (problem === null) continue;
+        refused.add(r.id);
+        reject(byId.get(r.id) as Placed, 'AMOUNT_TOO_LARGE', problem);
       }
       for (const p of group) if (!refused.has(p.record.id)) accepted.add(p);
     }

@@ -1,4 +1,5 @@
 import { formatMoney, money } from '../../shared/money.ts';
+import { oneLine, say } from '../runtime/terminal.ts';
 import type { BranchAllowanceReport, OfflineApprovalLine } from './allowance.ts';
 import type { DecisionCommands } from './operator.ts';
 import type { Resolution, SuspenseLine } from './suspense.ts';
@@ -30,20 +31,20 @@ export async function suspenseCommand(action: string | undefined, o: DecisionOpt
   switch (action ?? 'list') {
     case 'list': {
       const lines = await withCommands((c) => c.suspense({ all: o.all ?? false }));
-      if (lines.length === 0) console.log(o.all ? 'No payment has been held in suspense.' : 'No payments are held in suspense.');
-      for (const line of lines) console.log(suspenseLine(line));
+      if (lines.length === 0) say(o.all ? 'No payment has been held in suspense.' : 'No payments are held in suspense.');
+      for (const line of lines) say(suspenseLine(line));
       return 0;
     }
     case 'apply': {
       const { payment, account, by, note } = o;
       if (!payment || !account || by === undefined || note === undefined) return null;
-      console.log(describe(await withCommands((c) => c.applySuspense(payment, { accountId: account, by, note }))));
+      say(describe(await withCommands((c) => c.applySuspense(payment, { accountId: account, by, note }))));
       return 0;
     }
     case 'refund': {
       const { payment, by, note } = o;
       if (!payment || by === undefined || note === undefined) return null;
-      console.log(describe(await withCommands((c) => c.refundSuspense(payment, { by, note }))));
+      say(describe(await withCommands((c) => c.refundSuspense(payment, { by, note }))));
       return 0;
     }
   }
@@ -54,16 +55,16 @@ export async function suspenseCommand(action: string | undefined, o: DecisionOpt
 export async function allowanceCommand(o: DecisionOptions, withCommands: WithCommands): Promise<number> {
   const reports = await withCommands((c) => c.allowance(o.branch));
   if (reports.length === 0) {
-    console.log(o.branch ? `There is no branch ${o.branch}.` : 'There are no branches.');
+    say(o.branch ? `There is no branch ${o.branch}.` : 'There are no branches.');
     return o.branch ? 1 : 0;
   }
-  console.log(reports.map(allowanceText).join('\n\n'));
+  say(reports.map(allowanceText).join('\n\n'));
   return 0;
 }
 
 function suspenseLine(l: SuspenseLine): string {
   const resolved = l.resolution
-    ? `${l.resolution.action}${l.resolution.accountId ? ` to ${l.resolution.accountId}` : ''} by ${l.resolution.by} at ${l.resolution.at}: ${l.resolution.note}`
+    ? `${l.resolution.action}${l.resolution.accountId ? ` to ${l.resolution.accountId}` : ''} by ${oneLine(l.resolution.by)} at ${l.resolution.at}: ${oneLine(l.resolution.note)}`
     : 'open';
   return [l.paymentId, fmt(l.amountMinor, l.currency), l.paymentMethod, `taken for ${l.takenForAccountId}`, l.branchId, l.deviceId, l.occurredAt, resolved].join('\t');
 }
@@ -78,7 +79,7 @@ function describe(r: Resolution): string {
 function allowanceText(r: BranchAllowanceReport): string {
   const m = (minor: number) => fmt(minor, r.currency);
   const out = [
-    `${r.branchId} ${r.name}: offline allowance ${m(r.perRequestMinor)} a request, ${m(r.perDayMinor)} a day${r.isDefault ? ' (default)' : ''}`,
+    `${r.branchId} ${oneLine(r.name)}: offline allowance ${m(r.perRequestMinor)} a request, ${m(r.perDayMinor)} a day${r.isDefault ? ' (default)' : ''}`,
     `  today (${r.today}): used ${m(r.usedTodayMinor)} of ${m(r.perDayMinor)}`,
   ];
   for (const d of r.days) out.push(`  ${d.day}: used ${m(d.usedMinor)} in ${d.approvals} offline approval${d.approvals === 1 ? '' : 's'}${d.overMinor > 0 ? `, ${m(d.overMinor)} over the day's allowance` : ''}`);

@@ -9,6 +9,7 @@ export const statusOf: Partial<Record<ErrorCode, number>> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  THROTTLED: 429,
 };
 
 /** Parses a request's body, params or query; a bad one is a 400 that names each problem. */

@@ -4,10 +4,12 @@ import { KioskError } from '../../shared/errors.ts';
 import { auditRoutes } from '../audit/operator.ts';
 import { billingRoutes } from '../billing/operator-api.ts';
 import type { HubDb } from '../db/hub-db.ts';
+import type { HubLimits } from '../runtime/limits.ts';
 import { decisionRoutes } from '../decisions/operator.ts';
 import { listDevices, revokeDevice } from '../security/devices.ts';
 import { issueEnrolmentCode } from '../security/enrolment.ts';
 import { operatorGuard } from '../security/operator.ts';
+import type { AuthFailureThrottle } from '../security/throttle.ts';
 import { parseInput } from './errors.ts';
 
 const EnrolmentCodeBody = z.object({
@@ -20,12 +22,14 @@ export interface OperatorRouteOptions {
   db: HubDb;
   now: () => Date;
   operatorToken: string | undefined;
+  limits: HubLimits;
+  authThrottle: AuthFailureThrottle;
 }
 
 /** Headquarters' own API behind the operator token: what `npm run hub -- enrol|revoke|devices|…|audit-verify` does, over HTTP. */
-export async function operatorRoutes(app: FastifyInstance, { db, now, operatorToken }: OperatorRouteOptions): Promise<void> {
-  app.addHook('onRequest', operatorGuard(operatorToken));
-  await billingRoutes(app, { db, now });
+export async function operatorRoutes(app: FastifyInstance, { db, now, operatorToken, limits, authThrottle }: OperatorRouteOptions): Promise<void> {
+  app.addHook('onRequest', operatorGuard(operatorToken, authThrottle));
+  await billingRoutes(app, { db, now, limits });
   decisionRoutes(app, { db, now });
   auditRoutes(app, { db });
 

@@ -1,5 +1,6 @@
 import { Change, isMoneyFact, moneyFactMismatch, type ChangeOf, type MoneyFact } from '../../shared/changes.ts';
 import { KioskError } from '../../shared/errors.ts';
+import type { MaxAmounts } from '../../shared/money-bounds.ts';
 import { factHash } from '../../shared/node/hash.ts';
 import type { HubDb, HubQueryable } from '../db/hub-db.ts';
 import { appendToFeed, lockFeed, type Scope } from './feed.ts';
@@ -59,7 +60,8 @@ export class HubChangeWriter {
   }
 }
 
-export function parseChanges(raw: readonly unknown[]): Change[] {
+/** Parses changes and checks their money facts (moneyFactMismatch; `maxAmounts`: the hub's HUB_MAX_AMOUNTS). */
+export function parseChanges(raw: readonly unknown[], maxAmounts: MaxAmounts = {}): Change[] {
   return raw.map((item, index) => {
     const parsed = Change.safeParse(item);
     if (!parsed.success) {
@@ -67,7 +69,7 @@ export function parseChanges(raw: readonly unknown[]): Change[] {
       throw new KioskError('VALIDATION', `Change ${index} is not valid: ${issue?.message ?? 'unknown problem'}`, { index, path: issue?.path.join('.') });
     }
     if (isMoneyFact(parsed.data)) {
-      const mismatch = moneyFactMismatch(parsed.data);
+      const mismatch = moneyFactMismatch(parsed.data, maxAmounts);
       if (mismatch) throw new KioskError('VALIDATION', mismatch, { index });
     }
     return parsed.data;

@@ -5,6 +5,7 @@ import type { HubDb } from '../db/hub-db.ts';
 import { openPgDb } from '../db/pg.ts';
 import { openPgliteDb } from '../db/pglite.ts';
 import { createRedactingLogger } from '../../shared/node/log.ts';
+import { DEFAULT_LIMITS, MaxAmountsText, type HubLimits } from './limits.ts';
 
 const Env = z.object({
   // Not z.url(): libpq-style URLs such as postgresql://user@/db?host=/var/run/postgresql have no host part.
@@ -14,6 +15,8 @@ const Env = z.object({
   HUB_HOST: z.string().min(1).default('127.0.0.1'),
   HUB_OPERATOR_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   HUB_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HUB_MAX_AMOUNTS: MaxAmountsText.optional(),
+  HUB_PAYMENT_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3660).default(DEFAULT_LIMITS.paymentMaxAgeDays),
 });
 
 export interface HubConfig {
@@ -24,6 +27,7 @@ export interface HubConfig {
   host: string;
   operatorToken: string | undefined;
   logLevel: string;
+  limits: HubLimits;
 }
 
 /** The hub's settings from the environment, or one message naming every bad variable. */
@@ -40,6 +44,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     host: e.HUB_HOST,
     operatorToken: e.HUB_OPERATOR_TOKEN,
     logLevel: e.HUB_LOG_LEVEL,
+    limits: { maxAmounts: e.HUB_MAX_AMOUNTS ?? DEFAULT_LIMITS.maxAmounts, paymentMaxAgeDays: e.HUB_PAYMENT_MAX_AGE_DAYS },
   };
 }
 

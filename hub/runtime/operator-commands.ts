@@ -1,3 +1,5 @@
+import { oneLine } from './terminal.ts';
+import { DEFAULT_LIMITS, type HubLimits } from './limits.ts';
 import { directAuditCommands, httpAuditCommands, type AuditCommands } from '../audit/operator.ts';
 import { directBillingCommands, httpBillingCommands, type BillingCommands } from '../billing/operator-api.ts';
 import type { HubDb } from '../db/hub-db.ts';
@@ -18,6 +20,11 @@ export interface DeviceLine {
   revokedAt: string | null;
 }
 
+/** What `devices` prints for one kiosk: id, branch, state and the name it enrolled with, tab-separated. */
+export function deviceLine(d: DeviceLine): string {
+  return [d.id, d.branchId, d.revokedAt ? `revoked ${d.revokedAt}` : 'active', oneLine(d.name)].join('\t');
+}
+
 /** What an operator does from the command line, wherever the database is. */
 export interface OperatorCommands extends BillingCommands, DecisionCommands, AuditCommands {
   enrol(branchId: string): Promise<IssuedCode>;
@@ -27,9 +34,9 @@ export interface OperatorCommands extends BillingCommands, DecisionCommands, Aud
 }
 
 /** Straight on the database (a PostgreSQL server, or an embedded one no hub process is serving). */
-export function directCommands(db: HubDb): OperatorCommands {
+export function directCommands(db: HubDb, limits: HubLimits = DEFAULT_LIMITS): OperatorCommands {
   return {
-    ...directBillingCommands(db),
+    ...directBillingCommands(db, limits),
     ...directDecisionCommands(db),
     ...directAuditCommands(db),
     async enrol(branchId) {

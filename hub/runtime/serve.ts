@@ -24,7 +24,7 @@ export async function serve(config: HubConfig, logger: Logger): Promise<void> {
     const { seeded } = await seedDemoIfEmpty(db, { now: new Date() });
     if (seeded) logger.info({ branch: demoBranch.id, ms: Math.round(performance.now() - started) }, 'demo branch loaded');
     if (!operatorToken) logger.info('operator API off: set HUB_OPERATOR_TOKEN to turn it on');
-    const app = await buildHub({ db, logger, operatorToken });
+    const app = await buildHub({ db, logger, operatorToken, limits: config.limits });
     const address = await app.listen({ port: config.port, host: config.host });
     lock?.publish({ url: address, operatorToken: operatorToken ?? null });
 

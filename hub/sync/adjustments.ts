@@ -1,6 +1,7 @@
 import { lateFeeCharged } from '../../shared/billing/late-fee.ts';
 import { CustomerBill } from '../../shared/billing/bill.ts';
 import { ledgerAccounts, moneyFactMismatch, type ChangeOf } from '../../shared/changes.ts';
+import type { MaxAmounts } from '../../shared/money-bounds.ts';
 import type { HubQueryable } from '../db/hub-db.ts';
 
 /**
@@ -12,8 +13,8 @@ import type { HubQueryable } from '../db/hub-db.ts';
  * late fee, or another amount than the fee as charged; or that fee was already waived (at another
  * kiosk of the branch, while they were apart: the first one to reach headquarters stands).
  */
-export async function adjustmentRefusal(tx: HubQueryable, fact: ChangeOf<'adjustment.posted'>, branchId: string): Promise<string | null> {
-  const mismatch = moneyFactMismatch(fact);
+export async function adjustmentRefusal(tx: HubQueryable, fact: ChangeOf<'adjustment.posted'>, branchId: string, maxAmounts: MaxAmounts): Promise<string | null> {
+  const mismatch = moneyFactMismatch(fact, maxAmounts);
   if (mismatch) return mismatch;
   const receivable = ledgerAccounts.receivable(fact.accountId);
   const allowed = (account: string) => account === receivable || account === ledgerAccounts.taxPayable || account.startsWith('adjustments:');

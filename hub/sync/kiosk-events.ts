@@ -1,5 +1,6 @@
 import { ledgerAccounts, moneyFactMismatch, type ChangeOf } from '../../shared/changes.ts';
 import { KioskError } from '../../shared/errors.ts';
+import type { MaxAmounts } from '../../shared/money-bounds.ts';
 import { factHash } from '../../shared/node/hash.ts';
 import { SCHEMA_VERSION, eventPayloads, isKnownEventType, type KioskEventType, type OutboxEvent } from '../../shared/sync/protocol.ts';
 import { receiveAuditEvents, type ArrivingAuditEvent } from '../audit/receive.ts';
@@ -22,6 +23,8 @@ export interface EventContext {
   /** The schema version the push was sent with. */
   schemaVersion: number;
   receivedAt: Date;
+  /** The hub's per-currency maxima of one amount (HUB_MAX_AMOUNTS). */
+  maxAmounts: MaxAmounts;
 }
 
 const accepted = (entryId: string | null = null): Handled => ({ outcome: 'accepted', entryId });
@@ -121,7 +124,7 @@ const handlers: { [T in Exclude<KioskEventType, 'payment.recorded' | 'audit.reco
   // A fact, like a payment: written through the change writer, so the branch's other kiosks pull it.
   'adjustment.posted': async (tx, p, _event, context) => {
     const fact = p as ChangeOf<'adjustment.posted'>;
-    const refusal = await adjustmentRefusal(tx, fact, context.device.branchId);
+    const refusal = await adjustmentRefusal(tx, fact, context.device.branchId, context.maxAmounts);
     if (refusal !== null) return rejected(refusal);
     return withSavepoint(tx, async () => {
       await writeChanges(tx, [fact]);
@@ -209,7 +212,7 @@ async function receivePayments(
 
 /** Why a payment cannot be taken as sent (null: it can; an unknown account goes to suspense). */
 function paymentRefusal(payment: ChangeOf<'payment.recorded'>, account: { currency: string; branch_id: string } | undefined, context: EventContext): string | null {
-  const mismatch = moneyFactMismatch(payment);
+  const mismatch = moneyFactMismatch(payment, context.maxAmounts);
   if (mismatch) return mismatch;
   const receivable = ledgerAccounts.receivable(payment.accountId);
   if (!payment.entry.postings.every((p) => p.ledgerAccount === receivable || p.ledgerAccount.startsWith(ledgerAccounts.cash('')))) {

@@ -1,4 +1,5 @@
 import { PROTOCOL_VERSION, SCHEMA_VERSION, type EventResult, type OutboxEvent, type PushRequest, type PushResponse } from '../../shared/sync/protocol.ts';
+import type { MaxAmounts } from '../../shared/money-bounds.ts';
 import type { HubDb, HubQueryable } from '../db/hub-db.ts';
 import { feedTransaction } from '../ledger/feed.ts';
 import type { DeviceIdentity } from '../security/devices.ts';
@@ -36,8 +37,8 @@ type StoredEvent = {
  *
  * The same request again writes nothing and gets the same answers (accepted ones as duplicates).
  */
-export async function receivePush(db: HubDb, device: DeviceIdentity, request: PushRequest, receivedAt: Date): Promise<PushResponse> {
-  const context: EventContext = { device, schemaVersion: request.schemaVersion, receivedAt };
+export async function receivePush(db: HubDb, device: DeviceIdentity, request: PushRequest, receivedAt: Date, maxAmounts: MaxAmounts = {}): Promise<PushResponse> {
+  const context: EventContext = { device, schemaVersion: request.schemaVersion, receivedAt, maxAmounts };
   return pushTransaction(db, request.events, async (tx) => {
     let ackedThrough = await lockWatermark(tx, device.id, receivedAt);
     const first = request.events[0] as OutboxEvent;

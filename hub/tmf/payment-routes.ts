@@ -5,6 +5,7 @@ import { ledgerAccounts, type ChangeOf } from '../../shared/changes.ts';
 import { KioskError } from '../../shared/errors.ts';
 import { factHash } from '../../shared/node/hash.ts';
 import type { HubQueryable } from '../db/hub-db.ts';
+import type { HubLimits } from '../runtime/limits.ts';
 import { parseInput } from '../http/errors.ts';
 import { parseChanges, writeChanges } from '../ledger/change-writer.ts';
 import { parseFields, parseListQuery, project, runList, sendList, type ListSource, type ResourceSpec } from './query.ts';
@@ -62,7 +63,8 @@ const PaymentCreate = z
     '@type': z.literal('Payment').optional(),
     // 58: the journal entry's id is `entry-<id>` and ids are at most 64 characters.
     id: z.string().regex(/^[A-Za-z0-9._:-]{1,58}$/, 'letters, digits and . _ : - (at most 58)').optional(),
-    correlatorId: z.string().trim().min(1).max(200).optional(),
+    // NFC: the same reference typed with composed or decomposed accents names the same payment.
+    correlatorId: z.string().trim().min(1).max(200).transform((c) => c.normalize('NFC')).optional(),
     account: refTo('BillingAccount'),
     amount: TmfMoneyIn.optional(),
     totalAmount: TmfMoneyIn.optional(),
@@ -100,24 +102,39 @@ function amountOf(body: PaymentCreate): { minor: number; currency: string } {
 interface Recorded {
   id: string;
   created: boolean;
+  /** The payment as the transaction that recorded it saw it: the answer to this request and to every retry of it. */
+  answer: Record<string, unknown>;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The payment `id` as `tx` sees it (inside the recording transaction: as committed with it). */
+async function readPayment(tx: HubQueryable, id: string, now: Date, fields: ReadonlySet<string> | null): Promise<Record<string, unknown>> {
+  const s = source(tx, () => now);
+  const [found] = await s.build(await s.rows(' AND p.id = $1', [id], null));
+  if (!found) throw new KioskError('NOT_FOUND', `There is no payment ${id}.`);
+  return project(found, fields);
 }
 
 /**
  * Records the payment as a `payment.recorded` fact through the change writer (journal entry
  * crediting the receivable, debiting the channel's cash; the payments row; the change feed the
- * kiosks pull), with the request it came from, in one transaction. The payment's id is the given
- * one or made from the correlatorId, so a retry names the same payment: the same request again
- * returns it, another request under the same id or correlatorId is a conflict.
+ * kiosks pull), with the request it came from and the answer it gets, in one transaction. The
+ * payment's id is the given one or made from the correlatorId, so a retry names the same payment:
+ * the same request again gets the stored answer, another request under the same id or
+ * correlatorId is a conflict. Amounts beyond HUB_MAX_AMOUNTS and payment dates older than
+ * HUB_PAYMENT_MAX_AGE_DAYS are refused.
  */
-async function recordPayment(tx: HubQueryable, body: PaymentCreate, now: Date): Promise<Recorded> {
+async function recordPayment(tx: HubQueryable, body: PaymentCreate, now: Date, limits: HubLimits): Promise<Recorded> {
   const id = body.id ?? uuidv5(`tmf676:${body.correlatorId ?? ''}`, CORRELATOR_NAMESPACE);
   const requestHash = factHash(body);
-  const [known] = await tx.query<{ payment_id: string; request_hash: string }>(
-    'SELECT payment_id, request_hash FROM tmf_payment_requests WHERE payment_id = $1 OR correlator_id = $2',
+  const [known] = await tx.query<{ payment_id: string; request_hash: string; answer: Record<string, unknown> | null }>(
+    'SELECT payment_id, request_hash, answer FROM tmf_payment_requests WHERE payment_id = $1 OR correlator_id = $2',
     [id, body.correlatorId ?? null],
   );
   if (known) {
-    if (known.payment_id === id && known.request_hash === requestHash) return { id, created: false };
+    // A request recorded before answers were kept (migration 0010) is answered from the payment as it is now.
+    if (known.payment_id === id && known.request_hash === requestHash) return { id, created: false, answer: known.answer ?? (await readPayment(tx, id, now, null)) };
     const key = body.id !== undefined && known.payment_id === id ? `id ${id}` : `correlatorId ${body.correlatorId ?? ''}`;
     throw new KioskError('CONFLICT', `Payment ${known.payment_id} was already recorded under ${key} from a different request.`);
   }
@@ -137,6 +154,9 @@ async function recordPayment(tx: HubQueryable, body: PaymentCreate, now: Date): 
   }
   const paidAt = body.paymentDate === undefined ? now : new Date(body.paymentDate);
   if (paidAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new KioskError('VALIDATION', `paymentDate ${body.paymentDate} is in the future.`);
+  if (paidAt.getTime() < now.getTime() - limits.paymentMaxAgeDays * DAY_MS) {
+    throw new KioskError('VALIDATION', `paymentDate ${body.paymentDate} is more than ${limits.paymentMaxAgeDays} days ago: a back-dated payment is recorded by headquarters' staff, not by an API.`);
+  }
 
   const paymentMethod = methodOfType[body.paymentMethod['@type']] as ChangeOf<'payment.recorded'>['paymentMethod'];
   const channel = body.channel?.id ?? channelOfMethod[paymentMethod];
@@ -166,25 +186,20 @@ async function recordPayment(tx: HubQueryable, body: PaymentCreate, now: Date): 
       ],
     },
   };
-  await writeChanges(tx, parseChanges([fact]));
-  await tx.query('INSERT INTO tmf_payment_requests (payment_id, correlator_id, request_hash, received_at) VALUES ($1, $2, $3, $4)', [
+  await writeChanges(tx, parseChanges([fact], limits.maxAmounts));
+  const answer = await readPayment(tx, id, now, null);
+  await tx.query('INSERT INTO tmf_payment_requests (payment_id, correlator_id, request_hash, received_at, answer) VALUES ($1, $2, $3, $4, $5::jsonb)', [
     id,
     body.correlatorId ?? null,
     requestHash,
     now,
+    JSON.stringify(answer),
   ]);
-  return { id, created: true };
+  return { id, created: true, answer };
 }
 
 /** TMF676 Payment Management: payments (read), and payments recorded by the operator's systems. */
-export async function paymentRoutes(app: FastifyInstance, { db, now }: TmfRouteOptions): Promise<void> {
-  const one = async (id: string, fields: ReadonlySet<string> | null) => {
-    const s = source(db, now);
-    const [found] = await s.build(await s.rows(' AND p.id = $1', [id], null));
-    if (!found) throw new KioskError('NOT_FOUND', `There is no payment ${id}.`);
-    return project(found, fields);
-  };
-
+export async function paymentRoutes(app: FastifyInstance, { db, now, limits }: TmfRouteOptions): Promise<void> {
   app.get(paths.payment, async (request, reply) => {
     const query = parseListQuery(request.query, paymentSpec);
     const { items, total } = await runList(query, paymentSpec, source(db, now));
@@ -193,14 +208,14 @@ export async function paymentRoutes(app: FastifyInstance, { db, now }: TmfRouteO
 
   app.get(`${paths.payment}/:id`, async (request) => {
     const { id } = parseInput(IdParams, request.params, 'path');
-    return one(id, parseFields(parseInput(FieldsQuery, request.query, 'query').fields, paymentSpec.attributes));
+    return readPayment(db, id, now(), parseFields(parseInput(FieldsQuery, request.query, 'query').fields, paymentSpec.attributes));
   });
 
-  // A retry gets what the first request got (201 and the payment), so a sender that lost the answer can simply send again.
+  // A retry gets what the first request got (201 and the payment as recorded), so a sender that lost the answer can simply send again.
   app.post(paths.payment, async (request, reply) => {
     const body = parseInput(PaymentCreate, request.body, 'body');
-    const { id, created } = await db.transaction((tx) => recordPayment(tx, body, now()));
+    const { id, created, answer } = await db.transaction((tx) => recordPayment(tx, body, now(), limits));
     if (!created) request.log.info({ paymentId: id }, 'TMF payment request repeated: answered with the payment already recorded');
-    return reply.status(201).header('Location', href('payment', id)).send(await one(id, null));
+    return reply.status(201).header('Location', href('payment', id)).send(answer);
   });
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { operatorGuard } from '../security/operator.ts';
+import type { AuthFailureThrottle } from '../security/throttle.ts';
 import { billingAccountRoutes } from './account-routes.ts';
 import { customerBillRoutes } from './bill-routes.ts';
 import { installTmfErrorHandling } from './errors.ts';
@@ -10,6 +11,7 @@ export { TMF_PREFIX } from './resources.ts';
 
 export interface TmfOptions extends TmfRouteOptions {
   operatorToken: string | undefined;
+  authThrottle: AuthFailureThrottle;
 }
 
 /**
@@ -19,10 +21,10 @@ export interface TmfOptions extends TmfRouteOptions {
  */
 export async function tmfRoutes(app: FastifyInstance, options: TmfOptions): Promise<void> {
   installTmfErrorHandling(app);
-  app.addHook('onRequest', operatorGuard(options.operatorToken));
+  app.addHook('onRequest', operatorGuard(options.operatorToken, options.authThrottle));
   // RFC 7396 merge patches are JSON: parsed like any JSON body (with the same prototype-poisoning refusal).
   app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
-  const routes = { db: options.db, now: options.now };
+  const routes = { db: options.db, now: options.now, limits: options.limits };
   await billingAccountRoutes(app, routes);
   await customerBillRoutes(app, routes);
   await paymentRoutes(app, routes);

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { HubDb } from '../db/hub-db.ts';
+import type { HubLimits } from '../runtime/limits.ts';
 
 export interface TmfRouteOptions {
   db: HubDb;
   now: () => Date;
+  limits: HubLimits;
 }
 
 export const IdParams = z.object({ id: z.string().min(1).max(100) });

@@ -43,7 +43,7 @@ describe.each(engines)('kiosk enrolment against the hub on %s', (engine) => {
       expect(page).toMatchObject({ protocolVersion: 1, cursor: 0, hasMore: false, changes: [] });
 
       // Used once: refused with the hub's words, and the credential kept stays as it was.
-      await expect(enrol(code)).rejects.toMatchObject({ kind: 'unauthorized', message: 'This enrolment code has already been used. Ask headquarters for a new one.' });
+      await expect(enrol(code)).rejects.toMatchObject({ kind: 'unauthorized', message: 'This enrolment code is not valid: it is unknown, already used or expired. Check it, or ask headquarters for a new one.' });
       // A code for another branch: refused here, nothing kept.
       const other = await issueEnrolmentCode(db, { branchId: 'BCN-01', now: TEST_NOW });
       await expect(enrol(other.code)).rejects.toMatchObject({ kind: 'protocol', message: 'that code enrols a kiosk of branch BCN-01; this kiosk is set up for MAD-01' });

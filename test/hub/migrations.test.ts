@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../../hub/db/migrate.ts';
 import { engines, freshDatabases } from './databases.ts';
 
-const ALL = ['0001-central', '0002-push', '0003-operations', '0004-decisions', '0005-tmf', '0006-audit', '0007-staff-decisions', '0008-adjustments', '0009-order-staff-decisions', '0011-append-only-money', '0012-branch-keys'];
+const ALL = ['0001-central', '0002-push', '0003-operations', '0004-decisions', '0005-tmf', '0006-audit', '0007-staff-decisions', '0008-adjustments', '0009-order-staff-decisions', '0010-tmf-answers', '0011-append-only-money', '0012-branch-keys'];
 const tables = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`;
 
 describe.each(engines)('hub migrations on %s', (engine) => {

@@ -208,7 +208,7 @@ export class SimNetwork<E extends Endpoint> {
   /** One request through the kiosk's real HttpTransport (status codes, schema checks) to the running hub. */
   async #call(from: E, original: Call): Promise<Reply | SyncError> {
     const call = this.mutation.request?.(original, from) ?? original;
-    const http = new HttpTransport({ baseUrl: 'http://hub.sim', credential: from.credential, timeoutMs: 3_600_000, fetch: this.hub.fetch });
+    const http = new HttpTransport({ baseUrl: 'https://hub.sim', credential: from.credential, timeoutMs: 3_600_000, fetch: this.hub.fetch });
     try {
       const reply = call.kind === 'push' ? await http.push(call.events) : await http.pull(call.after, call.limit);
       return this.mutation.reply?.(reply, call, from) ?? reply;

@@ -4,6 +4,7 @@ import type { StaffRole } from '../../../shared/contract/assist.ts';
 import type { PaymentMethod, PaymentQuote, PaymentResult, ReceiptView } from '../../../shared/contract/payments.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import type { Language } from '../../../shared/locales.ts';
+import { beyondBound } from '../../../shared/money-bounds.ts';
 import { money } from '../../../shared/money.ts';
 import type { CashAcceptor, CashLookup } from '../devices/cash-acceptor.ts';
 import { isDeviceError } from '../devices/errors.ts';
@@ -202,7 +203,7 @@ export class PaymentDesk {
   /** The amount within this kiosk's cap and the bill still open; the quote it was checked against. */
   #check(accountId: string, input: { amountMinor: number; billNo: string | null }): PaymentQuote {
     const quote = this.quote(accountId);
-    if (input.amountMinor > this.deps.settings.maxAmountMinor) {
+    if (beyondBound(input.amountMinor, this.deps.settings.maxAmountMinor)) {
       throw new KioskError('VALIDATION', 'That is more than this kiosk can take in one payment.', { maxAmountMinor: this.deps.settings.maxAmountMinor });
     }
     if (input.billNo !== null && !quote.openBills.some((b) => b.billNo === input.billNo)) {

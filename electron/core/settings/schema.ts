@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HubUrl } from '../../../shared/hub-url.ts';
 import { Language } from '../../../shared/locales.ts';
 import { IdleSettings } from '../../../shared/contract/schemas.ts';
 import { demoBranch } from '../../../shared/demo/branch.ts';
@@ -76,7 +77,7 @@ export const Settings = z
       }, 'an IANA time zone such as Europe/Madrid')
       .default(demoBranch.timeZone),
     idle: IdleSettings.default({ timeoutSeconds: 60, warningSeconds: 15 }),
-    hubUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
+    hubUrl: HubUrl.nullable().default(null),
     payments: z
       .object({
         /** The most one payment at this kiosk may be (minor units): a typing slip cannot take a fortune. */

@@ -1,13 +1,14 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { HubUrl, hubUrlProblem } from '../../../shared/hub-url.ts';
 import { SyncError } from './transport.ts';
 import type { KeyStore } from '../security/key-store.ts';
 
 /** What a kiosk keeps after enrolling: where its hub is, who the hub says it is, and its secret. */
 export const HubCredential = z
   .object({
-    hubUrl: z.url({ protocol: /^https?$/ }),
+    hubUrl: HubUrl,
     deviceId: z.string().min(1).max(64),
     branchId: z.string().min(1).max(20),
     credential: z.string().min(20).max(200),
@@ -75,6 +76,9 @@ export async function enrolWithHub(options: {
   fetch?: typeof fetch;
 }): Promise<HubCredential> {
   const doFetch = options.fetch ?? fetch;
+  // Refused before the code is sent: an enrolment code over plain http is a credential for whoever listens.
+  const problem = hubUrlProblem(options.hubUrl);
+  if (problem !== null) throw new SyncError('protocol', problem);
   let response: Response;
   try {
     response = await doFetch(new URL('/sync/v1/enrol', options.hubUrl), {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hubUrlProblem } from '../../../shared/hub-url.ts';
 import { PROTOCOL_VERSION, PullResponse, PushResponse, SCHEMA_VERSION, type AuditHead, type OutboxEvent } from '../../../shared/sync/protocol.ts';
 
 /** Why a sync call did not get an answer to use: the worker backs off, or stops and says so. */
@@ -24,7 +25,11 @@ export interface SyncTransport {
 export class HttpTransport implements SyncTransport {
   constructor(
     private readonly options: { baseUrl: string; credential: string; timeoutMs: number; fetch?: typeof fetch },
-  ) {}
+  ) {
+    // The credential goes with every call: never to a hub that is neither https nor on this machine.
+    const problem = hubUrlProblem(options.baseUrl);
+    if (problem !== null) throw new SyncError('protocol', problem);
+  }
 
   async push(events: readonly OutboxEvent[], auditHead?: AuditHead): Promise<PushResponse> {
     return this.#call('POST', '/sync/v1/push', PushResponse, { protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, events, ...(auditHead ? { auditHead } : {}) });

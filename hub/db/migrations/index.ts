@@ -8,6 +8,7 @@ import * as audit from './0006-audit.ts';
 import * as staffDecisions from './0007-staff-decisions.ts';
 import * as adjustments from './0008-adjustments.ts';
 import * as orderStaffDecisions from './0009-order-staff-decisions.ts';
+import * as tmfAnswers from './0010-tmf-answers.ts';
 import * as appendOnlyMoney from './0011-append-only-money.ts';
 import * as branchKeys from './0012-branch-keys.ts';
 
@@ -27,6 +28,7 @@ export const migrations: HubMigration[] = [
   { name: '0007-staff-decisions', up: staffDecisions.up },
   { name: '0008-adjustments', up: adjustments.up },
   { name: '0009-order-staff-decisions', up: orderStaffDecisions.up },
+  { name: '0010-tmf-answers', up: tmfAnswers.up },
   { name: '0011-append-only-money', up: appendOnlyMoney.up },
   { name: '0012-branch-keys', up: branchKeys.up },
 ];
