@@ -4,6 +4,7 @@ import { AUTH_FAILURE_LIMIT, ENROLMENT_LIMIT } from '../../hub/security/throttle
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { engines, freshDatabases } from '../hub/databases.ts';
 import { NOW, OPERATOR_TOKEN, seededHub } from '../hub/push-fixture.ts';
+import { testEnrolment } from '../helpers/ledger-file.ts';
 
 // Someone on the network guesses at headquarters: enrolment codes (about 1,400 guesses a second
 // were answered before, each saying whether the code was unknown, used or expired), device
@@ -24,11 +25,11 @@ describe.each(engines)('guessing at headquarters on %s', (engine) => {
     const { db } = await databases.fresh();
     const app = await seededHub(db);
     const used = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: NOW });
-    expect((await app.inject({ method: 'POST', url: ENROL, remoteAddress: NEIGHBOUR, payload: { code: used.code, deviceName: 'K1' } })).statusCode).toBe(201);
+    expect((await app.inject({ method: 'POST', url: ENROL, remoteAddress: NEIGHBOUR, payload: { code: used.code, deviceName: 'K1', ...testEnrolment() } })).statusCode).toBe(201);
     const expired = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: new Date(NOW.getTime() - 25 * 3_600_000) });
 
     const answers = await Promise.all(
-      ['ABCD-EFGH-JKMN-PQRS', 'not a code', used.code, expired.code].map((code) => app.inject({ method: 'POST', url: ENROL, remoteAddress: ATTACKER, payload: { code, deviceName: 'K2' } })),
+      ['ABCD-EFGH-JKMN-PQRS', 'not a code', used.code, expired.code].map((code) => app.inject({ method: 'POST', url: ENROL, remoteAddress: ATTACKER, payload: { code, deviceName: 'K2', ...testEnrolment() } })),
     );
     expect(answers.map((a) => a.statusCode)).toEqual([401, 401, 401, 401]);
     const bodies = answers.map((a) => a.json());
@@ -40,24 +41,24 @@ describe.each(engines)('guessing at headquarters on %s', (engine) => {
     const { db } = await databases.fresh();
     const app = await seededHub(db);
     const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: NOW });
-    const guess = (i: number) => app.inject({ method: 'POST', url: ENROL, remoteAddress: ATTACKER, payload: { code: `ABCD-EFGH-JKMN-${String(i).padStart(4, '0')}`, deviceName: 'K' } });
+    const guess = (i: number) => app.inject({ method: 'POST', url: ENROL, remoteAddress: ATTACKER, payload: { code: `ABCD-EFGH-JKMN-${String(i).padStart(4, '0')}`, deviceName: 'K', ...testEnrolment() } });
     const burst = [];
     for (let i = 0; i < 3 * ENROLMENT_LIMIT.max; i++) burst.push(await guess(i));
     expect(burst.map((r) => r.statusCode)).toEqual([...Array(ENROLMENT_LIMIT.max).fill(401), ...Array(2 * ENROLMENT_LIMIT.max).fill(429)]);
     for (const r of burst.slice(ENROLMENT_LIMIT.max)) expect(r.json()).toEqual(throttledBody);
 
-    const right = await app.inject({ method: 'POST', url: ENROL, remoteAddress: ATTACKER, payload: { code, deviceName: 'K' } });
+    const right = await app.inject({ method: 'POST', url: ENROL, remoteAddress: ATTACKER, payload: { code, deviceName: 'K', ...testEnrolment() } });
     expect(right.statusCode).toBe(429);
     expect(await db.query('SELECT id FROM devices')).toEqual([]);
     // Another address (a kiosk being set up elsewhere) is not held up.
-    expect((await app.inject({ method: 'POST', url: ENROL, remoteAddress: NEIGHBOUR, payload: { code, deviceName: 'K' } })).statusCode).toBe(201);
+    expect((await app.inject({ method: 'POST', url: ENROL, remoteAddress: NEIGHBOUR, payload: { code, deviceName: 'K', ...testEnrolment() } })).statusCode).toBe(201);
   });
 
   it('lets no more than ten through when they arrive all at once', async () => {
     const { db } = await databases.fresh();
     const app = await seededHub(db);
     const burst = await Promise.all(
-      Array.from({ length: 5 * ENROLMENT_LIMIT.max }, (_, i) => app.inject({ method: 'POST', url: ENROL, remoteAddress: ATTACKER, payload: { code: `ABCD-EFGH-JKMN-${String(i).padStart(4, '0')}`, deviceName: 'K' } })),
+      Array.from({ length: 5 * ENROLMENT_LIMIT.max }, (_, i) => app.inject({ method: 'POST', url: ENROL, remoteAddress: ATTACKER, payload: { code: `ABCD-EFGH-JKMN-${String(i).padStart(4, '0')}`, deviceName: 'K', ...testEnrolment() } })),
     );
     expect(burst.filter((r) => r.statusCode !== 429).length).toBeLessThanOrEqual(ENROLMENT_LIMIT.max);
     expect(burst.filter((r) => r.statusCode === 429).length).toBeGreaterThanOrEqual(4 * ENROLMENT_LIMIT.max);
@@ -67,7 +68,7 @@ describe.each(engines)('guessing at headquarters on %s', (engine) => {
     const { db } = await databases.fresh();
     const app = await seededHub(db);
     const { code } = await issueEnrolmentCode(db, { branchId: demoBranch.id, now: NOW });
-    const kiosk = (await app.inject({ method: 'POST', url: ENROL, remoteAddress: NEIGHBOUR, payload: { code, deviceName: 'K' } })).json<{ deviceId: string; credential: string }>();
+    const kiosk = (await app.inject({ method: 'POST', url: ENROL, remoteAddress: NEIGHBOUR, payload: { code, deviceName: 'K', ...testEnrolment() } })).json<{ deviceId: string; credential: string }>();
     const own = { authorization: `Bearer ${kiosk.credential}` };
     const whoami = (authorization: string, remoteAddress = ATTACKER) => app.inject({ url: '/sync/v1/whoami', remoteAddress, headers: { authorization } });
     const wrong = await Promise.all(Array.from({ length: AUTH_FAILURE_LIMIT.max + 5 }, (_, i) => whoami(`Bearer ${kiosk.deviceId}.guess${i}`)));

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parseSettings } from '../../electron/core/settings/schema.ts';
+import { fileKeyStore } from '../../electron/core/security/key-store.ts';
 import { enrolWithHub, FileCredentialStore, type CredentialStore } from '../../electron/core/sync/enrolment.ts';
 import { HttpTransport } from '../../electron/core/sync/transport.ts';
 import { hubUrlProblem } from '../../shared/hub-url.ts';
@@ -33,7 +34,8 @@ describe('a hub URL on the store network', () => {
   it('is refused at enrolment before the code is sent, and nothing is kept', async () => {
     const send = vi.fn<typeof fetch>();
     const store: CredentialStore = { read: () => null, write: vi.fn() };
-    await expect(enrolWithHub({ hubUrl: 'http://hub.example', code: 'ABCD-EFGH-JKMN-PQRS', deviceName: 'K', branchId: 'MAD-01', store, fetch: send })).rejects.toMatchObject({
+    const keys = fileKeyStore(mkdtempSync(path.join(os.tmpdir(), 'plain-http-hub-keys-')));
+    await expect(enrolWithHub({ hubUrl: 'http://hub.example', code: 'ABCD-EFGH-JKMN-PQRS', deviceName: 'K', branchId: 'MAD-01', store, keys, auditKeyedFrom: 1, fetch: send })).rejects.toMatchObject({
       kind: 'protocol',
       message: expect.stringMatching(/must be reached over https/),
     });
