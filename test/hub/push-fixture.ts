@@ -1,5 +1,4 @@
 import { testEnrolment } from '../helpers/ledger-file.ts';
-import { TEST_NOW } from '../helpers/clock.ts';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
@@ -21,7 +20,7 @@ export const OPERATOR_TOKEN = 'operator-token-for-tests';
 /** The demo branch's first customers (James, Elena), PINs left unhashed: scrypt is not what these tests test. */
 export const demoChanges = [
   ...generateDemo(
-    { seed: demoBranch.seed, customers: 2, now: TEST_NOW, branchId: demoBranch.id, currency: demoBranch.currency, countryCallingCode: demoBranch.countryCallingCode, timeZone: demoBranch.timeZone },
+    { seed: demoBranch.seed, customers: 2, now: NOW, branchId: demoBranch.id, currency: demoBranch.currency, countryCallingCode: demoBranch.countryCallingCode, timeZone: demoBranch.timeZone },
     () => 'unhashed',
   ),
 ].flat();
