@@ -1,3 +1,4 @@
+import { TEST_NOW } from '../helpers/clock.ts';
 import { testEnrolment } from '../helpers/ledger-file.ts';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
@@ -179,7 +180,7 @@ describe('the operator guard', () => {
   it('admits only the configured bearer token', async () => {
     const app = Fastify();
     installErrorHandling(app);
-    app.addHook('onRequest', operatorGuard('s3cret-operator-token', await installThrottles(app, () => new Date())));
+    app.addHook('onRequest', operatorGuard('s3cret-operator-token', await installThrottles(app, () => TEST_NOW)));
     app.get('/x', async () => ({ ok: true }));
     expect((await app.inject({ url: '/x', headers: bearer('s3cret-operator-token') })).statusCode).toBe(200);
     expect((await app.inject({ url: '/x', headers: bearer('s3cret-operator-tokeN') })).statusCode).toBe(401);
