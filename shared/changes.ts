@@ -5,7 +5,7 @@ import { Catalog } from './billing/catalog.ts';
 import { ProductTerm } from './billing/product.ts';
 import { UsageRecord } from './billing/usage.ts';
 import { Language } from './locales.ts';
-import { moneyFactBoundProblem, type MaxAmounts } from './money-bounds.ts';
+import { amountBoundProblem, type MaxAmounts } from './money-bounds.ts';
 
 /**
  * Changes are how data reaches a kiosk's ledger: the demo-data generator on first start and
@@ -177,6 +177,17 @@ export const ledgerAccounts = {
 export type MoneyFact = ChangeOf<'bill.issued'> | ChangeOf<'payment.recorded'> | ChangeOf<'adjustment.posted'>;
 export const moneyFactTypes: ReadonlySet<Change['type']> = new Set(['bill.issued', 'payment.recorded', 'adjustment.posted']);
 export const isMoneyFact = (change: Change): change is MoneyFact => moneyFactTypes.has(change.type);
+
+/** Why a money fact carries an amount beyond the bound (its own amount, a bill's totals, any posting), or null. */
+function moneyFactBoundProblem(fact: MoneyFact, maxima: MaxAmounts = {}): string | null {
+  const amounts = fact.type === 'bill.issued' ? [fact.bill.taxIncludedAmountMinor, fact.bill.amountDueMinor] : [fact.amountMinor];
+  const label = fact.type === 'bill.issued' ? `Bill ${fact.bill.billNo}` : `${fact.type === 'payment.recorded' ? 'Payment' : 'Adjustment'} ${fact.id}`;
+  for (const amount of [...amounts, ...fact.entry.postings.map((p) => p.amountMinor)]) {
+    const problem = amountBoundProblem(`${label}: an amount of ${amount} minor units`, amount, fact.entry.currency, maxima);
+    if (problem) return problem;
+  }
+  return null;
+}
 
 /**
  * Why a money fact's journal entry does not post what the fact says to the fact's account, or

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { MoneyFact } from './changes.ts';
 import { minorDigits } from './money.ts';
 
 /**
@@ -39,15 +38,4 @@ export function amountBoundProblem(what: string, amountMinor: number, currency: 
   const max = maxAmountMinor(currency, maxima);
   if (!beyondBound(amountMinor, max)) return null;
   return `${what} is beyond the most this ledger takes in one amount (${max / 10 ** minorDigits(currency)} ${currency}).`;
-}
-
-/** Why a money fact carries an amount beyond the bound (its own amount, a bill's totals, any posting), or null. */
-export function moneyFactBoundProblem(fact: MoneyFact, maxima: MaxAmounts = {}): string | null {
-  const amounts = fact.type === 'bill.issued' ? [fact.bill.taxIncludedAmountMinor, fact.bill.amountDueMinor] : [fact.amountMinor];
-  const label = fact.type === 'bill.issued' ? `Bill ${fact.bill.billNo}` : `${fact.type === 'payment.recorded' ? 'Payment' : 'Adjustment'} ${fact.id}`;
-  for (const amount of [...amounts, ...fact.entry.postings.map((p) => p.amountMinor)]) {
-    const problem = amountBoundProblem(`${label}: an amount of ${amount} minor units`, amount, fact.entry.currency, maxima);
-    if (problem) return problem;
-  }
-  return null;
 }

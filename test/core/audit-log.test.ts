@@ -288,6 +288,8 @@ describe('audit events recorded before they had outbox rows (migration 0013)', (
     expect(queued.map((r) => r.event_id)).toEqual([later.id, ...earlier.map((e) => e.id)]);
     expect(queued.every((r) => r.event_type === 'audit.recorded')).toBe(true);
     expect(queued.slice(1).map((r) => JSON.parse(r.payload) as unknown)).toEqual(earlier);
+    // Byte for byte what the log sends: the hub hashes the payload to tell a retry from a conflict.
+    expect(queued.slice(1).map((r) => r.payload)).toEqual(earlier.map((e) => JSON.stringify(e)));
 
     queueEarlierAuditEvents(db);
     expect(outbox()).toHaveLength(4);

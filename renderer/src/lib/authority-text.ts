@@ -1,7 +1,7 @@
 import type { AuthorityRefusal } from '../../../shared/contract/assist.ts';
 import { money } from '../../../shared/money.ts';
 import type { Translator } from '../i18n/index.ts';
-import type { AuthorityProblem, ConfirmSubject } from './state/assist.svelte.ts';
+import type { AuthorityProblem, ConfirmSubject } from './authority.ts';
 
 /** What a PIN dialog is asked for, in words. */
 export function confirmSubjectText(subject: ConfirmSubject, tr: Translator): string {

@@ -4,7 +4,8 @@ import type { PaymentQuote, PaymentResult } from '../../../../shared/contract/pa
 import type { Result } from '../../../../shared/errors.ts';
 import type { Language } from '../../../../shared/locales.ts';
 import { minorDigits, money } from '../../../../shared/money.ts';
-import { authorityProblem, type AssistState, type AuthorityProblem, type ConfirmSubject, type Proof } from './assist.svelte.ts';
+import { authorityProblem, type AssistState, type Proof } from './assist.svelte.ts';
+import type { AuthorityProblem, ConfirmSubject } from '../authority.ts';
 import { REASON_MAX_LENGTH, REASON_MIN_LENGTH } from './assist-desk.svelte.ts';
 import { FocusRequests } from './focus.svelte.ts';
 import { RequestIds, signedOut, type JourneyLoad, type JourneyOptions } from './journey.ts';

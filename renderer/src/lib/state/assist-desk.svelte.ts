@@ -10,7 +10,8 @@ import {
 } from '../../../../shared/contract/assist.ts';
 import type { SessionInfo } from '../../../../shared/contract/schemas.ts';
 import type { KioskErrorData, Result } from '../../../../shared/errors.ts';
-import { authorityProblem, type AssistState, type AuthorityProblem, type ConfirmSubject, type Proof } from './assist.svelte.ts';
+import { authorityProblem, type AssistState, type Proof } from './assist.svelte.ts';
+import type { AuthorityProblem, ConfirmSubject } from '../authority.ts';
 import { FocusRequests } from './focus.svelte.ts';
 import type { JourneyLoad } from './journey.ts';
 

@@ -1,6 +1,5 @@
 import type { KioskApi } from '../../../../shared/contract/index.ts';
 import { AuthorityRefusal, type StaffRole, type StaffSessionInfo } from '../../../../shared/contract/assist.ts';
-import type { Money } from '../../../../shared/money.ts';
 import type { KioskErrorData, Result } from '../../../../shared/errors.ts';
 import type { Translator } from '../../i18n/index.ts';
 import { IdleCountdown } from './idle.svelte.ts';
@@ -8,6 +7,7 @@ import { PinForm } from './pin-form.svelte.ts';
 import { authProblem } from './sign-in.svelte.ts';
 import { TouchThrottle } from './throttle.ts';
 import { limitText } from '../authority-text.ts';
+import type { AuthorityProblem, Cancelled, ConfirmSubject } from '../authority.ts';
 
 export type StaffField = 'staffId' | 'pin';
 
@@ -183,17 +183,6 @@ export class StaffSignInForm<T = StaffSessionInfo> extends PinForm<StaffField, S
   }
 }
 
-/** What a step is, for a PIN dialog to say what the PIN is given for (it is the staff member's own request, sent again). */
-export type ConfirmSubject =
-  | { kind: 'creditApprove'; customerName: string; limit: Money }
-  | { kind: 'creditDecline'; customerName: string }
-  | { kind: 'orderApprove'; customerName: string; offeringName: string; monthlyChange: Money }
-  | { kind: 'orderDecline'; customerName: string }
-  | { kind: 'feeWaiver'; billNo: string; amount: Money }
-  | { kind: 'adjustment'; direction: 'credit' | 'debit'; amount: Money }
-  | { kind: 'counterCash'; amount: Money }
-  | { kind: 'openAccount'; customerName: string }
-  | { kind: 'resetPin' };
 
 /** A PIN asked for, on top of whatever screen asked: a supervisor's (dual control), or the staff member's own again (a step-up). */
 export interface PinRequest {
@@ -210,13 +199,7 @@ export interface Proof {
   staffPin?: string;
 }
 
-/** Not sent: the dialog asking for a PIN was closed (the supervisor's, or the staff member's own). */
-export interface Cancelled {
-  cancelled: 'supervisor' | 'staffPin';
-}
 
-/** Why a staff request did not go ahead once `authorised` is done with it: beyond the kiosk (headquarters decides), or a PIN not given. */
-export type AuthorityProblem = { kind: 'beyondAuthority'; refusal: AuthorityRefusal | null } | { kind: 'cancelled'; by: Cancelled['cancelled'] };
 
 /** The problem for the screen to say when the request went no further (null: another answer, the screen's own business). */
 export function authorityProblem(answer: Result<unknown> | Cancelled): AuthorityProblem | null {
