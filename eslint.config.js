@@ -10,6 +10,9 @@ const coreFromRenderer = { group: ['**/electron/**', '**/hub/**'], message: 'The
 // shared/node/ is code the two Node layers (core and hub) share; the rest of shared/ runs in the renderer too.
 const sharedNode = { group: ['**/shared/node/**'], message: 'shared/node/ is for the Node layers (core and hub), not the renderer.' };
 const oursFromShared = { group: ['**/electron/**', '**/renderer/**', '**/hub/**'], message: 'shared/ depends on nothing of ours.' };
+const kioskFromHub = { group: ['**/electron/**', '**/renderer/**'], message: 'The hub imports shared/ and Node, never the kiosk.' };
+// `**/http/**` and not `**/hub/http/**`: inside the hub the import is relative (../http/errors.ts), and the pattern is matched against the import as written.
+const httpFromHubDomain = { group: ['**/http/**', '**/hub/http/**'], message: 'Hub domain code never imports the HTTP layer (hub/http/): the routes call the domain, not the other way.' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'bench/results/**', 'bench/.cache/**', 'test-results/**', '.scratch/**', '.kiosk-data/**', '.hub-data/**'] },
@@ -62,7 +65,15 @@ export default tseslint.config(
   {
     files: ['hub/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [electronImport], patterns: [{ group: ['**/electron/**', '**/renderer/**'], message: 'The hub imports shared/ and Node, never the kiosk.' }] }],
+      'no-restricted-imports': ['error', { paths: [electronImport], patterns: [kioskFromHub] }],
+    },
+  },
+  {
+    // The hub is layered outside in: HTTP (hub/http/) calls the domain, the composition (server.ts, runtime/) wires both; the domain never reaches out.
+    files: ['hub/**'],
+    ignores: ['hub/http/**', 'hub/server.ts', 'hub/runtime/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronImport], patterns: [kioskFromHub, httpFromHubDomain] }],
     },
   },
 );

@@ -3,12 +3,12 @@ import { pino } from 'pino';
 import type { HubDb } from './db/hub-db.ts';
 import { installErrorHandling } from './http/errors.ts';
 import { createMetrics, installHttpMetrics } from './http/metrics.ts';
-import { operatorRoutes } from './http/operator-routes.ts';
-import { syncRoutes } from './http/sync-routes.ts';
+import { operatorRoutes } from './http/operator/routes.ts';
+import { syncRoutes } from './http/sync/routes.ts';
 import { frameworkErrors, installTextGuard } from './http/text-guard.ts';
 import { DEFAULT_LIMITS, type HubLimits } from './runtime/limits.ts';
-import { installThrottles } from './security/throttle.ts';
-import { TMF_PREFIX, tmfRoutes } from './tmf/plugin.ts';
+import { installThrottles } from './http/throttle.ts';
+import { TMF_PREFIX, tmfRoutes } from './http/tmf/plugin.ts';
 
 export interface HubOptions {
   db: HubDb;

@@ -1,10 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import { oneLine, say } from '../runtime/terminal.ts';
-import { z } from 'zod';
-import { KioskError } from '../../shared/errors.ts';
 import type { HubDb } from '../db/hub-db.ts';
-import type { OperatorCall } from '../decisions/operator.ts';
-import { parseInput } from '../http/errors.ts';
 import { verifyAuditChains, type AuditChainReport } from './chain.ts';
 
 /** What an operator does about the kiosks' audit trails, wherever the database is (hub/runtime/operator-commands.ts). */
@@ -15,41 +10,6 @@ export interface AuditCommands {
 
 export function directAuditCommands(db: HubDb): AuditCommands {
   return { auditVerify: (deviceId) => verifyAuditChains(db, deviceId) };
-}
-
-const Report = z
-  .object({
-    deviceId: z.string(),
-    branchId: z.string(),
-    deviceName: z.string(),
-    count: z.number().int().nonnegative(),
-    headHash: z.string().nullable(),
-    broken: z.object({ seq: z.number().int().positive(), id: z.string().nullable(), problem: z.string() }).nullable(),
-  })
-  .strict() satisfies z.ZodType<AuditChainReport>;
-
-/** Through the running hub's operator API; the answer is checked against its schema. */
-export function httpAuditCommands(call: OperatorCall): AuditCommands {
-  return {
-    async auditVerify(deviceId) {
-      const query = deviceId === undefined ? '' : `?device=${encodeURIComponent(deviceId)}`;
-      const response = await call<unknown>('GET', `/operator/v1/audit-verification${query}`);
-      if (response.status === 404) return null;
-      return z.object({ devices: z.array(Report) }).parse(response.body).devices;
-    },
-  };
-}
-
-const VerifyQuery = z.object({ device: z.string().min(1).max(64).optional() });
-
-/** /operator/v1/audit-verification, registered inside the operator routes (behind their token). */
-export function auditRoutes(app: FastifyInstance, { db }: { db: HubDb }): void {
-  app.get('/operator/v1/audit-verification', async (request) => {
-    const { device } = parseInput(VerifyQuery, request.query, 'query');
-    const devices = await verifyAuditChains(db, device);
-    if (devices === null) throw new KioskError('NOT_FOUND', `There is no device ${device ?? ''}.`);
-    return { devices };
-  });
 }
 
 export const AUDIT_USAGE = `  audit-verify [--device <id>]

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { say, sayError } from '../runtime/terminal.ts';
 import { KioskError } from '../../shared/errors.ts';
 import { parseCycle } from './bill-run.ts';
-import type { BillingCommands, Progress } from './operator-api.ts';
+import type { BillingCommands, Progress } from './operator.ts';
 import { billRunExitCode, billRunReportText, importExitCode, importReportText } from './report-text.ts';
 
 /**

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Change, ledgerAccounts, type ChangeOf } from '../../shared/changes.ts';
 import { KioskError } from '../../shared/errors.ts';
 import type { HubDb, HubQueryable } from '../db/hub-db.ts';
-import { parseInput } from '../http/errors.ts';
+import { parseInput } from '../parse-input.ts';
 import { writeChanges } from '../ledger/change-writer.ts';
 import { lockFeed } from '../ledger/feed.ts';
 

@@ -1,5 +1,4 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import type { z } from 'zod';
 import { KioskError, type ErrorCode, type KioskErrorData } from '../../shared/errors.ts';
 
 /** Errors leave the hub as the kiosk's error data (`{ error: { code, message, details? } }`) with the matching HTTP status. */
@@ -11,14 +10,6 @@ export const statusOf: Partial<Record<ErrorCode, number>> = {
   CONFLICT: 409,
   THROTTLED: 429,
 };
-
-/** Parses a request's body, params or query; a bad one is a 400 that names each problem. */
-export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`);
-  throw new KioskError('VALIDATION', `The request ${what} is not valid: ${problems.join('; ')}`, { problems });
-}
 
 function clientErrorStatus(error: unknown): number | null {
   const status = (error as Partial<FastifyError> | null)?.statusCode;

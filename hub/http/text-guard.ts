@@ -2,7 +2,7 @@ import { Stream } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { KioskError } from '../../shared/errors.ts';
 import { TMF_PREFIX } from '../tmf/resources.ts';
-import { tmfError } from '../tmf/errors.ts';
+import { tmfError } from './tmf/errors.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -1,24 +1,16 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { KioskError } from '../../shared/errors.ts';
 import { oneLine } from './terminal.ts';
 import { DEFAULT_LIMITS, type HubLimits } from './limits.ts';
-import { directAuditCommands, httpAuditCommands, type AuditCommands } from '../audit/operator.ts';
-import { directBillingCommands, httpBillingCommands, type BillingCommands } from '../billing/operator-api.ts';
+import { directAuditCommands, type AuditCommands } from '../audit/operator.ts';
+import { directBillingCommands, type BillingCommands } from '../billing/operator.ts';
 import type { HubDb } from '../db/hub-db.ts';
-import { directDecisionCommands, httpDecisionCommands, type DecisionCommands } from '../decisions/operator.ts';
+import { directDecisionCommands, type DecisionCommands } from '../decisions/operator.ts';
+import { operatorClient } from '../http/operator/client.ts';
+import type { DeviceLine, IssuedCode } from '../http/operator/contract.ts';
 import { listDevices, revokeDevice } from '../security/devices.ts';
 import { issueEnrolmentCode } from '../security/enrolment.ts';
-
-export interface IssuedCode {
-  code: string;
-  branchId: string;
-  expiresAt: string;
-}
-export interface DeviceLine {
-  id: string;
-  branchId: string;
-  name: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
 
 /** What `devices` prints for one kiosk: id, branch, state and the name it enrolled with, tab-separated. */
 export function deviceLine(d: DeviceLine): string {
@@ -53,33 +45,43 @@ export function directCommands(db: HubDb, limits: HubLimits = DEFAULT_LIMITS): O
   };
 }
 
+/** How often a bill run started over HTTP is asked for its report until it is no longer running. */
+const POLL_MS = 500;
+
+/** Null for what the hub answers it does not have (404). */
+async function orNull<T>(answer: Promise<T>): Promise<T | null> {
+  try {
+    return await answer;
+  } catch (error) {
+    if (error instanceof KioskError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+}
+
 /** Through the operator API of the hub process that serves the embedded database. */
 export function httpCommands(baseUrl: string, operatorToken: string): OperatorCommands {
-  async function call<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const response = await fetch(new URL(route, baseUrl), {
-      method,
-      headers: { authorization: `Bearer ${operatorToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const json = (await response.json()) as T & { error?: { message: string } };
-    if (!response.ok && response.status !== 404) throw new Error(json.error?.message ?? `the hub answered ${response.status}`);
-    return { status: response.status, body: json };
-  }
+  const api = operatorClient(baseUrl, operatorToken);
   return {
-    ...httpBillingCommands(baseUrl, operatorToken),
-    ...httpDecisionCommands(call),
-    ...httpAuditCommands(call),
-    async enrol(branchId) {
-      const { status, body } = await call<IssuedCode & { error?: { message: string } }>('POST', '/operator/v1/enrolment-codes', { branchId });
-      if (status === 404) throw new Error(body.error?.message ?? `There is no branch ${branchId}.`);
-      return body;
+    importUsage: async (file) => api.importUsage({ query: { fileName: path.basename(file) }, upload: await readFile(file) }),
+    async billRun(cycle, onProgress) {
+      let report = await api.startBillRun({ body: { cycle } });
+      while (report.status === 'running') {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        report = await api.billRun({ params: { id: report.runId } });
+        onProgress?.(report);
+      }
+      return report;
     },
+    suspense: async ({ all }) => (await api.listSuspense({ query: { status: all ? 'all' : 'open' } })).payments,
+    applySuspense: (paymentId, body) => api.applySuspense({ params: { id: paymentId }, body }),
+    refundSuspense: (paymentId, body) => api.refundSuspense({ params: { id: paymentId }, body }),
+    allowance: async (branchId) => (await api.allowance({ query: { branch: branchId } })).branches,
+    auditVerify: async (deviceId) => (await orNull(api.verifyAudit({ query: { device: deviceId } })))?.devices ?? null,
+    enrol: (branchId) => api.issueEnrolmentCode({ body: { branchId } }),
     async revoke(deviceId) {
-      const { status, body } = await call<{ revokedAt: string }>('POST', `/operator/v1/devices/${encodeURIComponent(deviceId)}/revoke`);
-      return status === 404 ? null : { revokedAt: body.revokedAt };
+      const revoked = await orNull(api.revokeDevice({ params: { id: deviceId } }));
+      return revoked && { revokedAt: revoked.revokedAt };
     },
-    async devices() {
-      return (await call<{ devices: DeviceLine[] }>('GET', '/operator/v1/devices')).body.devices;
-    },
+    devices: async () => (await api.listDevices({})).devices,
   };
 }

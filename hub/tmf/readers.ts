@@ -1,6 +1,6 @@
 import type { HubQueryable } from '../db/hub-db.ts';
 import { accountMoney, type AccountMoney } from './account-money.ts';
-import type { ListSource } from './query.ts';
+import type { ListSource } from './list.ts';
 import type { AccountRow, BillingAccountRow, BillRow, PaymentRow } from './resources.ts';
 
 /**

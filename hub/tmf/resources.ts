@@ -1,7 +1,7 @@
 import { allLines, type BillLine, type CustomerBill, type TaxItem } from '../../shared/billing/bill.ts';
 import type { ChangeOf } from '../../shared/changes.ts';
 import { billStateNow, type AccountMoney, type BillStateNow, type PaymentStatus } from './account-money.ts';
-import type { TmfResource } from './query.ts';
+import type { TmfResource } from './list.ts';
 import { endOfDay, startOfDay, timePeriod, tmfMoney, type TmfMoney } from './values.ts';
 
 /**

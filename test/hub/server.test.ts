@@ -6,8 +6,8 @@ import type { HubDb } from '../../hub/db/hub-db.ts';
 import { installErrorHandling } from '../../hub/http/errors.ts';
 import { revokeDevice } from '../../hub/security/devices.ts';
 import { issueEnrolmentCode } from '../../hub/security/enrolment.ts';
-import { operatorGuard } from '../../hub/security/operator.ts';
-import { installThrottles } from '../../hub/security/throttle.ts';
+import { operatorGuard } from '../../hub/http/operator-guard.ts';
+import { installThrottles } from '../../hub/http/throttle.ts';
 import { buildHub } from '../../hub/server.ts';
 import { engines, freshDatabases } from './databases.ts';
 

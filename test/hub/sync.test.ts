@@ -71,7 +71,7 @@ interface Kiosk {
 
 let kiosksEnrolled = 0;
 
-/** Each kiosk from an address of its own, as in the field: enrolment is limited per address (security/throttle.ts). */
+/** Each kiosk from an address of its own, as in the field: enrolment is limited per address (http/throttle.ts). */
 async function enrol(app: FastifyInstance, db: HubDb, branchId: string): Promise<Kiosk> {
   const { code } = await issueEnrolmentCode(db, { branchId, now: NOW });
   kiosksEnrolled += 1;

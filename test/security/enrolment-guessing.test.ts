@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { issueEnrolmentCode } from '../../hub/security/enrolment.ts';
-import { AUTH_FAILURE_LIMIT, ENROLMENT_LIMIT } from '../../hub/security/throttle.ts';
+import { AUTH_FAILURE_LIMIT, ENROLMENT_LIMIT } from '../../hub/http/throttle.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { engines, freshDatabases } from '../hub/databases.ts';
 import { NOW, OPERATOR_TOKEN, seededHub } from '../hub/push-fixture.ts';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { auditVerifyCommand, directAuditCommands } from '../../hub/audit/operator.ts';
-import { directBillingCommands } from '../../hub/billing/operator-api.ts';
+import { directBillingCommands } from '../../hub/billing/operator.ts';
 import { importUsageCommand } from '../../hub/billing/cli-commands.ts';
 import { allowanceCommand } from '../../hub/decisions/cli.ts';
 import { directDecisionCommands } from '../../hub/decisions/operator.ts';

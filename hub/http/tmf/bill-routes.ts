@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { CustomerBill, LineType } from '../../shared/billing/bill.ts';
-import { KioskError } from '../../shared/errors.ts';
-import type { HubQueryable } from '../db/hub-db.ts';
-import { parseInput } from '../http/errors.ts';
-import { billStateNow } from './account-money.ts';
-import { parseFields, parseListQuery, project, runList, sendList, type ListSource, type ResourceSpec } from './query.ts';
-import { billRows, moneyOf, type BillWithDocument } from './readers.ts';
+import { CustomerBill, LineType } from '../../../shared/billing/bill.ts';
+import { KioskError } from '../../../shared/errors.ts';
+import type { HubQueryable } from '../../db/hub-db.ts';
+import { parseInput } from '../../parse-input.ts';
+import { billStateNow } from '../../tmf/account-money.ts';
+import { runList, type ListSource, type ResourceSpec } from '../../tmf/list.ts';
+import { parseFields, parseListQuery, project, sendList } from './query.ts';
+import { billRows, moneyOf, type BillWithDocument } from '../../tmf/readers.ts';
 import {
   appliedCustomerBillingRates,
   billNoOfLineId,
@@ -15,7 +16,7 @@ import {
   type BillRow,
   type TmfAppliedCustomerBillingRate,
   type TmfCustomerBill,
-} from './resources.ts';
+} from '../../tmf/resources.ts';
 import { FieldsQuery, IdParams, type TmfRouteOptions } from './shared.ts';
 
 const STATES = ['new', 'onHold', 'validated', 'sent', 'settled', 'partiallyPaid'] as const;

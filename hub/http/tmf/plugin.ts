@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { operatorGuard } from '../security/operator.ts';
-import type { AuthFailureThrottle } from '../security/throttle.ts';
+import { operatorGuard } from '../operator-guard.ts';
+import type { AuthFailureThrottle } from '../throttle.ts';
 import { billingAccountRoutes } from './account-routes.ts';
 import { customerBillRoutes } from './bill-routes.ts';
 import { installTmfErrorHandling } from './errors.ts';
 import { paymentRoutes } from './payment-routes.ts';
 import type { TmfRouteOptions } from './shared.ts';
 
-export { TMF_PREFIX } from './resources.ts';
+export { TMF_PREFIX } from '../../tmf/resources.ts';
 
 export interface TmfOptions extends TmfRouteOptions {
   operatorToken: string | undefined;

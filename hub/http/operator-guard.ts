@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KioskError } from '../../shared/errors.ts';
-import { bearerToken, hashSecret, sameDigest } from './secrets.ts';
+import { bearerToken, hashSecret, sameDigest } from '../security/secrets.ts';
 import type { AuthFailureThrottle } from './throttle.ts';
 
 /**

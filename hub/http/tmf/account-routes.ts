@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { KioskError } from '../../shared/errors.ts';
-import type { HubQueryable } from '../db/hub-db.ts';
-import { parseInput } from '../http/errors.ts';
-import { parseFields, parseListQuery, project, runList, sendList, type ListSource, type ResourceSpec } from './query.ts';
-import { accountRows, moneyOf } from './readers.ts';
-import { billingAccount, paths, type BillingAccountRow, type TmfBillingAccount } from './resources.ts';
+import { KioskError } from '../../../shared/errors.ts';
+import type { HubQueryable } from '../../db/hub-db.ts';
+import { parseInput } from '../../parse-input.ts';
+import { runList, type ListSource, type ResourceSpec } from '../../tmf/list.ts';
+import { parseFields, parseListQuery, project, sendList } from './query.ts';
+import { accountRows, moneyOf } from '../../tmf/readers.ts';
+import { billingAccount, paths, type BillingAccountRow, type TmfBillingAccount } from '../../tmf/resources.ts';
 import { FieldsQuery, IdParams, type TmfRouteOptions } from './shared.ts';
 
 export const billingAccountSpec: ResourceSpec<TmfBillingAccount> = {

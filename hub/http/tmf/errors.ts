@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { KioskError, type ErrorCode } from '../../shared/errors.ts';
-import { statusOf } from '../http/errors.ts';
+import { KioskError, type ErrorCode } from '../../../shared/errors.ts';
+import { statusOf } from '../errors.ts';
 
 /** The TMF630 Error resource: what every /tmf-api failure answers with (the rest of the hub keeps its own format). */
 export interface TmfErrorBody {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { HubDb } from '../db/hub-db.ts';
-import type { HubLimits } from '../runtime/limits.ts';
+import type { HubDb } from '../../db/hub-db.ts';
+import type { HubLimits } from '../../runtime/limits.ts';
 
 export interface TmfRouteOptions {
   db: HubDb;

@@ -1,18 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { v5 as uuidv5 } from 'uuid';
 import { z } from 'zod';
-import { ledgerAccounts, type ChangeOf } from '../../shared/changes.ts';
-import { KioskError } from '../../shared/errors.ts';
-import { factHash } from '../../shared/node/hash.ts';
-import type { HubQueryable } from '../db/hub-db.ts';
-import type { HubLimits } from '../runtime/limits.ts';
-import { parseInput } from '../http/errors.ts';
-import { parseChanges, writeChanges } from '../ledger/change-writer.ts';
-import { parseFields, parseListQuery, project, runList, sendList, type ListSource, type ResourceSpec } from './query.ts';
-import { moneyOf, paymentRows } from './readers.ts';
-import { href, methodTypes, paths, payment, type PaymentRow, type TmfPayment } from './resources.ts';
+import { ledgerAccounts, type ChangeOf } from '../../../shared/changes.ts';
+import { KioskError } from '../../../shared/errors.ts';
+import { factHash } from '../../../shared/node/hash.ts';
+import type { HubQueryable } from '../../db/hub-db.ts';
+import type { HubLimits } from '../../runtime/limits.ts';
+import { parseInput } from '../../parse-input.ts';
+import { parseChanges, writeChanges } from '../../ledger/change-writer.ts';
+import { runList, type ListSource, type ResourceSpec } from '../../tmf/list.ts';
+import { parseFields, parseListQuery, project, sendList } from './query.ts';
+import { moneyOf, paymentRows } from '../../tmf/readers.ts';
+import { href, methodTypes, paths, payment, type PaymentRow, type TmfPayment } from '../../tmf/resources.ts';
 import { FieldsQuery, IdParams, type TmfRouteOptions } from './shared.ts';
-import { minorFromTmfValue } from './values.ts';
+import { minorFromTmfValue } from '../../tmf/values.ts';
 
 export const paymentSpec: ResourceSpec<TmfPayment> = {
   attributes: [

@@ -1,18 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { hasControlChars } from '../../shared/control-chars.ts';
-import { KioskError } from '../../shared/errors.ts';
-import { PROTOCOL_VERSION, PullQuery, PushRequest } from '../../shared/sync/protocol.ts';
-import type { HubDb } from '../db/hub-db.ts';
-import type { HubLimits } from '../runtime/limits.ts';
-import { authenticateDevice, type DeviceIdentity } from '../security/devices.ts';
-import { redeemEnrolmentCode } from '../security/enrolment.ts';
-import { ENROLMENT_LIMIT, type AuthFailureThrottle } from '../security/throttle.ts';
-import { pullBody, readFeed } from '../sync/pull.ts';
-import { receivePush } from '../sync/push.ts';
-import { parseInput } from './errors.ts';
-import { unstorableTextAt } from './text-guard.ts';
-import type { HubMetrics } from './metrics.ts';
+import { hasControlChars } from '../../../shared/control-chars.ts';
+import { KioskError } from '../../../shared/errors.ts';
+import { PROTOCOL_VERSION, PullQuery, PushRequest } from '../../../shared/sync/protocol.ts';
+import type { HubDb } from '../../db/hub-db.ts';
+import type { HubLimits } from '../../runtime/limits.ts';
+import { authenticateDevice, type DeviceIdentity } from '../../security/devices.ts';
+import { redeemEnrolmentCode } from '../../security/enrolment.ts';
+import { ENROLMENT_LIMIT, type AuthFailureThrottle } from '../throttle.ts';
+import { pullBody, readFeed } from '../../sync/pull.ts';
+import { receivePush } from '../../sync/push.ts';
+import { parseInput } from '../../parse-input.ts';
+import { unstorableTextAt } from '../text-guard.ts';
+import type { HubMetrics } from '../metrics.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
