@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { CustomerBill, LineType } from '../../shared/billing/bill.ts';
 import { KioskError } from '../../shared/errors.ts';
 import type { HubQueryable } from '../db/hub-db.ts';
+import { billStateNow } from '../../shared/ledger/account-status.ts';
 import { parseInput } from '../http/errors.ts';
-import { billStateNow } from './account-money.ts';
 import { parseFields, parseListQuery, project, runList, sendList, type ListSource, type ResourceSpec } from './query.ts';
 import { billRows, moneyOf, type BillWithDocument } from './readers.ts';
 import {
