@@ -15,9 +15,12 @@ export function paymentStatus(balanceMinor: number, overdue: number): PaymentSta
 }
 
 /**
- * A bill's state now (TMF678): its stored lifecycle state (new, onHold, validated, sent) stands
- * until payments move it to partiallyPaid or settled. Reading never moves a bill to `sent`: only
- * sending it does, so an unpaid `new` bill reads `new` on the kiosk and in the TMF API alike.
+ * A bill's state now (TMF678): its stored lifecycle state (bills.state: new, onHold, validated,
+ * sent; both ledgers store `sent` when a bill is issued to them, and TMF678 PATCH moves it) stands
+ * until payments move it to partiallyPaid or settled. Reading never makes a state up: the kiosk
+ * used to read the document's composed state and turn an unpaid `new` into `sent`, the hub read
+ * the stored one; both now read the stored one through this rule. A bill with nothing to pay
+ * (a credit note, a zero bill) keeps its lifecycle state.
  */
 export function billStateNow(stored: BillState, allocation: BillAllocation | undefined): BillState {
   if (!allocation || allocation.amountMinor <= 0) return stored;

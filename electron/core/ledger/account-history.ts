@@ -1,5 +1,6 @@
 import { allocate, type AccountEvent, type AllocationState } from '../../../shared/billing/allocation.ts';
 import { CustomerBill } from '../../../shared/billing/bill.ts';
+import type { BillState } from '../../../shared/contract/schemas.ts';
 import { accountEvents, type LedgerRow } from '../../../shared/ledger/account-events.ts';
 import type { Database } from './db.ts';
 
@@ -12,6 +13,7 @@ import type { Database } from './db.ts';
 export class AccountHistory {
   readonly #rows;
   readonly #document;
+  readonly #lifecycle;
   readonly #billNosNewestFirst;
 
   constructor(db: Database) {
@@ -27,6 +29,7 @@ export class AccountHistory {
          FROM adjustments ad JOIN journal_entries e ON e.id = ad.entry_id WHERE ad.account_id = @accountId`,
     );
     this.#document = db.prepare(`SELECT document FROM bills WHERE account_id = ? AND bill_no = ?`).pluck();
+    this.#lifecycle = db.prepare(`SELECT state FROM bills WHERE account_id = ? AND bill_no = ?`).pluck();
     this.#billNosNewestFirst = db.prepare(`SELECT bill_no FROM bills WHERE account_id = ? ORDER BY bill_date DESC, bill_no DESC`).pluck();
   }
 
@@ -46,5 +49,13 @@ export class AccountHistory {
   bill(accountId: string, billNo: string): CustomerBill | undefined {
     const document = this.#document.get(accountId, billNo) as string | undefined;
     return document === undefined ? undefined : CustomerBill.parse(JSON.parse(document));
+  }
+
+  /**
+   * The bill's stored lifecycle state (TMF678: new, onHold, validated, sent), as the hub stores it
+   * too; not the document's `state`, which is what the engine saw when it composed the bill.
+   */
+  lifecycleState(accountId: string, billNo: string): BillState | undefined {
+    return this.#lifecycle.get(accountId, billNo) as BillState | undefined;
   }
 }

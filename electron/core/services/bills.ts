@@ -2,7 +2,7 @@ import { explainBill } from '../../../shared/billing/explain.ts';
 import type { BillAllocation } from '../../../shared/billing/allocation.ts';
 import type { CustomerBill } from '../../../shared/billing/bill.ts';
 import type { BillHistory, BillView } from '../../../shared/contract/bills.ts';
-import type { BillSummary } from '../../../shared/contract/schemas.ts';
+import type { BillState, BillSummary } from '../../../shared/contract/schemas.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { billStateNow } from '../../../shared/ledger/account-status.ts';
 import { money } from '../../../shared/money.ts';
@@ -29,7 +29,7 @@ export class BillQuery {
     return {
       bill,
       remainingAmount: money(remaining, bill.currency),
-      state: billStateNow(bill.state, allocation),
+      state: billStateNow(this.history.lifecycleState(accountId, wanted) as BillState, allocation),
       previousBillNo,
       explanation: previous ? explainBill(bill, previous) : null,
     };
@@ -52,7 +52,7 @@ export class BillQuery {
       paymentDueDate: bill.paymentDueDate,
       amountDue: money(bill.taxIncludedAmountMinor, bill.currency),
       remainingAmount: money(allocation?.remainingMinor ?? bill.remainingAmountMinor, bill.currency),
-      state: billStateNow(bill.state, allocation),
+      state: billStateNow(this.history.lifecycleState(accountId, billNo) as BillState, allocation),
     };
   }
 }
