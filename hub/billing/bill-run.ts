@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
+import { USAGE_COLUMNS } from '../../shared/ledger/usage-product-rows.ts';
 import { z } from 'zod';
 import { addDays, addMonths, dateInZone, startOfDayInZone, type CalendarDate } from '../../shared/calendar.ts';
 import type { CatalogIndex } from '../../shared/billing/catalog.ts';
@@ -15,7 +16,7 @@ import { KioskError } from '../../shared/errors.ts';
 import type { HubDb, HubQueryable } from '../db/hub-db.ts';
 import { parseChanges, writeChanges } from '../ledger/change-writer.ts';
 import { lockFeed } from '../ledger/feed.ts';
-import { accountsPage, catalogInForce, productsWhere, USAGE_COLUMNS, usageFromRow, type HubAccount, type HubProduct, type UsageRow } from './ledger-reads.ts';
+import { accountsPage, catalogInForce, productsWhere, usageFromRow, type HubAccount, type HubProduct, type UsageRow } from './ledger-reads.ts';
 
 /**
  * `npm run hub -- bill-run --cycle YYYY-MM`: bills every account whose usage period (its bill
