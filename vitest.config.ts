@@ -8,7 +8,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/{shared,billing,core,electron,host,hub,build,devices,sim,process,security,architecture}/**/*.test.ts'],
+          include: ['test/{shared,billing,core,electron,host,hub,parity,build,devices,sim,process,security,architecture}/**/*.test.ts'],
           setupFiles: ['test/helpers/private-umask.ts'],
         },
       },

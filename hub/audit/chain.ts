@@ -1,5 +1,5 @@
-import { GENESIS_HASH, auditProblems, type AuditActorKind, type AuditEvent, type JsonValue } from '../../shared/audit.ts';
-import { auditEventHash, type AuditChainKey } from '../../shared/node/audit-hash.ts';
+import type { AuditActorKind, AuditEvent, JsonValue } from '../../shared/audit.ts';
+import { CHAIN_START, chainProblems } from '../../shared/node/audit-chain.ts';
 import { deviceAuditKey } from '../security/devices.ts';
 import type { HubDb } from '../db/hub-db.ts';
 import { headBreak } from './head-reports.ts';
@@ -44,25 +44,6 @@ export function eventOfRow(row: AuditEventRow): AuditEvent {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
-}
-
-/** Where a device's chain starts: nothing before event #1 but the genesis hash. */
-export const CHAIN_START = { seq: 0, hash: GENESIS_HASH } as const;
-
-/**
- * What is wrong with `event` given the closest earlier event of its device that the hub holds
- * (CHAIN_START when none): events missing between them (then the link cannot be checked), a
- * prev_hash that is not that event's hash, a hash that is not the one of its contents (HMAC'd with
- * the device's audit key, so a chain edited and re-hashed onward at the kiosk fails). Empty: sound.
- * The same words as the kiosk's `npm run audit:verify`.
- */
-export function chainProblems(previous: { seq: number; hash: string }, event: AuditEvent, chain: AuditChainKey): string[] {
-  const problems: string[] = [];
-  if (previous.seq !== event.seq - 1) problems.push(auditProblems.missing(previous.seq + 1, event.seq - 1));
-  else if (event.prevHash !== previous.hash) problems.push(auditProblems.link(previous.seq));
-  const { hash, ...contents } = event;
-  if (auditEventHash(contents, chain) !== hash) problems.push(auditProblems.contents);
-  return problems;
 }
 
 export interface AuditChainReport {

@@ -2,7 +2,8 @@ import type { AuditEvent } from '../../shared/audit.ts';
 import { canonicalJson } from '../../shared/node/hash.ts';
 import type { HubQueryable } from '../db/hub-db.ts';
 import { deviceAuditKey, type DeviceIdentity } from '../security/devices.ts';
-import { CHAIN_START, chainProblems, eventOfRow, type AuditEventRow } from './chain.ts';
+import { CHAIN_START, chainProblems } from '../../shared/node/audit-chain.ts';
+import { eventOfRow, type AuditEventRow } from './chain.ts';
 
 export type AuditOutcome = { outcome: 'accepted' } | { outcome: 'rejected'; reason: string };
 

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
+import { USAGE_COLUMNS } from '../../shared/ledger/usage-product-rows.ts';
 import { z } from 'zod';
 import { addDays, addMonths, dateInZone, startOfDayInZone, type CalendarDate } from '../../shared/calendar.ts';
-import { adjustmentEvent, inReplayOrder, lateFeeDue, type AccountEvent } from '../../shared/billing/allocation.ts';
 import type { CatalogIndex } from '../../shared/billing/catalog.ts';
 import type { CustomerBill } from '../../shared/billing/bill.ts';
 import { billedInAdvance, composeBill, type BillRun } from '../../shared/billing/compose.ts';
@@ -9,11 +9,14 @@ import { cycleAt, cycleContaining, overlapDays, type Cycle } from '../../shared/
 import { termOn } from '../../shared/billing/product.ts';
 import type { UsageRecord } from '../../shared/billing/usage.ts';
 import { ledgerAccounts, type Change, type ChangeOf } from '../../shared/changes.ts';
+import { accountEvents, type LedgerRow } from '../../shared/ledger/account-events.ts';
+import { billIssued } from '../../shared/ledger/journal.ts';
+import { lateFeesOnBill } from '../../shared/ledger/late-fees.ts';
 import { KioskError } from '../../shared/errors.ts';
 import type { HubDb, HubQueryable } from '../db/hub-db.ts';
 import { parseChanges, writeChanges } from '../ledger/change-writer.ts';
 import { lockFeed } from '../ledger/feed.ts';
-import { accountsPage, catalogInForce, productsWhere, USAGE_COLUMNS, usageFromRow, type HubAccount, type HubProduct, type UsageRow } from './ledger-reads.ts';
+import { accountsPage, catalogInForce, productsWhere, usageFromRow, type HubAccount, type HubProduct, type UsageRow } from './ledger-reads.ts';
 
 /**
  * `npm run hub -- bill-run --cycle YYYY-MM`: bills every account whose usage period (its bill
@@ -293,7 +296,7 @@ async function billPage(tx: HubQueryable, input: PageInput): Promise<{ lastId: s
       }
       try {
         const run = compose(input.catalog, d, held, usage.get(account.id) ?? [], money.get(account.id) ?? [], bills.get(account.id) ?? [], runAt);
-        const fact = billIssued(run, runAt);
+        const fact = billIssued(run.bill, { entryId: uuidv7({ msecs: Date.parse(runAt) }), occurredAt: runAt, origin: ORIGIN });
         parseChanges([fact]);
         billFacts.push(fact);
         usageFacts.push(...billedUsage(run, usage.get(account.id) ?? []));
@@ -353,17 +356,14 @@ function compose(
   const since = previous?.occurred_at.toISOString() ?? '';
   const inWindow = (m: MoneyRow) => m.occurred_at.toISOString() >= since && m.occurred_at.toISOString() < runAt;
   const sumOf = (kind: MoneyRow['kind']) => money.filter((m) => m.kind === kind && inWindow(m)).reduce((s, m) => s + m.amount_minor, 0);
-  const events: AccountEvent[] = [
-    ...history.map((b): AccountEvent => ({ type: 'bill', billNo: b.bill_no, at: b.occurred_at.toISOString(), paymentDueDate: b.payment_due_date, amountMinor: b.tax_included_minor })),
+  // A waived fee pays its bill as a payment would: a bill whose fee was waived is judged on what is left of it.
+  const events = accountEvents([
+    ...history.map((b): LedgerRow => ({ kind: 'bill', id: b.bill_no, billNo: null, at: b.occurred_at.toISOString(), paymentDueDate: b.payment_due_date, amountMinor: b.tax_included_minor })),
     ...money
-      .filter((m) => m.kind === 'payment')
-      .map((m): AccountEvent => ({ type: 'payment', paymentId: m.id, at: m.occurred_at.toISOString(), amountMinor: m.amount_minor, ...(m.target_bill_no ? { targetBillNo: m.target_bill_no } : {}) })),
-    // A waived fee pays its bill as a payment would: a bill whose fee was waived is judged on what is left of it.
-    ...money.filter((m) => m.kind === 'adjustment' && m.amount_minor !== 0).map((m) => adjustmentEvent(m.id, m.occurred_at.toISOString(), m.amount_minor, m.target_bill_no)),
-  ].sort(inReplayOrder);
-  const lateFeeFor = previous
-    ? lateFeeDue(events, { since: previous.bill_date, until: billDate, graceDays: catalog.catalog.fees.latePayment.graceDays, timeZone: account.timeZone })
-    : [];
+      .filter((m) => m.kind === 'payment' || m.amount_minor !== 0)
+      .map((m): LedgerRow => ({ kind: m.kind, id: m.id, billNo: m.target_bill_no, at: m.occurred_at.toISOString(), paymentDueDate: null, amountMinor: m.amount_minor })),
+  ]);
+  const lateFeeFor = lateFeesOnBill(events, { catalog, previousBillDate: previous?.bill_date ?? null, billDate, timeZone: account.timeZone });
   return composeBill({
     catalog,
     account,
@@ -380,29 +380,6 @@ function compose(
     ...(previous?.services ? { billedAhead: billedInAdvance({ services: previous.services }) } : {}),
     id: uuidv7({ msecs: Date.parse(runAt) }),
   });
-}
-
-/** The bill and its journal entry: the account owes the total, revenue and tax payable get their parts. */
-function billIssued(run: BillRun, runAt: string): ChangeOf<'bill.issued'> {
-  const { bill } = run;
-  return {
-    type: 'bill.issued',
-    bill,
-    entry: {
-      id: uuidv7({ msecs: Date.parse(runAt) }),
-      idempotencyKey: `bill:${bill.billNo}`,
-      entryType: 'bill',
-      accountId: bill.accountId,
-      currency: bill.currency,
-      occurredAt: runAt,
-      origin: ORIGIN,
-      postings: [
-        { ledgerAccount: ledgerAccounts.receivable(bill.accountId), amountMinor: bill.taxIncludedAmountMinor },
-        { ledgerAccount: ledgerAccounts.revenue, amountMinor: -bill.taxExcludedAmountMinor },
-        { ledgerAccount: ledgerAccounts.taxPayable, amountMinor: -bill.taxMinor },
-      ],
-    },
-  };
 }
 
 /** The usage the bill carries, now billed with its rated amount. */

@@ -1,10 +1,11 @@
 import { addDays, startOfDayInZone, type CalendarDate } from '../../shared/calendar.ts';
 import { Catalog, CatalogIndex } from '../../shared/billing/catalog.ts';
 import type { BillAccount } from '../../shared/billing/compose.ts';
-import type { BillableProduct, ProductTerm } from '../../shared/billing/product.ts';
+import type { BillableProduct } from '../../shared/billing/product.ts';
 import type { UsageRecord } from '../../shared/billing/usage.ts';
 import type { ProductKind, ProductStatus } from '../../shared/contract/schemas.ts';
 import { KioskError } from '../../shared/errors.ts';
+import { usageFromRow as usageRecordOf, withTerms, type TermRow, type UsageRow as SharedUsageRow } from '../../shared/ledger/usage-product-rows.ts';
 import type { HubQueryable } from '../db/hub-db.ts';
 
 /**
@@ -55,16 +56,14 @@ export async function productsWhere(q: HubQueryable, where: { accountIds?: reado
     [json(where.accountIds ?? []), json(where.ids ?? []), json(where.numbers ?? [])],
   );
   if (rows.length === 0) return [];
-  const terms = new Map<string, ProductTerm[]>();
-  for (const t of await q.query<{ product_id: string; offering_id: string; from_date: CalendarDate; to_date: CalendarDate | null }>(
+  const terms = await q.query<TermRow & Record<string, unknown>>(
     `SELECT product_id, offering_id, from_date, to_date FROM product_terms WHERE product_id IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY product_id, seq`,
     [json(rows.map((r) => r.id))],
-  )) {
-    const list = terms.get(t.product_id) ?? [];
-    list.push({ offeringId: t.offering_id, from: t.from_date, to: t.to_date });
-    terms.set(t.product_id, list);
-  }
-  return rows.map((r) => ({ id: r.id, accountId: r.account_id, kind: r.kind, identifier: r.identifier, parentId: r.parent_id, status: r.status, terms: terms.get(r.id) ?? [] }));
+  );
+  return withTerms(
+    rows.map((r) => ({ id: r.id, accountId: r.account_id, kind: r.kind, identifier: r.identifier, parentId: r.parent_id, status: r.status })),
+    terms,
+  );
 }
 
 /** The newest bill date of each account that has a bill. */
@@ -97,32 +96,10 @@ export function dayOfInstant(): (instantMs: number, timeZone: string) => Calenda
   };
 }
 
-/** A usage_records row as the hub's readers select it (`USAGE_COLUMNS`, over alias `u`). */
-export type UsageRow = {
-  id: string;
-  product_id: string;
-  usage_type: UsageRecord['usageType'];
-  usage_date: Date;
-  quantity: number;
-  unit: UsageRecord['unit'];
-  zone: string | null;
-  destination: UsageRecord['destination'] | null;
-  service: string | null;
-};
+/** A usage_records row as the hub reads it (`USAGE_COLUMNS`): PostgreSQL gives the instant as a Date. */
+export type UsageRow = Omit<SharedUsageRow, 'usage_date'> & { usage_date: Date };
 
-export const USAGE_COLUMNS = 'u.id, u.product_id, u.usage_type, u.usage_date, u.quantity, u.unit, u.zone, u.destination, u.service';
-
-/** The engine's usage record from its row (absent optional fields left out, as the engine writes them). */
+/** The engine's usage record from its row, by the reading the kiosk uses too. */
 export function usageFromRow(r: UsageRow): UsageRecord {
-  return {
-    id: r.id,
-    productId: r.product_id,
-    usageType: r.usage_type,
-    usageDate: r.usage_date.toISOString(),
-    quantity: r.quantity,
-    unit: r.unit,
-    ...(r.zone === null ? {} : { zone: r.zone }),
-    ...(r.destination === null ? {} : { destination: r.destination }),
-    ...(r.service === null ? {} : { service: r.service }),
-  };
+  return usageRecordOf({ ...r, usage_date: r.usage_date.toISOString() });
 }

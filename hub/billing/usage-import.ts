@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { USAGE_COLUMNS } from '../../shared/ledger/usage-product-rows.ts';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { CalendarDate } from '../../shared/calendar.ts';
@@ -13,7 +14,7 @@ import { amountBoundProblem, type MaxAmounts } from '../../shared/money-bounds.t
 import type { HubDb, HubQueryable } from '../db/hub-db.ts';
 import { writeChanges } from '../ledger/change-writer.ts';
 import { lockFeed } from '../ledger/feed.ts';
-import { accountsById, catalogInForce, dayOfInstant, latestBillDates, productsWhere, USAGE_COLUMNS, usageFromRow, type HubAccount, type HubProduct, type UsageRow } from './ledger-reads.ts';
+import { accountsById, catalogInForce, dayOfInstant, latestBillDates, productsWhere, usageFromRow, type HubAccount, type HubProduct, type UsageRow } from './ledger-reads.ts';
 import { parseHeader, parseRow, readLines, type CandidateRow, type ImportRejectCode, type ParsedRow, type RejectedRow } from './usage-csv.ts';
 
 /**

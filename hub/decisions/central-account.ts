@@ -1,4 +1,5 @@
 import { addDays, dateInZone, startOfDayInZone, type CalendarDate } from '../../shared/calendar.ts';
+import { USAGE_COLUMNS } from '../../shared/ledger/usage-product-rows.ts';
 import type { ChangeOf } from '../../shared/changes.ts';
 import type { AllocationState } from '../../shared/billing/allocation.ts';
 import type { CustomerBill } from '../../shared/billing/bill.ts';
@@ -12,7 +13,7 @@ import { unbilledCharges } from '../../shared/billing/unbilled.ts';
 import type { UsageRecord } from '../../shared/billing/usage.ts';
 import type { OrderAction } from '../../shared/contract/orders.ts';
 import type { HubQueryable } from '../db/hub-db.ts';
-import { accountsById, catalogInForce, productsWhere, USAGE_COLUMNS, usageFromRow, type HubAccount, type HubProduct, type UsageRow } from '../billing/ledger-reads.ts';
+import { accountsById, catalogInForce, productsWhere, usageFromRow, type HubAccount, type HubProduct, type UsageRow } from '../billing/ledger-reads.ts';
 import { accountMoney } from '../tmf/account-money.ts';
 
 /**

@@ -1,6 +1,8 @@
 import { allLines, type BillLine, type CustomerBill, type TaxItem } from '../../shared/billing/bill.ts';
 import type { ChangeOf } from '../../shared/changes.ts';
-import { billStateNow, type AccountMoney, type BillStateNow, type PaymentStatus } from './account-money.ts';
+import type { BillState, PaymentStatus } from '../../shared/contract/schemas.ts';
+import { billStateNow } from '../../shared/ledger/account-status.ts';
+import type { AccountMoney } from './account-money.ts';
 import type { TmfResource } from './list.ts';
 import { endOfDay, startOfDay, timePeriod, tmfMoney, type TmfMoney } from './values.ts';
 
@@ -106,7 +108,8 @@ export interface BillRow extends AccountRow {
   tax_excluded_minor: number;
   tax_included_minor: number;
   amount_due_minor: number;
-  state: string;
+  /** The stored lifecycle state. */
+  state: BillState;
   tax_items: TaxItem[];
   /** What the engine said was open when it issued the bill; the allocation knows better and is preferred. */
   issued_remaining_minor: number;
@@ -125,7 +128,7 @@ export interface TmfCustomerBill extends TmfResource {
   taxExcludedAmount: TmfMoney;
   taxIncludedAmount: TmfMoney;
   taxItem: { taxCategory: string; taxRate: number; taxAmount: TmfMoney; '@type': 'TaxItem' }[];
-  state: BillStateNow;
+  state: BillState;
   billingAccount: Ref;
   appliedPayment: { appliedAmount: TmfMoney; payment: Ref; '@type': 'AppliedPayment' }[];
   lastUpdate?: string;

@@ -251,6 +251,11 @@ function settledBy(bill: Bill, asOf: CalendarDate): CalendarDate | null {
   return bill.paidOn !== null && bill.paidOn <= asOf ? bill.paidOn : null;
 }
 
+/** What the operator stands to lose (CreditScore's `exposureMinor`): owed now (a credit balance counts as nothing), unbilled usage, accepted orders' first bills. */
+export function creditExposure(p: Pick<CreditProfileInput, 'balanceMinor' | 'unbilledUsageMinor' | 'pendingOrdersFirstBillMinor'>): number {
+  return Math.max(0, p.balanceMinor) + p.unbilledUsageMinor + p.pendingOrdersFirstBillMinor;
+}
+
 function measure(p: CreditProfileInput): Measures {
   const windowStart = addMonths(p.asOf, -12); // exclusive: the last 12 months are (windowStart, asOf]
   // Bills with nothing to pay (credit notes, zero bills) say nothing about paying.
@@ -277,7 +282,7 @@ function measure(p: CreditProfileInput): Measures {
   }
 
   const owedMinor = Math.max(0, p.balanceMinor);
-  const totalMinor = owedMinor + p.unbilledUsageMinor + p.pendingOrdersFirstBillMinor;
+  const totalMinor = creditExposure(p);
   let utilisationBps: number | null;
   if (p.creditLimitMinor === 0) utilisationBps = totalMinor === 0 ? 0 : null;
   else utilisationBps = Math.ceil((totalMinor * 10_000) / p.creditLimitMinor); // up: 80.01 % is above 80 %

@@ -1,5 +1,5 @@
 import { addDays, addMonths, dateInZone, startOfDayInZone, type CalendarDate } from '../calendar.ts';
-import { allocate, lateFeeDue, type AccountEvent } from '../billing/allocation.ts';
+import { allocate, type AccountEvent } from '../billing/allocation.ts';
 import { CatalogIndex } from '../billing/catalog.ts';
 import { creditProfile, type CreditProfileSource } from '../billing/credit-profile.ts';
 import { DEFAULT_MAX_AUTO_APPROVE_MINOR, LIMIT_POLICY, scoreCredit } from '../billing/credit-risk.ts';
@@ -8,7 +8,9 @@ import { billedInAdvance, composeBill, type BillAccount } from '../billing/compo
 import { cycleAt, cycleContaining } from '../billing/cycle.ts';
 import { demoCatalogData } from '../billing/demo-catalog.ts';
 import type { RatedUsage, UsageRecord } from '../billing/usage.ts';
-import { ledgerAccounts, type Change, type ChangeOf } from '../changes.ts';
+import type { Change, ChangeOf } from '../changes.ts';
+import { billIssued, paymentEntry } from '../ledger/journal.ts';
+import { lateFeesOnBill } from '../ledger/late-fees.ts';
 import { makeAccountNumber } from '../identifiers.ts';
 import type { Language } from '../locales.ts';
 import type { ProductKind } from '../contract/schemas.ts';
@@ -195,7 +197,7 @@ function customerChanges(options: DemoOptions, catalog: CatalogIndex, index: num
     const paymentsReceived = previous
       ? events.filter((e) => e.type === 'payment' && e.at >= (previous as { runAt: string }).runAt && e.at < runAt).reduce((s, e) => s + (e.type === 'payment' ? e.amountMinor : 0), 0)
       : 0;
-    const lateFeeFor = previous ? lateFeeDue(events, { since: previous.billDate, until: billDate, graceDays: catalog.catalog.fees.latePayment.graceDays }) : [];
+    const lateFeeFor = lateFeesOnBill(events, { catalog, previousBillDate: previous?.billDate ?? null, billDate, timeZone: options.timeZone });
     const run = composeBill({
       catalog,
       account,
@@ -211,24 +213,7 @@ function customerChanges(options: DemoOptions, catalog: CatalogIndex, index: num
     });
     const { bill } = run;
     if (run.rejectedUsage.length > 0) throw new Error(`demo usage was rejected: ${run.rejectedUsage[0]?.reason}`);
-    moneyFacts.push({
-      type: 'bill.issued',
-      bill,
-      entry: {
-        id: rng.id(runAt),
-        idempotencyKey: `bill:${bill.billNo}`,
-        entryType: 'bill',
-        accountId,
-        currency,
-        occurredAt: runAt,
-        origin: ORIGIN,
-        postings: [
-          { ledgerAccount: ledgerAccounts.receivable(accountId), amountMinor: bill.taxIncludedAmountMinor },
-          { ledgerAccount: ledgerAccounts.revenue, amountMinor: -bill.taxExcludedAmountMinor },
-          { ledgerAccount: ledgerAccounts.taxPayable, amountMinor: -bill.taxMinor },
-        ],
-      },
-    });
+    moneyFacts.push(billIssued(bill, { entryId: rng.id(runAt), occurredAt: runAt, origin: ORIGIN }));
     events.push({ type: 'bill', billNo: bill.billNo, at: runAt, paymentDueDate: bill.paymentDueDate, amountMinor: bill.taxIncludedAmountMinor });
     if (k >= BILLS_OF_HISTORY - BILLED_USAGE_KEPT) keptUsage.push(...usageChanges(usage, run.usage, bill.id));
     previous = { billDate, runAt, balanceAfter: bill.balanceForwardMinor + bill.taxIncludedAmountMinor, billedAhead: billedInAdvance(bill) };
@@ -345,19 +330,7 @@ function paymentChange(
     authorizationCode: method === 'card' ? String(rng.int(100000, 999999)) : null,
     correlatorId: null,
     targetBillNo: null,
-    entry: {
-      id: rng.id(occurredAt),
-      idempotencyKey: `payment:${id}`,
-      entryType: 'payment',
-      accountId,
-      currency: options.currency,
-      occurredAt,
-      origin: ORIGIN,
-      postings: [
-        { ledgerAccount: ledgerAccounts.cash(channel), amountMinor },
-        { ledgerAccount: ledgerAccounts.receivable(accountId), amountMinor: -amountMinor },
-      ],
-    },
+    entry: paymentEntry({ id, accountId, currency: options.currency, amountMinor }, channel, { entryId: rng.id(occurredAt), occurredAt, origin: ORIGIN }),
   };
 }
 

@@ -2,6 +2,7 @@ import { lateFeeCharged } from '../../../shared/billing/late-fee.ts';
 import { ledgerAccounts, type ChangeOf, type Posting } from '../../../shared/changes.ts';
 import type { AdjustmentResult, LateFeeView } from '../../../shared/contract/assist.ts';
 import { KioskError } from '../../../shared/errors.ts';
+import { adjustmentEntry, feeWaiverCounter, staffAdjustmentCounter } from '../../../shared/ledger/journal.ts';
 import { money } from '../../../shared/money.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { AccountHistory } from '../ledger/account-history.ts';
@@ -71,7 +72,7 @@ export class AccountAdjustments {
     this.#currency = db.prepare(`SELECT currency FROM billing_accounts WHERE id = ?`).pluck();
     this.#balance = db.prepare(`SELECT COALESCE(SUM(amount_minor), 0) FROM postings WHERE ledger_account = ?`).pluck();
     const settle = db.prepare(`UPDATE adjustments SET balance_after_minor = ? WHERE id = ?`);
-    this.#post = db.transaction((grant: Grant, accountId: string, id: string, asked: Asked, postings: Posting[]): AdjustmentResult => {
+    this.#post = db.transaction((grant: Grant, accountId: string, id: string, asked: Asked, counter: Posting[]): AdjustmentResult => {
       // Between the authority check (a supervisor's PIN takes a moment) and now, someone else may have been first.
       const again = this.#existing(id, accountId, asked);
       if (again) return again;
@@ -93,16 +94,7 @@ export class AccountAdjustments {
         reason: asked.reason,
         staffId: member.staffId,
         approvedBy,
-        entry: {
-          id: `entry-${id}`,
-          idempotencyKey: `adjustment:${id}`,
-          entryType: 'adjustment',
-          accountId,
-          currency,
-          occurredAt: at.toISOString(),
-          origin: this.deps.kioskId,
-          postings: [{ ledgerAccount: receivable, amountMinor: asked.amountMinor }, ...postings],
-        },
+        entry: adjustmentEntry({ id, accountId, currency, amountMinor: asked.amountMinor }, counter, { entryId: `entry-${id}`, occurredAt: at.toISOString(), origin: this.deps.kioskId }),
       };
       this.deps.facts.record(fact, at);
       const after = this.#balance.get(receivable) as number;
@@ -140,10 +132,7 @@ export class AccountAdjustments {
     if (this.#waiverOf.get(input.billNo) !== undefined) throw alreadyWaived(input.billNo);
     const grant = await this.deps.authority.authorise(member, { kind: 'feeWaiverMinor', amountMinor: fee.totalMinor }, input);
     const asked: Asked = { kind: 'feeWaiver', amountMinor: -fee.totalMinor, billNo: input.billNo, reason: input.reason };
-    // The fee's revenue and its tax are given back; a fee not subject to tax posts no tax.
-    const postings: Posting[] = [{ ledgerAccount: ledgerAccounts.adjustments('fee-waivers'), amountMinor: fee.netMinor }];
-    if (fee.taxMinor !== 0) postings.push({ ledgerAccount: ledgerAccounts.taxPayable, amountMinor: fee.taxMinor });
-    return this.#post(grant, accountId, input.requestId, asked, postings) as AdjustmentResult;
+    return this.#post(grant, accountId, input.requestId, asked, feeWaiverCounter(fee)) as AdjustmentResult;
   }
 
   async adjust(
@@ -155,7 +144,7 @@ export class AccountAdjustments {
     const existing = this.#existing(input.requestId, accountId, asked);
     if (existing) return existing;
     const grant = await this.deps.authority.authorise(member, { kind: 'adjustmentMinor', amountMinor: input.amountMinor }, input);
-    return this.#post(grant, accountId, input.requestId, asked, [{ ledgerAccount: ledgerAccounts.adjustments('staff'), amountMinor: -asked.amountMinor }]) as AdjustmentResult;
+    return this.#post(grant, accountId, input.requestId, asked, staffAdjustmentCounter(asked.amountMinor)) as AdjustmentResult;
   }
 
   /** What was answered the first time under this request id; CONFLICT when it asked for something else. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { GENESIS_HASH, auditActorKinds, auditProblems, type AuditActorKind, type AuditEvent, type JsonValue } from '../../../shared/audit.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { canonicalJson } from '../../../shared/node/hash.ts';
+import { chainProblems, linkProblem } from '../../../shared/node/audit-chain.ts';
 import { auditEventHash, type AuditChainKey } from '../../../shared/node/audit-hash.ts';
 import { AUDIT_KEYED_FROM } from '../ledger/migrations/0016-keyed-audit-chain.ts';
 import type { KioskEventType } from '../../../shared/sync/protocol.ts';
@@ -194,12 +195,12 @@ export function verifyAuditChain(db: Database, chain: AuditChainKey): AuditVerif
   for (const row of rows) {
     const broken = (problem: string): AuditVerification => ({ ok: false, count, brokenAt: row.seq, id: row.id, problem });
     // Returning from the loop ends the iterator, which releases the statement.
-    if (row.seq !== prevSeq + 1) return broken(auditProblems.missing(prevSeq + 1, row.seq - 1));
-    if (row.prev_hash !== prevHash) return broken(auditProblems.link(prevSeq));
+    const link = linkProblem({ seq: prevSeq, hash: prevHash }, { seq: row.seq, prevHash: row.prev_hash });
+    if (link !== null) return broken(link);
     const read = eventOfRow(row);
     if ('problem' in read) return broken(read.problem);
-    const { hash, ...unhashed } = read.event;
-    if (auditEventHash(unhashed, chain) !== hash) return broken(auditProblems.contents);
+    const [problem] = chainProblems({ seq: prevSeq, hash: prevHash }, read.event, chain);
+    if (problem !== undefined) return broken(problem);
     count++;
     prevSeq = row.seq;
     prevHash = row.hash;

@@ -1,26 +1,15 @@
 import { CatalogIndex, Catalog } from '../../../shared/billing/catalog.ts';
 import type { CustomerBill } from '../../../shared/billing/bill.ts';
 import { billedInAdvance, type BillAccount } from '../../../shared/billing/compose.ts';
-import type { BillableProduct, ProductTerm } from '../../../shared/billing/product.ts';
+import type { BillableProduct } from '../../../shared/billing/product.ts';
 import type { UsageRecord } from '../../../shared/billing/usage.ts';
 import type { ProductStatus } from '../../../shared/contract/schemas.ts';
 import { KioskError } from '../../../shared/errors.ts';
+import { USAGE_COLUMNS, usageFromRow, withTerms, type TermRow, type UsageRow } from '../../../shared/ledger/usage-product-rows.ts';
 import type { Database } from './db.ts';
 
 export interface LedgerProduct extends BillableProduct {
   status: ProductStatus;
-}
-
-interface UsageRow {
-  id: string;
-  product_id: string;
-  usage_type: UsageRecord['usageType'];
-  usage_date: string;
-  quantity: number;
-  unit: UsageRecord['unit'];
-  zone: string | null;
-  destination: UsageRecord['destination'] | null;
-  service: string | null;
 }
 
 /** Reads what the billing engine needs from the ledger: the catalog in force, products with their terms, usage. */
@@ -46,17 +35,17 @@ export class BillingReader {
        ORDER BY CASE kind WHEN 'mobile' THEN 0 WHEN 'broadband' THEN 1 WHEN 'tv' THEN 2 ELSE 3 END, identifier, parent_id IS NOT NULL, id`,
     );
     this.#terms = db.prepare(
-      `SELECT t.product_id AS productId, t.offering_id AS offeringId, t.from_date AS "from", t.to_date AS "to"
+      `SELECT t.product_id, t.offering_id, t.from_date, t.to_date
        FROM product_terms t JOIN products p ON p.id = t.product_id WHERE p.account_id = ? ORDER BY t.product_id, t.seq`,
     );
     this.#usage = db.prepare(
-      `SELECT u.id, u.product_id, u.usage_type, u.usage_date, u.quantity, u.unit, u.zone, u.destination, u.service
+      `SELECT ${USAGE_COLUMNS}
        FROM products p JOIN usage_records u ON u.product_id = p.id
        WHERE p.account_id = ? AND u.usage_date >= ? AND u.usage_date < ? AND u.status <> 'billed'`,
     );
     this.#billOn = db.prepare(`SELECT document FROM bills WHERE account_id = ? AND bill_date = ?`).pluck();
     this.#allUsage = db.prepare(
-      `SELECT u.id, u.product_id, u.usage_type, u.usage_date, u.quantity, u.unit, u.zone, u.destination, u.service
+      `SELECT ${USAGE_COLUMNS}
        FROM products p JOIN usage_records u ON u.product_id = p.id
        WHERE p.account_id = ? AND u.usage_date >= ? AND u.usage_date < ?`,
     );
@@ -83,36 +72,16 @@ export class BillingReader {
   }
 
   products(accountId: string): LedgerProduct[] {
-    const terms = new Map<string, ProductTerm[]>();
-    for (const t of this.#terms.all(accountId) as (ProductTerm & { productId: string })[]) {
-      const list = terms.get(t.productId) ?? [];
-      list.push({ offeringId: t.offeringId, from: t.from, to: t.to });
-      terms.set(t.productId, list);
-    }
-    return (this.#products.all(accountId) as Omit<LedgerProduct, 'terms'>[]).map((p) => ({ ...p, terms: terms.get(p.id) ?? [] }));
+    return withTerms(this.#products.all(accountId) as Omit<LedgerProduct, 'terms'>[], this.#terms.all(accountId) as TermRow[]);
   }
 
   /** Usage not yet billed, used in [fromInstant, toInstant) (ISO instants, as stored). */
   unbilledUsage(accountId: string, fromInstant: string, toInstant: string): UsageRecord[] {
-    return (this.#usage.all(accountId, fromInstant, toInstant) as UsageRow[]).map(toRecord);
+    return (this.#usage.all(accountId, fromInstant, toInstant) as UsageRow[]).map(usageFromRow);
   }
 
   /** All usage in [fromInstant, toInstant), billed or not: what the plan optimizer re-rates. */
   usageBetween(accountId: string, fromInstant: string, toInstant: string): UsageRecord[] {
-    return (this.#allUsage.all(accountId, fromInstant, toInstant) as UsageRow[]).map(toRecord);
+    return (this.#allUsage.all(accountId, fromInstant, toInstant) as UsageRow[]).map(usageFromRow);
   }
-}
-
-function toRecord(r: UsageRow): UsageRecord {
-  return {
-    id: r.id,
-    productId: r.product_id,
-    usageType: r.usage_type,
-    usageDate: r.usage_date,
-    quantity: r.quantity,
-    unit: r.unit,
-    ...(r.zone === null ? {} : { zone: r.zone }),
-    ...(r.destination === null ? {} : { destination: r.destination }),
-    ...(r.service === null ? {} : { service: r.service }),
-  };
 }

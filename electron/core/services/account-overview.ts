@@ -5,7 +5,10 @@ import { basePerBillingUnit, type RatedUsage } from '../../../shared/billing/usa
 import { ledgerAccounts } from '../../../shared/changes.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { money } from '../../../shared/money.ts';
-import type { AccountOverview, PaymentStatus, ServiceCard, UsageMeter } from '../../../shared/contract/schemas.ts';
+import type { AccountOverview, ServiceCard, UsageMeter } from '../../../shared/contract/schemas.ts';
+import { overdueMinor, paymentStatus } from '../../../shared/ledger/account-status.ts';
+import { creditExposure } from '../../../shared/billing/credit-risk.ts';
+import { creditAvailable } from '../../../shared/ledger/credit.ts';
 import type { Database } from '../ledger/db.ts';
 import type { BillingReader, LedgerProduct } from '../ledger/billing-reader.ts';
 import type { AccountHistory } from '../ledger/account-history.ts';
@@ -53,9 +56,8 @@ export class AccountOverviewQuery {
     // What is still open on each bill is the engine's allocation (a named bill first, then the oldest),
     // the same figures the bill screens show.
     const allocation = this.#history.allocation(accountId);
-    const open = allocation.bills.filter((b) => b.remainingMinor > 0);
-    const overdue = open.filter((b) => b.paymentDueDate < today).reduce((sum, b) => sum + b.remainingMinor, 0);
-    const dueDate = open[0]?.paymentDueDate ?? null;
+    const overdue = overdueMinor(allocation, today);
+    const dueDate = allocation.bills.find((b) => b.remainingMinor > 0)?.paymentDueDate ?? null;
     const newest = this.#history.billNos(accountId)[0];
     const lastBill = newest === undefined ? null : this.#bills.summary(accountId, newest, allocation.bills);
 
@@ -64,19 +66,20 @@ export class AccountOverviewQuery {
       .map((p) => serviceCard(p, products, catalog, unbilled.rated, today, cur));
 
     const totalDue = Math.max(balance, 0);
-    const status: PaymentStatus = balance < 0 ? 'inCredit' : balance === 0 ? 'paidUp' : overdue > 0 ? 'overdue' : 'due';
+    // The overview's meter leaves out orders not billed yet (the credit screen counts them: credit.status).
+    const use = { creditLimitMinor: row.credit_limit_minor, balanceMinor: balance, unbilledUsageMinor: unbilled.taxIncludedMinor, pendingOrdersFirstBillMinor: 0 };
     return {
       asOf: today,
       customerName: row.name,
       accountNo: account.accountNo,
-      paymentStatus: status,
+      paymentStatus: paymentStatus(balance, overdue),
       balance: money(balance, cur),
       totalDue: money(totalDue, cur),
       overdueAmount: money(overdue, cur),
       dueDate,
       creditLimit: money(row.credit_limit_minor, cur),
-      creditUsed: money(totalDue + unbilled.taxIncludedMinor, cur),
-      creditAvailable: money(Math.max(row.credit_limit_minor - totalDue - unbilled.taxIncludedMinor, 0), cur),
+      creditUsed: money(creditExposure(use), cur),
+      creditAvailable: money(creditAvailable(use), cur),
       cycle: { start: cycle.start, end: cycle.end },
       unbilledCharges: money(unbilled.taxIncludedMinor, cur),
       services,

@@ -4,17 +4,11 @@ import type { CustomerBill } from '../../../shared/billing/bill.ts';
 import type { BillHistory, BillView } from '../../../shared/contract/bills.ts';
 import type { BillState, BillSummary } from '../../../shared/contract/schemas.ts';
 import { KioskError } from '../../../shared/errors.ts';
+import { billStateNow } from '../../../shared/ledger/account-status.ts';
 import { money } from '../../../shared/money.ts';
 import type { AccountHistory } from '../ledger/account-history.ts';
 
 const HISTORY_LENGTH = 12;
-
-/** A bill's state now: the stored lifecycle state until payments settle part or all of it. */
-function stateNow(stored: CustomerBill['state'], allocation: BillAllocation | undefined): BillState {
-  if (!allocation || allocation.amountMinor <= 0) return stored;
-  if (allocation.remainingMinor === 0) return 'settled';
-  return allocation.remainingMinor < allocation.amountMinor ? 'partiallyPaid' : stored === 'new' ? 'sent' : stored;
-}
 
 /** The customer's bills: one in full with what changed since the one before, and the last twelve. */
 export class BillQuery {
@@ -35,7 +29,7 @@ export class BillQuery {
     return {
       bill,
       remainingAmount: money(remaining, bill.currency),
-      state: stateNow(bill.state, allocation),
+      state: billStateNow(this.history.lifecycleState(accountId, wanted) as BillState, allocation),
       previousBillNo,
       explanation: previous ? explainBill(bill, previous) : null,
     };
@@ -58,7 +52,7 @@ export class BillQuery {
       paymentDueDate: bill.paymentDueDate,
       amountDue: money(bill.taxIncludedAmountMinor, bill.currency),
       remainingAmount: money(allocation?.remainingMinor ?? bill.remainingAmountMinor, bill.currency),
-      state: stateNow(bill.state, allocation),
+      state: billStateNow(this.history.lifecycleState(accountId, billNo) as BillState, allocation),
     };
   }
 }

@@ -1,8 +1,9 @@
 import type { CalendarDate } from '../../../shared/calendar.ts';
 import { creditProfile } from '../../../shared/billing/credit-profile.ts';
-import { decideCreditLimit, scoreCredit, type CreditProfileInput, type DecisionReason } from '../../../shared/billing/credit-risk.ts';
+import { creditExposure, decideCreditLimit, scoreCredit, type CreditProfileInput, type DecisionReason } from '../../../shared/billing/credit-risk.ts';
 import type { CreditDecisionView, CreditStatus } from '../../../shared/contract/credit.ts';
 import { KioskError } from '../../../shared/errors.ts';
+import { creditAvailable } from '../../../shared/ledger/credit.ts';
 import { formatMoney, money } from '../../../shared/money.ts';
 import type { AccountHistory } from '../ledger/account-history.ts';
 import type { Database } from '../ledger/db.ts';
@@ -60,12 +61,12 @@ export class CreditDesk {
 
   status(accountId: string, today: CalendarDate): CreditStatus {
     const { profile, currency } = this.profile(accountId, today);
-    const exposure = Math.max(profile.balanceMinor, 0) + profile.unbilledUsageMinor + profile.pendingOrdersFirstBillMinor;
+    const exposure = creditExposure(profile);
     const open = this.#openRequest.get(accountId) as RequestRow | undefined;
     return {
       creditLimit: money(profile.creditLimitMinor, currency),
       exposure: money(exposure, currency),
-      available: money(Math.max(profile.creditLimitMinor - exposure, 0), currency),
+      available: money(creditAvailable(profile), currency),
       offlineAllowance: money(this.settings.offlineAllowanceMinor, currency),
       // What staff will look at: the limit granted here plus the part referred to them (a partial
       // approval's remainder above the risk band's ceiling was declined, not referred).

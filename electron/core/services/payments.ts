@@ -1,5 +1,6 @@
 import type { CalendarDate } from '../../../shared/calendar.ts';
-import { ledgerAccounts, type ChangeOf } from '../../../shared/changes.ts';
+import type { ChangeOf } from '../../../shared/changes.ts';
+import { paymentEntry } from '../../../shared/ledger/journal.ts';
 import type { StaffRole } from '../../../shared/contract/assist.ts';
 import type { PaymentMethod, PaymentQuote, PaymentResult, ReceiptView } from '../../../shared/contract/payments.ts';
 import { KioskError } from '../../../shared/errors.ts';
@@ -359,19 +360,11 @@ export class PaymentDesk {
       authorizationCode: s.authorizationCode,
       correlatorId: intent.request_id,
       targetBillNo: intent.bill_no,
-      entry: {
-        id: `entry-${intent.id}`,
-        idempotencyKey: `payment:${intent.id}`,
-        entryType: 'payment',
-        accountId: intent.account_id,
-        currency: intent.currency,
-        occurredAt,
-        origin: this.deps.settings.kioskId,
-        postings: [
-          { ledgerAccount: ledgerAccounts.cash(intent.at_counter ? 'counter-cash' : intent.method === 'card' ? 'kiosk-card' : 'kiosk-cash'), amountMinor: s.takenMinor },
-          { ledgerAccount: ledgerAccounts.receivable(intent.account_id), amountMinor: -s.takenMinor },
-        ],
-      },
+      entry: paymentEntry(
+        { id: intent.id, accountId: intent.account_id, currency: intent.currency, amountMinor: s.takenMinor },
+        intent.at_counter ? 'counter-cash' : intent.method === 'card' ? 'kiosk-card' : 'kiosk-cash',
+        { entryId: `entry-${intent.id}`, occurredAt, origin: this.deps.settings.kioskId },
+      ),
     };
   }
 

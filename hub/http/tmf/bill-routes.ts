@@ -4,7 +4,7 @@ import { CustomerBill, LineType } from '../../../shared/billing/bill.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import type { HubQueryable } from '../../db/hub-db.ts';
 import { parseInput } from '../../parse-input.ts';
-import { billStateNow } from '../../tmf/account-money.ts';
+import { billStateNow } from '../../../shared/ledger/account-status.ts';
 import { runList, type ListSource, type ResourceSpec } from '../../tmf/list.ts';
 import { parseFields, parseListQuery, project, sendList } from './query.ts';
 import { billRows, moneyOf, type BillWithDocument } from '../../tmf/readers.ts';
