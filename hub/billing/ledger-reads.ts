@@ -3,7 +3,7 @@ import { Catalog, CatalogIndex } from '../../shared/billing/catalog.ts';
 import type { BillAccount } from '../../shared/billing/compose.ts';
 import type { BillableProduct, ProductTerm } from '../../shared/billing/product.ts';
 import type { UsageRecord } from '../../shared/billing/usage.ts';
-import type { ProductKind, ProductStatus } from '../../shared/contract/schemas.ts';
+import type { ProductKind, ProductStatus } from '../../shared/domain/product.ts';
 import { KioskError } from '../../shared/errors.ts';
 import type { HubQueryable } from '../db/hub-db.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { UsageType } from '../contract/schemas.ts';
+import type { UsageType } from '../domain/usage.ts';
 import { formatMoney, money } from '../money.ts';
 import { allLines, lineUsageType, type BillLine, type CustomerBill, type ServiceSection } from './bill.ts';
 import type { DestinationClass } from './catalog.ts';

@@ -11,7 +11,7 @@ import type { RatedUsage, UsageRecord } from '../billing/usage.ts';
 import { ledgerAccounts, type Change, type ChangeOf } from '../changes.ts';
 import { makeAccountNumber } from '../identifiers.ts';
 import type { Language } from '../locales.ts';
-import type { ProductKind } from '../contract/schemas.ts';
+import type { ProductKind } from '../domain/product.ts';
 import { demoProducts } from './products.ts';
 import { familyNames, givenNames, streets } from './people.ts';
 import { at, Rng } from './rng.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CustomerBill, type BillLine, type LineCause, type ServiceSection } from '../../shared/billing/bill.ts';
 import { explainBill, type BillExplanation, type ChangeCause, type ExplanationItem } from '../../shared/billing/explain.ts';
-import type { ProductKind } from '../../shared/contract/schemas.ts';
+import type { ProductKind } from '../../shared/domain/product.ts';
 import { CatalogIndex } from '../../shared/billing/catalog.ts';
 import { composeBill, type BillRunInput } from '../../shared/billing/compose.ts';
 import { demoCatalogData } from '../../shared/billing/demo-catalog.ts';

@@ -477,4 +477,8 @@ export function withOrders(fake: FakeKiosk): FakeKiosk {
   return fake;
 }
 
-import type { OfferView, OrderAction, OrderPreview, ProductOrderView, SellableOffering } from '../../shared/contract/orders.ts';
+import type { OfferView, ProductOrderView, SellableOffering } from '../../shared/contract/orders.ts';
+
+import type { OrderAction } from '../../shared/domain/order-action.ts';
+
+import type { OrderPreview } from '../../shared/billing/order-preview-schema.ts';

@@ -1,5 +1,5 @@
 import type { CustomerBill } from '../../../shared/billing/bill.ts';
-import type { ProductKind } from '../../../shared/contract/schemas.ts';
+import type { ProductKind } from '../../../shared/domain/product.ts';
 import type { Language } from '../../../shared/locales.ts';
 import { formatMoney } from '../../../shared/money.ts';
 import { canEncode } from './escpos.ts';

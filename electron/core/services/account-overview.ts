@@ -5,7 +5,8 @@ import { basePerBillingUnit, type RatedUsage } from '../../../shared/billing/usa
 import { ledgerAccounts } from '../../../shared/changes.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { money } from '../../../shared/money.ts';
-import type { AccountOverview, PaymentStatus, ServiceCard, UsageMeter } from '../../../shared/contract/schemas.ts';
+import type { AccountOverview, ServiceCard, UsageMeter } from '../../../shared/contract/schemas.ts';
+import type { PaymentStatus } from '../../../shared/domain/account-states.ts';
 import type { Database } from '../ledger/db.ts';
 import type { BillingReader, LedgerProduct } from '../ledger/billing-reader.ts';
 import type { AccountHistory } from '../ledger/account-history.ts';

@@ -1,5 +1,6 @@
 import type { KioskApi } from '../../../../shared/contract/index.ts';
-import { AuthorityRefusal, type StaffRole, type StaffSessionInfo } from '../../../../shared/contract/assist.ts';
+import { AuthorityRefusal, type StaffSessionInfo } from '../../../../shared/contract/assist.ts';
+import type { StaffRole } from '../../../../shared/domain/staff-role.ts';
 import type { Money } from '../../../../shared/money.ts';
 import type { KioskErrorData, Result } from '../../../../shared/errors.ts';
 import type { Translator } from '../../i18n/index.ts';
