@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BillLine } from '../../shared/billing/bill.ts';
 import type { ExplanationItem } from '../../shared/billing/explain.ts';
-import { Translator } from '../../renderer/src/i18n/index.ts';
+import { Translator } from '../../shared/i18n/translator.ts';
 import { biggestFirst, changeText, lineText, signedMoney, taxName } from '../../renderer/src/lib/bill-text.ts';
 import { reasonText } from '../../renderer/src/lib/credit-text.ts';
 import { approved, billView } from './fixtures.ts';

@@ -1,7 +1,7 @@
 import { lineUsageType, type BillLine, type CustomerBill, type ServiceSection, type TaxItem } from '../../../shared/billing/bill.ts';
 import type { ExplanationItem } from '../../../shared/billing/explain.ts';
 import { money } from '../../../shared/money.ts';
-import type { Translator } from '../i18n/index.ts';
+import type { Translator } from '../../../shared/i18n/translator.ts';
 import { discountName, zoneName } from './catalog-text.ts';
 import { formatE164 } from './format.ts';
 

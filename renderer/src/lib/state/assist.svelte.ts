@@ -3,7 +3,7 @@ import { AuthorityRefusal, type StaffSessionInfo } from '../../../../shared/cont
 import type { StaffRole } from '../../../../shared/domain/staff-role.ts';
 import type { Money } from '../../../../shared/money.ts';
 import type { KioskErrorData, Result } from '../../../../shared/errors.ts';
-import type { Translator } from '../../i18n/index.ts';
+import type { Translator } from '../../../../shared/i18n/translator.ts';
 import { IdleCountdown } from './idle.svelte.ts';
 import { PinForm } from './pin-form.svelte.ts';
 import { authProblem } from './sign-in.svelte.ts';
