@@ -6,7 +6,7 @@ import { demoCatalogData } from '../shared/billing/demo-catalog.ts';
 import type { BillableProduct, ProductTerm } from '../shared/billing/product.ts';
 import { splitLargestRemainder } from '../shared/billing/rounding.ts';
 import type { UsageRecord } from '../shared/billing/usage.ts';
-import type { ProductKind } from '../shared/contract/schemas.ts';
+import type { ProductKind } from '../shared/domain/product.ts';
 import { Rng } from '../shared/demo/rng.ts';
 import { compare, report, timePair } from './stats.ts';
 

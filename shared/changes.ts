@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CalendarDate, Instant, ProductKind, ProductStatus } from './contract/schemas.ts';
+import { CalendarDate, Instant } from './domain/time.ts';
+import { ProductKind, ProductStatus } from './domain/product.ts';
 import { CustomerBill } from './billing/bill.ts';
 import { Catalog } from './billing/catalog.ts';
 import { ProductTerm } from './billing/product.ts';

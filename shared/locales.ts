@@ -6,3 +6,6 @@ export const Language = z.enum(languages);
 export type Language = z.infer<typeof Language>;
 
 export const textDirection: Record<Language, 'ltr' | 'rtl'> = { en: 'ltr', es: 'ltr', ar: 'rtl' };
+
+/** Locale for numbers, money, dates and times, on screen and on paper alike (the `lang` attribute stays the bare language). */
+export const formatLocales: Readonly<Record<Language, string>> = { en: 'en-GB', es: 'es-ES', ar: 'ar' };

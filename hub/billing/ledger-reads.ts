@@ -3,7 +3,7 @@ import { Catalog, CatalogIndex } from '../../shared/billing/catalog.ts';
 import type { BillAccount } from '../../shared/billing/compose.ts';
 import type { BillableProduct } from '../../shared/billing/product.ts';
 import type { UsageRecord } from '../../shared/billing/usage.ts';
-import type { ProductKind, ProductStatus } from '../../shared/contract/schemas.ts';
+import type { ProductKind, ProductStatus } from '../../shared/domain/product.ts';
 import { KioskError } from '../../shared/errors.ts';
 import { usageFromRow as usageRecordOf, withTerms, type TermRow, type UsageRow as SharedUsageRow } from '../../shared/ledger/usage-product-rows.ts';
 import type { HubQueryable } from '../db/hub-db.ts';

@@ -1,7 +1,7 @@
 import { normaliseAt } from '../../shared/billing/allocation.ts';
 import { DestinationClass } from '../../shared/billing/catalog.ts';
 import { UsageRecordUnit, type RejectionCode, type UsageRecord } from '../../shared/billing/usage.ts';
-import { UsageType } from '../../shared/contract/schemas.ts';
+import { UsageType } from '../../shared/domain/usage.ts';
 
 /**
  * The usage file format (docs/usage-import.md): UTF-8 CSV, a header row naming the columns (any

@@ -11,7 +11,7 @@ import { cycleContaining, type Cycle } from '../../shared/billing/cycle.ts';
 import type { OrderContext } from '../../shared/billing/order-preview.ts';
 import { unbilledCharges } from '../../shared/billing/unbilled.ts';
 import type { UsageRecord } from '../../shared/billing/usage.ts';
-import type { OrderAction } from '../../shared/contract/orders.ts';
+import type { OrderAction } from '../../shared/domain/order-action.ts';
 import type { HubQueryable } from '../db/hub-db.ts';
 import { accountsById, catalogInForce, productsWhere, usageFromRow, type HubAccount, type HubProduct, type UsageRow } from '../billing/ledger-reads.ts';
 import { accountMoney } from '../tmf/account-money.ts';

@@ -1,7 +1,7 @@
 import { allocate, type AllocationState } from '../../shared/billing/allocation.ts';
 import { dateInZone, type CalendarDate } from '../../shared/calendar.ts';
 import { ledgerAccounts } from '../../shared/changes.ts';
-import type { PaymentStatus } from '../../shared/contract/schemas.ts';
+import type { PaymentStatus } from '../../shared/domain/account-states.ts';
 import { accountEvents, type LedgerRow } from '../../shared/ledger/account-events.ts';
 import { overdueMinor, paymentStatus } from '../../shared/ledger/account-status.ts';
 import type { HubQueryable } from '../db/hub-db.ts';

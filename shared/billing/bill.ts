@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { CalendarDate, ProductKind, UsageType } from '../contract/schemas.ts';
+import { CalendarDate } from '../domain/time.ts';
+import { ProductKind } from '../domain/product.ts';
+import { UsageType } from '../domain/usage.ts';
 
 /**
  * One convergent bill (TMF678 CustomerBill) for one account and one cycle: recurring fees for the

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CalendarDate, ProductKind } from '../contract/schemas.ts';
+import { CalendarDate } from '../domain/time.ts';
+import { ProductKind } from '../domain/product.ts';
 
 /**
  * The product catalog, shaped after TM Forum TMF620 (ProductOffering + ProductOfferingPrice):

@@ -1,5 +1,5 @@
 import { addDays, addMonths, type CalendarDate } from '../calendar.ts';
-import { ProductKind } from '../contract/schemas.ts';
+import { ProductKind } from '../domain/product.ts';
 import { allLines, type BillLine, type CustomerBill, type LineCause, type LineType, type Period, type ServiceSection, type TaxItem } from './bill.ts';
 import type { CatalogIndex, Discount } from './catalog.ts';
 import { cycleAt, cycleContaining, overlapDays, type Cycle } from './cycle.ts';

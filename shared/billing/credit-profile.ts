@@ -1,5 +1,5 @@
 import { dateInZone, type CalendarDate } from '../calendar.ts';
-import type { ProductStatus } from '../contract/schemas.ts';
+import type { ProductStatus } from '../domain/product.ts';
 import type { AllocationState } from './allocation.ts';
 import type { CatalogIndex } from './catalog.ts';
 import type { CreditProfileInput } from './credit-risk.ts';

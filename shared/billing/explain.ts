@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import type { UsageType } from '../contract/schemas.ts';
-import { formatMoney, money } from '../money.ts';
+import { ProductKind } from '../domain/product.ts';
 import { allLines, lineUsageType, type BillLine, type CustomerBill, type ServiceSection } from './bill.ts';
-import type { DestinationClass } from './catalog.ts';
 import { sum } from './rounding.ts';
 
 /**
  * "What changed since the last bill": the difference between two bills' own charges
  * (`taxIncludedAmountMinor`; balance brought forward is a separate story), broken into short
- * sentences per service and cause, biggest first. The items always add up to the difference
+ * items per service and cause, biggest first, each a cause code with its facts (`params`): the
+ * screens say them in the customer's language (renderer/src/lib/bill-text.ts). The items always add up to the difference
  * exactly: every line of both bills falls into exactly one group, each group contributes
  * current − previous, and tax is one more item. So the screen never shows a "rounding" or
  * "other" line.
@@ -30,7 +29,7 @@ import { sum } from './rounding.ts';
  * - `activationFee` → `oneTimeFee`; `lateFee` → `lateFee`; tax is one item, the change in
  *   `taxMinor`.
  *
- * What this reads from a line's `params`, as compose.ts writes them (all optional; a sentence
+ * What this reads from a line's `params`, as compose.ts writes them (all optional; an item
  * only gets vaguer without them): `offering` / `discount` (or `name`) for the display name of an
  * add-on or discount, else the line's `description`; `zone` (the roaming zone's display name) and `zoneId`;
  * `destination` (a destination class); `usageType` (`data`, `voice`, `sms`) when `quantity` does
@@ -54,17 +53,19 @@ export const ChangeCause = z.enum([
 ]);
 export type ChangeCause = z.infer<typeof ChangeCause>;
 
+/** The service an item is about, as its bill names it, so a screen can label a service that is no longer billed. */
+export const ExplainedService = z.object({ kind: ProductKind, identifier: z.string(), offeringName: z.string() });
+export type ExplainedService = z.infer<typeof ExplainedService>;
+
 /** Schemas, not just types: explanations cross the contract to the screens. */
 export const ExplanationItem = z.object({
   productId: z.string().nullable(),
-  /** e.g. 'Mobile +34 600 000 000', or the offering name for broadband and TV; null for the account. */
-  serviceLabel: z.string().nullable(),
+  /** The service's section (an add-on's is its base service's); null for the account. */
+  service: ExplainedService.nullable(),
   cause: ChangeCause,
   /** Positive: this bill costs more; negative: it costs less. */
   amountMinor: z.number().int(),
-  /** English, amounts formatted in 'en'. */
-  sentence: z.string(),
-  /** What the sentence says, unformatted, so a screen can say it in another language. */
+  /** The facts of the change, unformatted (ExplanationParams), for a screen to say in any language. */
   params: z.record(z.string(), z.union([z.string(), z.number()])),
 });
 export type ExplanationItem = z.infer<typeof ExplanationItem>;
@@ -77,11 +78,11 @@ export const BillExplanation = z.object({
 });
 export type BillExplanation = z.infer<typeof BillExplanation>;
 
-/** What a sentence template may say. `amount` is already formatted and never negative. */
-export interface SentenceParams {
-  amount: string;
-  direction: 'more' | 'less';
-  service: string | null;
+/**
+ * The cause-specific facts of an item, besides the amounts (`direction`, `absAmountMinor`,
+ * `currency`, `previousMinor`, `currentMinor`, always there).
+ */
+export interface ExplanationDetail {
   /** Add-on or discount name. */
   name?: string;
   /** The catalogue id of a discount (one only), so a screen can name it in its own language. */
@@ -91,65 +92,10 @@ export interface SentenceParams {
   zone?: string;
   /** The catalogue id of the roaming zone, for the same reason. */
   zoneId?: string;
+  /** A destination class (catalog.ts), or what the line said. */
   destination?: string;
   usageType?: string;
 }
-
-const destinationPhrase: Record<DestinationClass, string> = {
-  local: 'local calls',
-  national: 'national calls',
-  mobile: 'calls to mobiles',
-  international: 'international calls',
-};
-const usagePhrase: Record<UsageType, string> = { data: 'data', voice: 'calls', sms: 'texts' };
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-/** "Service: phrase", or just "Phrase" for the account as a whole. */
-function lead(service: string | null, phrase: string): string {
-  return service === null ? capitalise(phrase) : `${service}: ${phrase}`;
-}
-function change(p: SentenceParams): string {
-  return `${p.amount} ${p.direction}`;
-}
-function subject(p: SentenceParams): string {
-  if (p.name !== undefined) return p.service === null ? p.name : `${p.service}: ${p.name}`;
-  return p.service ?? 'A service';
-}
-function lookup(table: Record<string, string>, key: string | undefined): string | undefined {
-  return key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
-}
-
-/**
- * The English sentences, one per cause, in one place so that a translation is another table of
- * the same shape fed the same `params`.
- */
-export const englishSentences: Record<ChangeCause, (p: SentenceParams) => string> = {
-  newService: (p) => `${subject(p)} was added: ${change(p)}.`,
-  removedService: (p) => `${subject(p)} was removed: ${change(p)}.`,
-  planChange: (p) => {
-    const from = p.fromPlan ?? 'the old plan';
-    const to = p.toPlan ?? 'the new plan';
-    // Broadband and TV are labelled by their plan name, so "Fibre 1 Gb: plan changed from … to
-    // Fibre 1 Gb" would say the name twice.
-    return p.service === null || p.service === p.toPlan ? `${capitalise(from)} changed to ${to}: ${change(p)}.` : `${p.service}: plan changed from ${from} to ${to}: ${change(p)}.`;
-  },
-  priceChange: (p) => `${lead(p.service, p.name === undefined ? 'the monthly fee changed' : `the monthly fee for ${p.name} changed`)}: ${change(p)}.`,
-  proration: (p) => `${lead(p.service, p.name === undefined ? 'charges for part of a month' : `${p.name} for part of a month`)}: ${change(p)}.`,
-  usageOverAllowance: (p) => `${lead(p.service, `${lookup(usagePhrase, p.usageType) ?? 'use'} over the allowance`)}: ${change(p)}.`,
-  roaming: (p) => {
-    const where = p.zone === undefined ? 'roaming abroad' : `roaming in ${p.zone}`;
-    return `${lead(p.service, p.direction === 'more' ? `${where} added ${p.amount}` : `${where} cost ${p.amount} less`)}.`;
-  },
-  destination: (p) => `${lead(p.service, lookup(destinationPhrase, p.destination) ?? (p.destination === undefined ? 'calls to special numbers' : `calls to ${p.destination}`))}: ${change(p)}.`,
-  discountStarted: (p) => `${lead(p.service, `the ${p.name ?? 'discount'} started`)}: ${change(p)}.`,
-  discountEnded: (p) => `${lead(p.service, `the ${p.name ?? 'discount'} ended`)}: ${change(p)}.`,
-  discountChanged: (p) => `${lead(p.service, `the ${p.name ?? 'discount'} changed`)}: ${change(p)}.`,
-  oneTimeFee: (p) => `${lead(p.service, p.name === undefined ? 'one-off activation fee' : `${p.name} activation fee`)}: ${change(p)}.`,
-  lateFee: (p) => `${lead(p.service, 'late payment fee')}: ${change(p)}.`,
-  tax: (p) => `Tax: ${change(p)}.`,
-};
 
 /** How lines are grouped; `sub` tells groups of one kind apart within a product. */
 type GroupKind = 'plan' | 'addOn' | 'proration' | 'usageOverAllowance' | 'roaming' | 'destination' | 'discount' | 'oneTimeFee' | 'lateFee';
@@ -233,19 +179,6 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return x.size === y.size && [...x].every((v) => y.has(v));
 }
 
-function sectionLabel(section: ServiceSection): string {
-  // Lines are known by their number; broadband and TV by their plan (their identifier is an address).
-  switch (section.kind) {
-    case 'mobile':
-      return `Mobile ${section.identifier}`;
-    case 'fixed':
-      return `Home phone ${section.identifier}`;
-    case 'broadband':
-    case 'tv':
-      return section.offeringName;
-  }
-}
-
 /** Where a product shows on each bill: its own section, or the section whose lines carry it. */
 class Products {
   readonly #own = new Map<string, ServiceSection>();
@@ -265,10 +198,10 @@ class Products {
     return productId === null ? undefined : this.#own.get(productId);
   }
 
-  label(productId: string | null): string | null {
+  service(productId: string | null): ExplainedService | null {
     if (productId === null) return null;
     const section = this.#own.get(productId) ?? this.#container.get(productId);
-    return section === undefined ? null : sectionLabel(section);
+    return section === undefined ? null : { kind: section.kind, identifier: section.identifier, offeringName: section.offeringName };
   }
 }
 
@@ -281,8 +214,8 @@ function names(lines: readonly BillLine[]): string | undefined {
   return unique.length === 0 ? undefined : unique.join(' + ');
 }
 
-/** The cause-specific words of a group's sentence; `undefined` leaves a param out. */
-function details(group: Group, cause: ChangeCause, products: Products, previous: CustomerBill | null, current: CustomerBill): Partial<SentenceParams> {
+/** The cause-specific facts of a group's item; `undefined` leaves a param out. */
+function details(group: Group, cause: ChangeCause, products: Products, previous: CustomerBill | null, current: CustomerBill): ExplanationDetail {
   const newest = group.current.length > 0 ? group.current : group.previous;
   // An add-on billed in its base service's section carries that service's label, so its own
   // fees must also say its name or "TV Plus was added" would be said of the Sports add-on.
@@ -313,21 +246,18 @@ function details(group: Group, cause: ChangeCause, products: Products, previous:
 
 function makeItem(
   productId: string | null,
-  serviceLabel: string | null,
+  service: ExplainedService | null,
   cause: ChangeCause,
   previousMinor: number,
   currentMinor: number,
   currency: string,
-  detail: Partial<SentenceParams>,
+  detail: ExplanationDetail,
 ): ExplanationItem {
   const amountMinor = currentMinor - previousMinor;
   const direction = amountMinor > 0 ? 'more' : 'less';
-  const absolute = Math.abs(amountMinor);
-  const sentenceParams: SentenceParams = { ...detail, amount: formatMoney(money(absolute, currency), 'en'), direction, service: serviceLabel };
-  const params: Record<string, string | number> = { direction, absAmountMinor: absolute, currency, previousMinor, currentMinor };
-  if (serviceLabel !== null) params.service = serviceLabel;
+  const params: Record<string, string | number> = { direction, absAmountMinor: Math.abs(amountMinor), currency, previousMinor, currentMinor };
   for (const [key, value] of Object.entries(detail)) if (typeof value === 'string') params[key] = value;
-  return { productId, serviceLabel, cause, amountMinor, sentence: englishSentences[cause](sentenceParams), params };
+  return { productId, service, cause, amountMinor, params };
 }
 
 /** A bill whose parts do not add up to its totals cannot be explained to the cent: refuse it. */
@@ -385,7 +315,7 @@ export function explainBill(current: CustomerBill, previous: CustomerBill | null
     if (now === before) continue;
     const cause = causeOf(group);
     const detail = details(group, cause, products, previous, current);
-    keyed.push({ key: group.key, item: makeItem(group.productId, products.label(group.productId), cause, before, now, current.currency, detail) });
+    keyed.push({ key: group.key, item: makeItem(group.productId, products.service(group.productId), cause, before, now, current.currency, detail) });
   }
   const previousTax = previous?.taxMinor ?? 0;
   if (current.taxMinor !== previousTax) {

@@ -1,5 +1,5 @@
 import { addDays, addMonths, startOfDayInZone, type CalendarDate } from '../calendar.ts';
-import { ProductKind } from '../contract/schemas.ts';
+import { ProductKind } from '../domain/product.ts';
 import { formatMoney, money } from '../money.ts';
 import { allLines } from './bill.ts';
 import type { CatalogIndex, Discount, ProductOffering, UsageTariff } from './catalog.ts';

@@ -1,5 +1,6 @@
 import { addDays, type CalendarDate } from '../calendar.ts';
-import type { OrderAction, OrderPreview } from '../contract/orders.ts';
+import type { OrderAction } from '../domain/order-action.ts';
+import type { OrderPreview } from './order-preview-schema.ts';
 import { KioskError } from '../errors.ts';
 import { money } from '../money.ts';
 import { allLines, type BillLine } from './bill.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CalendarDate, ProductKind } from '../contract/schemas.ts';
+import { CalendarDate } from '../domain/time.ts';
+import { ProductKind } from '../domain/product.ts';
 import type { CalendarDate as Day } from '../calendar.ts';
 
 /**

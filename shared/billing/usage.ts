@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Instant, UsageType } from '../contract/schemas.ts';
+import { Instant } from '../domain/time.ts';
+import { UsageType } from '../domain/usage.ts';
 import { DestinationClass } from './catalog.ts';
 
 /**

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { Language } from '../locales.ts';
 import { Money } from '../money.ts';
-import { CalendarDate, IdleSettings, Instant } from './schemas.ts';
+import { StaffRole } from '../domain/staff-role.ts';
+import { CalendarDate, Instant } from '../domain/time.ts';
+import { IdleSettings } from './schemas.ts';
 
-export const staffRoles = ['agent', 'supervisor'] as const;
-export const StaffRole = z.enum(staffRoles);
-export type StaffRole = z.infer<typeof StaffRole>;
 
 /** A staff id as typed or as a badge reader types it: letters, digits and dashes, any case (stored upper-case). */
 export const StaffId = z

@@ -3,7 +3,11 @@ import { CustomerBill } from '../billing/bill.ts';
 import { BillExplanation } from '../billing/explain.ts';
 import { Money } from '../money.ts';
 import { Language } from '../locales.ts';
-import { BillState, BillSummary, CalendarDate, ProductKind, UsageType, UsageUnit } from './schemas.ts';
+import { BillSummary } from './schemas.ts';
+import { BillState } from '../domain/account-states.ts';
+import { CalendarDate } from '../domain/time.ts';
+import { ProductKind } from '../domain/product.ts';
+import { UsageType, UsageUnit } from '../domain/usage.ts';
 
 const BillNo = z.string().trim().min(1, 'Choose a bill').max(40).regex(/^[A-Z0-9-]+$/i, 'Not a bill number');
 

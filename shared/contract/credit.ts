@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Money } from '../money.ts';
-import { Instant } from './schemas.ts';
+import { Instant } from '../domain/time.ts';
 
 const Reason = z.object({ code: z.string(), text: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) });
 

@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { AccountOverview, Empty, KioskInfo, SessionInfo, SignInInput, Instant } from './schemas.ts';
+import { AccountOverview, Empty, KioskInfo, SessionInfo, SignInInput } from './schemas.ts';
+import { Instant } from '../domain/time.ts';
 import { BillHistory, BillPrint, BillQuery, BillView, UsageDaily, UsageQuery } from './bills.ts';
 import { CreditDecisionView, CreditLimitRequest, CreditStatus } from './credit.ts';
 import { HelpCall, HelpCalled } from './help.ts';
-import { OfferAccept, OfferList, OrderAction, OrderPreview, OrderSubmit, ProductOrderView, ServicesCatalog } from './orders.ts';
+import { OfferAccept, OfferList, OrderSubmit, ProductOrderView, ServicesCatalog } from './orders.ts';
+import { OrderAction } from '../domain/order-action.ts';
+import { OrderPreview } from '../billing/order-preview-schema.ts';
 import { PaymentCancel, PaymentProgress, PaymentQuote, PaymentResult, PaymentStart } from './payments.ts';
 import { SyncStatusView } from './sync.ts';
 import {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Money } from '../money.ts';
 import { Language } from '../locales.ts';
-import { CalendarDate } from './schemas.ts';
+import { CalendarDate } from '../domain/time.ts';
 
 export const PaymentMethod = z.enum(['card', 'cash']);
 export type PaymentMethod = z.infer<typeof PaymentMethod>;

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { Money } from '../money.ts';
+import { BillState, PaymentStatus } from '../domain/account-states.ts';
+import { ProductKind, ProductStatus } from '../domain/product.ts';
+import { CalendarDate } from '../domain/time.ts';
+import { UsageType, UsageUnit } from '../domain/usage.ts';
 import { Language } from '../locales.ts';
 
-/** Calendar date in the operator's time zone (billing periods, due dates). */
-export const CalendarDate = z.iso.date();
-/** Instant, stored and sent as UTC ISO-8601. */
-export const Instant = z.iso.datetime();
 
 export const Empty = z.object({}).strict();
 
@@ -46,13 +46,6 @@ export const SessionInfo = z.object({
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
-export const ProductKind = z.enum(['mobile', 'broadband', 'tv', 'fixed']);
-export type ProductKind = z.infer<typeof ProductKind>;
-export const ProductStatus = z.enum(['active', 'suspended', 'pendingActive', 'pendingTerminate', 'terminated']);
-export type ProductStatus = z.infer<typeof ProductStatus>;
-export const UsageType = z.enum(['data', 'voice', 'sms']);
-export type UsageType = z.infer<typeof UsageType>;
-export const UsageUnit = z.enum(['MB', 'min', 'SMS']);
 
 export const UsageMeter = z.object({
   type: UsageType,
@@ -77,8 +70,6 @@ export const ServiceCard = z.object({
 });
 export type ServiceCard = z.infer<typeof ServiceCard>;
 
-export const BillState = z.enum(['new', 'onHold', 'validated', 'sent', 'settled', 'partiallyPaid']);
-export type BillState = z.infer<typeof BillState>;
 
 export const BillSummary = z.object({
   billNo: z.string(),
@@ -92,8 +83,6 @@ export const BillSummary = z.object({
 });
 export type BillSummary = z.infer<typeof BillSummary>;
 
-export const PaymentStatus = z.enum(['paidUp', 'due', 'overdue', 'inCredit']);
-export type PaymentStatus = z.infer<typeof PaymentStatus>;
 
 export const AccountOverview = z.object({
   asOf: CalendarDate,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Instant } from './schemas.ts';
+import { Instant } from '../domain/time.ts';
 
 /**
  * The link to headquarters as the screens show it. `off`: this kiosk is not enrolled with a hub

@@ -13,7 +13,7 @@ import { billIssued, paymentEntry } from '../ledger/journal.ts';
 import { lateFeesOnBill } from '../ledger/late-fees.ts';
 import { makeAccountNumber } from '../identifiers.ts';
 import type { Language } from '../locales.ts';
-import type { ProductKind } from '../contract/schemas.ts';
+import type { ProductKind } from '../domain/product.ts';
 import { demoProducts } from './products.ts';
 import { familyNames, givenNames, streets } from './people.ts';
 import { at, Rng } from './rng.ts';

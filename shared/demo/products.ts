@@ -1,7 +1,7 @@
 import { addDays, daysBetween, type CalendarDate } from '../calendar.ts';
 import type { CatalogIndex, ProductOffering } from '../billing/catalog.ts';
 import type { BillableProduct, ProductTerm } from '../billing/product.ts';
-import type { ProductKind } from '../contract/schemas.ts';
+import type { ProductKind } from '../domain/product.ts';
 import type { Rng } from './rng.ts';
 
 interface Window {

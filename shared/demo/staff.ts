@@ -1,4 +1,4 @@
-import type { StaffRole } from '../contract/assist.ts';
+import type { StaffRole } from '../domain/staff-role.ts';
 
 /** The demo branch's store staff (README lists them): two agents and a supervisor. Their PINs are hashed when seeded. */
 export const demoStaff: readonly { id: string; name: string; role: StaffRole; pin: string }[] = [

@@ -1,6 +1,6 @@
 import type { AllocationState, BillAllocation } from '../billing/allocation.ts';
 import type { CalendarDate } from '../calendar.ts';
-import type { BillState, PaymentStatus } from '../contract/schemas.ts';
+import type { BillState, PaymentStatus } from '../domain/account-states.ts';
 
 /** What is still open on bills whose due date has passed by `today` (a bill is overdue from the day after its due date). */
 export function overdueMinor(allocation: AllocationState, today: CalendarDate): number {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { auditActorKinds, type AuditEvent } from '../audit.ts';
 import { Change } from '../changes.ts';
-import { OrderAction, OrderPreview } from '../contract/orders.ts';
-import { Instant } from '../contract/schemas.ts';
+import { OrderAction } from '../domain/order-action.ts';
+import { OrderPreview } from '../billing/order-preview-schema.ts';
+import { Instant } from '../domain/time.ts';
 
 /**
  * The kiosk ⇄ hub sync protocol (DESIGN §4). Push: a kiosk sends its outbox in device order and

@@ -8,7 +8,7 @@ import { rateUsage } from '../../shared/billing/rating.ts';
 import { applyBps, sum } from '../../shared/billing/rounding.ts';
 import { UsageRecordUnit, type UsageRecord } from '../../shared/billing/usage.ts';
 import { addDays, daysBetween } from '../../shared/calendar.ts';
-import type { ProductKind } from '../../shared/contract/schemas.ts';
+import type { ProductKind } from '../../shared/domain/product.ts';
 import { account, catalog, product, run, term, TZ } from './fixtures/kit.ts';
 
 const RUNS = { numRuns: 250 };

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CustomerBill, type BillLine, type LineCause, type ServiceSection } from '../../shared/billing/bill.ts';
 import { explainBill, type BillExplanation, type ChangeCause, type ExplanationItem } from '../../shared/billing/explain.ts';
-import type { ProductKind } from '../../shared/contract/schemas.ts';
+import type { ProductKind } from '../../shared/domain/product.ts';
 import { CatalogIndex } from '../../shared/billing/catalog.ts';
 import { composeBill, type BillRunInput } from '../../shared/billing/compose.ts';
 import { demoCatalogData } from '../../shared/billing/demo-catalog.ts';
 import type { BillableProduct } from '../../shared/billing/product.ts';
+import { Translator } from '../../shared/i18n/translator.ts';
+import { changeText } from '../../renderer/src/lib/bill-text.ts';
 
 // ---- a small builder: lines and sections in, a bill whose totals add up out ----
 
@@ -78,15 +80,25 @@ const tv = (lines: BillLine[]) => section('P-TV', 'tv', 'Calle Mayor 1, Madrid',
 const tvFee = () => on('P-TV', { cause: 'recurring', amountMinor: 2500, sourceId: 'TV-PLUS' });
 const duo = (amountMinor: number) => line({ cause: 'bundleDiscount', lineType: 'discount', amountMinor, sourceId: 'BUNDLE-DUO', description: 'Fibre + Mobile discount', params: { discount: 'Fibre + Mobile discount' } });
 
-/** The one item of an explanation, checked to be the only one. */
-function only(explanation: BillExplanation): ExplanationItem {
+const english = new Translator('en');
+/**
+ * An item as the Bill screen says it in English (service, then sentence): the engine gives codes
+ * and facts only, renderer/src/lib/bill-text.ts says them. An empty bill, so the service is named
+ * from the item itself, as for a service no longer billed.
+ */
+function said(item: ExplanationItem): string {
+  const text = changeText(item, bill({}), english);
+  return `${text.service}: ${text.sentence}`;
+}
+/** The one item of an explanation, checked to be the only one, with what the screen says of it. */
+function only(explanation: BillExplanation): ExplanationItem & { said: string } {
   expect(explanation.items).toHaveLength(1);
   const [item] = explanation.items;
   if (item === undefined) throw new Error('no item');
-  return item;
+  return { ...item, said: said(item) };
 }
 function summary(explanation: BillExplanation) {
-  return explanation.items.map((i) => ({ cause: i.cause, amountMinor: i.amountMinor, sentence: i.sentence }));
+  return explanation.items.map((i) => ({ cause: i.cause, amountMinor: i.amountMinor, said: said(i) }));
 }
 
 describe('explainBill: one cause at a time', () => {
@@ -94,22 +106,22 @@ describe('explainBill: one cause at a time', () => {
 
   it('newService: a service that was not on the last bill', () => {
     const e = explainBill(bill({ services: [mobile('MOB-S', 'Mobile S 10 GB', base), tv([tvFee()])] }), bill({ services: [mobile('MOB-S', 'Mobile S 10 GB', base)] }));
-    expect(only(e)).toMatchObject({ productId: 'P-TV', serviceLabel: 'TV Plus', cause: 'newService', amountMinor: 2500, sentence: 'TV Plus was added: €25.00 more.' });
+    expect(only(e)).toMatchObject({ productId: 'P-TV', service: { offeringName: 'TV Plus' }, cause: 'newService', amountMinor: 2500, said: 'TV Plus: New service: €25.00 more.' });
     expect(e.differenceMinor).toBe(2500);
   });
 
   it('removedService: a service that is gone', () => {
     const e = explainBill(bill({ services: [mobile('MOB-S', 'Mobile S 10 GB', base)] }), bill({ services: [mobile('MOB-S', 'Mobile S 10 GB', base), tv([tvFee()])] }));
-    expect(only(e)).toMatchObject({ cause: 'removedService', amountMinor: -2500, sentence: 'TV Plus was removed: €25.00 less.' });
-    expect(only(e).params).toEqual({ direction: 'less', absAmountMinor: 2500, currency: 'EUR', previousMinor: 2500, currentMinor: 0, service: 'TV Plus' });
+    expect(only(e)).toMatchObject({ cause: 'removedService', amountMinor: -2500, said: 'TV Plus: Service removed: €25.00 less.' });
+    expect(only(e).params).toEqual({ direction: 'less', absAmountMinor: 2500, currency: 'EUR', previousMinor: 2500, currentMinor: 0 });
   });
 
   it('removedService also when the section stays for the removal credit but the monthly fee is gone', () => {
     const credit = on('P-TV', { cause: 'removedService', lineType: 'proration', amountMinor: -1000, sourceId: 'TV-PLUS' });
     const e = explainBill(bill({ services: [tv([credit])] }), bill({ services: [tv([tvFee()])] }));
     expect(summary(e)).toEqual([
-      { cause: 'removedService', amountMinor: -2500, sentence: 'TV Plus was removed: €25.00 less.' },
-      { cause: 'proration', amountMinor: -1000, sentence: 'TV Plus: charges for part of a month: €10.00 less.' },
+      { cause: 'removedService', amountMinor: -2500, said: 'TV Plus: Service removed: €25.00 less.' },
+      { cause: 'proration', amountMinor: -1000, said: 'TV Plus: Charges for part of a month: €10.00 less.' },
     ]);
   });
 
@@ -118,20 +130,20 @@ describe('explainBill: one cause at a time', () => {
     expect(only(e)).toMatchObject({
       cause: 'planChange',
       amountMinor: 1700,
-      sentence: 'Mobile +34 600 000 001: plan changed from Mobile S 10 GB to Mobile L 100 GB: €17.00 more.',
+      said: 'Mobile +34 600 000 001: Plan changed from Mobile S 10 GB to Mobile L 100 GB: €17.00 more.',
       params: { fromPlan: 'Mobile S 10 GB', toPlan: 'Mobile L 100 GB' },
     });
   });
 
-  it('planChange on broadband does not repeat the plan name used as its label', () => {
+  it('planChange on broadband: labelled by its new plan, both plans named from the sections', () => {
     const fibre = (offeringId: string, name: string, amountMinor: number) => section('P-BB', 'broadband', 'Calle Mayor 1', offeringId, name, [on('P-BB', { cause: 'recurring', amountMinor, sourceId: offeringId })]);
     const e = explainBill(bill({ services: [fibre('BB-1G', 'Fibre 1 Gb', 4500)] }), bill({ services: [fibre('BB-300', 'Fibre 300 Mb', 3000)] }));
-    expect(only(e)).toMatchObject({ serviceLabel: 'Fibre 1 Gb', cause: 'planChange', amountMinor: 1500, sentence: 'Fibre 300 Mb changed to Fibre 1 Gb: €15.00 more.' });
+    expect(only(e)).toMatchObject({ service: { offeringName: 'Fibre 1 Gb' }, cause: 'planChange', amountMinor: 1500, said: 'Fibre 1 Gb: Plan changed from Fibre 300 Mb to Fibre 1 Gb: €15.00 more.', params: { fromPlan: 'Fibre 300 Mb', toPlan: 'Fibre 1 Gb' } });
   });
 
   it('priceChange: same offering, new price', () => {
     const e = explainBill(bill({ services: [mobile('MOB-S', 'Mobile S 10 GB', [mobileFee(1200)])] }), bill({ services: [mobile('MOB-S', 'Mobile S 10 GB', base)] }));
-    expect(only(e)).toMatchObject({ cause: 'priceChange', amountMinor: 100, sentence: 'Mobile +34 600 000 001: the monthly fee changed: €1.00 more.' });
+    expect(only(e)).toMatchObject({ cause: 'priceChange', amountMinor: 100, said: 'Mobile +34 600 000 001: Monthly fee changed: €1.00 more.' });
   });
 
   it('proration: part-month charges appear, then disappear on the next bill', () => {
@@ -139,11 +151,11 @@ describe('explainBill: one cause at a time', () => {
     const withProration = bill({ services: [tv([tvFee(), part])] });
     const first = explainBill(withProration, null);
     expect(summary(first)).toEqual([
-      { cause: 'newService', amountMinor: 2500, sentence: 'TV Plus was added: €25.00 more.' },
-      { cause: 'proration', amountMinor: 1700, sentence: 'TV Plus: charges for part of a month: €17.00 more.' },
+      { cause: 'newService', amountMinor: 2500, said: 'TV Plus: New service: €25.00 more.' },
+      { cause: 'proration', amountMinor: 1700, said: 'TV Plus: Charges for part of a month: €17.00 more.' },
     ]);
     const next = explainBill(bill({ services: [tv([tvFee()])] }), withProration);
-    expect(summary(next)).toEqual([{ cause: 'proration', amountMinor: -1700, sentence: 'TV Plus: charges for part of a month: €17.00 less.' }]);
+    expect(summary(next)).toEqual([{ cause: 'proration', amountMinor: -1700, said: 'TV Plus: Charges for part of a month: €17.00 less.' }]);
   });
 
   it('proration lines of all three kinds on one product are one item', () => {
@@ -152,7 +164,7 @@ describe('explainBill: one cause at a time', () => {
       on('P-MOB', { cause: 'planChange', lineType: 'proration', amountMinor: 1400, sourceId: 'MOB-L' }),
     ];
     const e = explainBill(bill({ services: [mobile('MOB-S', 'Mobile S 10 GB', [...base, ...lines])] }), bill({ services: [mobile('MOB-S', 'Mobile S 10 GB', base)] }));
-    expect(only(e)).toMatchObject({ cause: 'proration', amountMinor: 850, sentence: 'Mobile +34 600 000 001: charges for part of a month: €8.50 more.' });
+    expect(only(e)).toMatchObject({ cause: 'proration', amountMinor: 850, said: 'Mobile +34 600 000 001: Charges for part of a month: €8.50 more.' });
   });
 
   it('usageOverAllowance per usage type, told by the quantity unit', () => {
@@ -161,8 +173,8 @@ describe('explainBill: one cause at a time', () => {
     const texts = on('P-MOB', { cause: 'usageOverAllowance', lineType: 'usage', amountMinor: 45, quantity: { amount: 5, unit: 'SMS' } });
     const e = explainBill(bill({ services: [mobile('MOB-S', 'Mobile S 10 GB', [...base, data, texts])] }), bill({ services: [mobile('MOB-S', 'Mobile S 10 GB', base)] }));
     expect(summary(e)).toEqual([
-      { cause: 'usageOverAllowance', amountMinor: 300, sentence: 'Mobile +34 600 000 001: data over the allowance: €3.00 more.' },
-      { cause: 'usageOverAllowance', amountMinor: 45, sentence: 'Mobile +34 600 000 001: texts over the allowance: €0.45 more.' },
+      { cause: 'usageOverAllowance', amountMinor: 300, said: 'Mobile +34 600 000 001: Data over the allowance: €3.00 more.' },
+      { cause: 'usageOverAllowance', amountMinor: 45, said: 'Mobile +34 600 000 001: Texts over the allowance: €0.45 more.' },
     ]);
     expect(e.items[0]?.params.usageType).toBe('data');
   });
@@ -172,8 +184,8 @@ describe('explainBill: one cause at a time', () => {
     const now = bill({ services: [mobile('MOB-S', 'Mobile S 10 GB', [...base, roam(1240, 'Rest of the world'), roam(200, 'Rest of Europe, USA and Canada')])] });
     const before = bill({ services: [mobile('MOB-S', 'Mobile S 10 GB', [...base, roam(600, 'Rest of Europe, USA and Canada')])] });
     expect(summary(explainBill(now, before))).toEqual([
-      { cause: 'roaming', amountMinor: 1240, sentence: 'Mobile +34 600 000 001: roaming in Rest of the world added €12.40.' },
-      { cause: 'roaming', amountMinor: -400, sentence: 'Mobile +34 600 000 001: roaming in Rest of Europe, USA and Canada cost €4.00 less.' },
+      { cause: 'roaming', amountMinor: 1240, said: 'Mobile +34 600 000 001: Roaming in Rest of the world: €12.40 more.' },
+      { cause: 'roaming', amountMinor: -400, said: 'Mobile +34 600 000 001: Roaming in Rest of Europe, USA and Canada: €4.00 less.' },
     ]);
   });
 
@@ -181,20 +193,20 @@ describe('explainBill: one cause at a time', () => {
     const home = (lines: BillLine[]) => section('P-FIX', 'fixed', '+34 910 000 000', 'FIX-HOME', 'Home Phone 1000 min', [on('P-FIX', { cause: 'recurring', amountMinor: 1000, sourceId: 'FIX-HOME' }), ...lines]);
     const intl = on('P-FIX', { cause: 'destination', lineType: 'usage', amountMinor: 210, params: { destination: 'international' }, quantity: { amount: 7, unit: 'min' } });
     const e = explainBill(bill({ services: [home([intl])] }), bill({ services: [home([])] }));
-    expect(only(e)).toMatchObject({ serviceLabel: 'Home phone +34 910 000 000', cause: 'destination', amountMinor: 210, sentence: 'Home phone +34 910 000 000: international calls: €2.10 more.' });
+    expect(only(e)).toMatchObject({ service: { kind: 'fixed', identifier: '+34 910 000 000' }, cause: 'destination', amountMinor: 210, said: 'Fixed line +34 910 000 000: International calls: €2.10 more.' });
   });
 
   it('discountStarted, discountEnded, discountChanged', () => {
     const services = [mobile('MOB-S', 'Mobile S 10 GB', base)];
     const withDuo = bill({ services, accountItems: [duo(-500)] });
     const without = bill({ services });
-    expect(only(explainBill(withDuo, without))).toMatchObject({ productId: null, serviceLabel: null, cause: 'discountStarted', amountMinor: -500, sentence: 'The Fibre + Mobile discount started: €5.00 less.' });
-    expect(only(explainBill(without, withDuo))).toMatchObject({ cause: 'discountEnded', amountMinor: 500, sentence: 'The Fibre + Mobile discount ended: €5.00 more.' });
+    expect(only(explainBill(withDuo, without))).toMatchObject({ productId: null, service: null, cause: 'discountStarted', amountMinor: -500, said: 'Your account: Fibre + Mobile discount started: €5.00 less.' });
+    expect(only(explainBill(without, withDuo))).toMatchObject({ cause: 'discountEnded', amountMinor: 500, said: 'Your account: Fibre + Mobile discount ended: €5.00 more.' });
     const loyalty = (amountMinor: number) => line({ cause: 'loyaltyDiscount', lineType: 'discount', amountMinor, sourceId: 'LOYALTY-3Y', description: 'Loyalty discount (3 years with us)' });
     expect(only(explainBill(bill({ services, accountItems: [loyalty(-175)] }), bill({ services, accountItems: [loyalty(-150)] })))).toMatchObject({
       cause: 'discountChanged',
       amountMinor: -25,
-      sentence: 'The Loyalty discount (3 years with us) changed: €0.25 less.',
+      said: 'Your account: Loyalty discount (3 years with us) changed: €0.25 less.',
       params: { name: 'Loyalty discount (3 years with us)' },
     });
   });
@@ -203,8 +215,8 @@ describe('explainBill: one cause at a time', () => {
     const services = [mobile('MOB-S', 'Mobile S 10 GB', base)];
     const trio = line({ cause: 'bundleDiscount', lineType: 'discount', amountMinor: -810, sourceId: 'BUNDLE-TRIO', params: { discount: 'Fibre + Mobile + TV discount' } });
     expect(summary(explainBill(bill({ services, accountItems: [trio] }), bill({ services, accountItems: [duo(-500)] })))).toEqual([
-      { cause: 'discountStarted', amountMinor: -810, sentence: 'The Fibre + Mobile + TV discount started: €8.10 less.' },
-      { cause: 'discountEnded', amountMinor: 500, sentence: 'The Fibre + Mobile discount ended: €5.00 more.' },
+      { cause: 'discountStarted', amountMinor: -810, said: 'Your account: Fibre + Mobile + TV discount started: €8.10 less.' },
+      { cause: 'discountEnded', amountMinor: 500, said: 'Your account: Fibre + Mobile discount ended: €5.00 more.' },
     ]);
   });
 
@@ -214,7 +226,7 @@ describe('explainBill: one cause at a time', () => {
     expect(only(explainBill(bill({ services: [fibre([])] }), bill({ services: [fibre([promo])] })))).toMatchObject({
       cause: 'discountEnded',
       amountMinor: 2250,
-      sentence: 'Fibre 1 Gb: the Fibre at half price for 6 months ended: €22.50 more.',
+      said: 'Fibre 1 Gb: Fibre at half price for 6 months ended: €22.50 more.',
     });
   });
 
@@ -223,34 +235,34 @@ describe('explainBill: one cause at a time', () => {
     const activation = on('P-BB', { cause: 'activationFee', lineType: 'oneTime', amountMinor: 3000, sourceId: 'BB-300' });
     const late = line({ cause: 'lateFee', lineType: 'oneTime', amountMinor: 500, taxCategory: 'NOT-SUBJECT', sourceId: 'LATE' });
     expect(summary(explainBill(bill({ services: [fibre([activation])], accountItems: [late] }), bill({ services: [fibre([])] })))).toEqual([
-      { cause: 'oneTimeFee', amountMinor: 3000, sentence: 'Fibre 300 Mb: one-off activation fee: €30.00 more.' },
-      { cause: 'lateFee', amountMinor: 500, sentence: 'Late payment fee: €5.00 more.' },
+      { cause: 'oneTimeFee', amountMinor: 3000, said: 'Fibre 300 Mb: One-off activation fee: €30.00 more.' },
+      { cause: 'lateFee', amountMinor: 500, said: 'Your account: Late payment fee: €5.00 more.' },
     ]);
   });
 
   it('tax is one item: the change in taxMinor', () => {
     const services = [mobile('MOB-S', 'Mobile S 10 GB', base)];
     const e = explainBill(bill({ services, taxMinor: 543 }), bill({ services, taxMinor: 231 }));
-    expect(only(e)).toMatchObject({ productId: null, cause: 'tax', amountMinor: 312, sentence: 'Tax: €3.12 more.', params: { previousMinor: 231, currentMinor: 543 } });
+    expect(only(e)).toMatchObject({ productId: null, cause: 'tax', amountMinor: 312, said: 'Your account: Tax: €3.12 more.', params: { previousMinor: 231, currentMinor: 543 } });
   });
 
   it('an add-on billed in its base service section is added, not a plan change', () => {
     const sports = on('P-TV', { cause: 'recurring', amountMinor: 1800, sourceId: 'TV-SPORTS', description: 'Sports add-on, monthly fee', params: { offering: 'Sports add-on' } });
     const e = explainBill(bill({ services: [tv([tvFee(), sports])] }), bill({ services: [tv([tvFee()])] }));
-    expect(only(e)).toMatchObject({ productId: 'P-TV', serviceLabel: 'TV Plus', cause: 'newService', amountMinor: 1800, sentence: 'TV Plus: Sports add-on was added: €18.00 more.' });
+    expect(only(e)).toMatchObject({ productId: 'P-TV', service: { offeringName: 'TV Plus' }, cause: 'newService', amountMinor: 1800, said: 'TV Plus: Sports add-on added: €18.00 more.' });
   });
 
   it('an add-on with its own product id, riding in its base section, is named after both', () => {
     const kids = (amountMinor: number) => on('P-KIDS', { cause: 'recurring', amountMinor, sourceId: 'TV-KIDS', description: 'Kids add-on' });
     expect(only(explainBill(bill({ services: [tv([tvFee()])] }), bill({ services: [tv([tvFee(), kids(500)])] })))).toMatchObject({
       productId: 'P-KIDS',
-      serviceLabel: 'TV Plus',
+      service: { offeringName: 'TV Plus' },
       cause: 'removedService',
-      sentence: 'TV Plus: Kids add-on was removed: €5.00 less.',
+      said: 'TV Plus: Kids add-on removed: €5.00 less.',
     });
     expect(only(explainBill(bill({ services: [tv([tvFee(), kids(550)])] }), bill({ services: [tv([tvFee(), kids(500)])] })))).toMatchObject({
       cause: 'priceChange',
-      sentence: 'TV Plus: the monthly fee for Kids add-on changed: €0.50 more.',
+      said: 'TV Plus: Monthly fee for Kids add-on changed: €0.50 more.',
     });
   });
 });
@@ -265,11 +277,11 @@ describe('explainBill: the whole explanation', () => {
     expect(e.currentTotalMinor).toBe(1200 + 1240 + 512);
     expect(e.differenceMinor).toBe(-799);
     expect(summary(e)).toEqual([
-      { cause: 'removedService', amountMinor: -2500, sentence: 'TV Plus was removed: €25.00 less.' },
-      { cause: 'roaming', amountMinor: 1240, sentence: 'Mobile +34 600 000 001: roaming in Rest of the world added €12.40.' },
-      { cause: 'discountEnded', amountMinor: 500, sentence: 'The Fibre + Mobile discount ended: €5.00 more.' },
-      { cause: 'tax', amountMinor: -139, sentence: 'Tax: €1.39 less.' },
-      { cause: 'priceChange', amountMinor: 100, sentence: 'Mobile +34 600 000 001: the monthly fee changed: €1.00 more.' },
+      { cause: 'removedService', amountMinor: -2500, said: 'TV Plus: Service removed: €25.00 less.' },
+      { cause: 'roaming', amountMinor: 1240, said: 'Mobile +34 600 000 001: Roaming in Rest of the world: €12.40 more.' },
+      { cause: 'discountEnded', amountMinor: 500, said: 'Your account: Fibre + Mobile discount ended: €5.00 more.' },
+      { cause: 'tax', amountMinor: -139, said: 'Your account: Tax: €1.39 less.' },
+      { cause: 'priceChange', amountMinor: 100, said: 'Mobile +34 600 000 001: Monthly fee changed: €1.00 more.' },
     ]);
     expect(e.items.reduce((s, i) => s + i.amountMinor, 0)).toBe(e.differenceMinor);
   });
@@ -279,7 +291,7 @@ describe('explainBill: the whole explanation', () => {
     const e = explainBill(now, null);
     expect(e).toMatchObject({ previousTotalMinor: 0, currentTotalMinor: 726, differenceMinor: 726 });
     expect(e.items.map((i) => i.cause)).toEqual<ChangeCause[]>(['newService', 'discountStarted', 'tax']);
-    expect(e.items[0]?.sentence).toBe('Mobile +34 600 000 001 was added: €11.00 more.');
+    expect(said(e.items[0]!)).toBe('Mobile +34 600 000 001: New service: €11.00 more.');
   });
 
   it('ignores the balance brought forward', () => {
@@ -330,14 +342,14 @@ describe('explainBill on bills from composeBill', () => {
     const e = explainBill(may, april);
     expect(e.items.reduce((s, i) => s + i.amountMinor, 0)).toBe(e.differenceMinor);
     expect(e.differenceMinor).toBe(may.taxIncludedAmountMinor - april.taxIncludedAmountMinor);
-    const sentences = e.items.map((i) => i.sentence);
+    const sentences = e.items.map(said);
     expect(sentences).toEqual(
       expect.arrayContaining([
-        'TV Plus: Sports add-on was added: €18.00 more.',
-        'Mobile +34 600 000 001: plan changed from Mobile S 10 GB to Mobile L 100 GB: €17.00 more.',
-        'Mobile +34 600 000 001: roaming in Rest of the world added €10.00.',
+        'TV Plus: Sports add-on added: €18.00 more.',
+        'Mobile +34 600 000 001: Plan changed from Mobile S 10 GB to Mobile L 100 GB: €17.00 more.',
+        'Mobile +34 600 000 001: Roaming in Rest of the world: €10.00 more.',
         // 10% of the bundle's fees: 30 + 11 + 25 in April, 30 + 28 + 25 in May.
-        'The Fibre + Mobile + TV discount changed: €1.70 less.',
+        'Your account: Fibre + Mobile + TV discount changed: €1.70 less.',
       ]),
     );
     expect(e.items.map((i) => i.cause).sort()).toEqual<ChangeCause[]>(['discountChanged', 'newService', 'planChange', 'proration', 'proration', 'roaming', 'tax']);
@@ -345,7 +357,7 @@ describe('explainBill on bills from composeBill', () => {
     expect(e.items.find((i) => i.cause === 'roaming')?.params).toMatchObject({ zone: 'Rest of the world', zoneId: 'Z3' });
     expect(e.items.find((i) => i.cause === 'discountChanged')?.params).toMatchObject({ name: 'Fibre + Mobile + TV discount', discountId: 'BUNDLE-TRIO' });
     const sportsPart = e.items.find((i) => i.cause === 'proration' && i.productId === 'P-SPORTS');
-    expect(sportsPart?.sentence).toMatch(/^TV Plus: Sports add-on for part of a month: €\d+\.\d\d more\.$/);
+    expect(said(sportsPart!)).toMatch(/^TV Plus: Sports add-on for part of a month: €\d+\.\d\d more\.$/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { languages } from '../../shared/locales.ts';
+import { formatLocales, languages } from '../../shared/locales.ts';
 import { formatMoney } from '../../shared/money.ts';
 import { displayWidth } from '../../electron/core/devices/paper.ts';
 import {
@@ -9,7 +9,6 @@ import {
   parseQrPayload,
   qrPayload,
   Receipt,
-  receiptLocales,
   receiptText,
 } from '../../electron/core/devices/receipt.ts';
 import { cardReceipt, cashReceipt } from './helpers.ts';
@@ -230,7 +229,7 @@ describe('receipt layout, for any receipt', () => {
         const lines = receiptText(receipt, { width });
         for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(width);
         expect(lines.some((line) => line.includes(receipt.transactionNo))).toBe(true);
-        const total = formatMoney({ amountMinor: receipt.amountMinor, currency: receipt.currency }, receiptLocales[receipt.language]);
+        const total = formatMoney({ amountMinor: receipt.amountMinor, currency: receipt.currency }, formatLocales[receipt.language]);
         expect(lines.some((line) => line.includes(total))).toBe(true);
         expect(parseQrPayload(qrPayload(receipt))?.transactionNo).toBe(receipt.transactionNo);
       }),

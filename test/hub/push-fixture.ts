@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { ledgerAccounts, type Change, type ChangeOf } from '../../shared/changes.ts';
-import type { OrderAction } from '../../shared/contract/orders.ts';
+import type { OrderAction } from '../../shared/domain/order-action.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { generateDemo } from '../../shared/demo/generator.ts';
 import { PROTOCOL_VERSION, PullResponse, PushResponse, SCHEMA_VERSION, type OutboxEvent } from '../../shared/sync/protocol.ts';

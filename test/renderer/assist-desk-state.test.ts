@@ -4,7 +4,7 @@ import type { PaymentQuote, PaymentResult } from '../../shared/contract/payments
 import { AdjustmentsJourney, CounterCashJourney, PinResetJourney } from '../../renderer/src/lib/state/assist-account.svelte.ts';
 import { AssistDesk } from '../../renderer/src/lib/state/assist-desk.svelte.ts';
 import { AssistState, supervisorProblemFromError } from '../../renderer/src/lib/state/assist.svelte.ts';
-import { Translator } from '../../renderer/src/i18n/index.ts';
+import { Translator } from '../../shared/i18n/translator.ts';
 import { authorityProblemText, limitText } from '../../renderer/src/lib/authority-text.ts';
 import { AppState } from '../../renderer/src/lib/state/app.svelte.ts';
 import { eur, FakeKiosk, failure, sessionInfo, settle } from './fixtures.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { StaffSessionInfo } from '../../shared/contract/assist.ts';
-import { Translator } from '../../renderer/src/i18n/index.ts';
+import { Translator } from '../../shared/i18n/translator.ts';
 import {
   AssistState,
   cleanStaffId,

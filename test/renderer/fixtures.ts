@@ -253,11 +253,11 @@ export const billView: BillView = {
     currentTotalMinor: 9907,
     differenceMinor: 1907,
     items: [
-      { productId: 'svc-mobile-1', serviceLabel: 'Mobile +353871234567', cause: 'usageOverAllowance', amountMinor: 1024, sentence: 'Mobile +353871234567: data over the allowance: €10.24 more.', params: { direction: 'more', absAmountMinor: 1024, currency: 'EUR', previousMinor: 0, currentMinor: 1024, service: 'Mobile +353871234567', usageType: 'data' } },
-      { productId: 'svc-bb-1', serviceLabel: 'Fibre 500', cause: 'proration', amountMinor: 500, sentence: 'Fibre 500: charges for part of a month: €5.00 more.', params: { direction: 'more', absAmountMinor: 500, currency: 'EUR', previousMinor: 0, currentMinor: 500, service: 'Fibre 500' } },
-      { productId: null, serviceLabel: null, cause: 'lateFee', amountMinor: 500, sentence: 'Late payment fee: €5.00 more.', params: { direction: 'more', absAmountMinor: 500, currency: 'EUR', previousMinor: 0, currentMinor: 500 } },
-      { productId: 'svc-mobile-1', serviceLabel: 'Mobile +353871234567', cause: 'destination', amountMinor: -200, sentence: 'Mobile +353871234567: international calls: €2.00 less.', params: { direction: 'less', absAmountMinor: 200, currency: 'EUR', previousMinor: 700, currentMinor: 500, service: 'Mobile +353871234567', destination: 'international' } },
-      { productId: null, serviceLabel: null, cause: 'tax', amountMinor: 83, sentence: 'Tax: €0.83 more.', params: { direction: 'more', absAmountMinor: 83, currency: 'EUR', previousMinor: 1550, currentMinor: 1633 } },
+      { productId: 'svc-mobile-1', service: { kind: 'mobile', identifier: '+353871234567', offeringName: 'Mobile 20 GB' }, cause: 'usageOverAllowance', amountMinor: 1024, params: { direction: 'more', absAmountMinor: 1024, currency: 'EUR', previousMinor: 0, currentMinor: 1024, usageType: 'data' } },
+      { productId: 'svc-bb-1', service: { kind: 'broadband', identifier: '12 Main Street, Dublin 2', offeringName: 'Fibre 500' }, cause: 'proration', amountMinor: 500, params: { direction: 'more', absAmountMinor: 500, currency: 'EUR', previousMinor: 0, currentMinor: 500 } },
+      { productId: null, service: null, cause: 'lateFee', amountMinor: 500, params: { direction: 'more', absAmountMinor: 500, currency: 'EUR', previousMinor: 0, currentMinor: 500 } },
+      { productId: 'svc-mobile-1', service: { kind: 'mobile', identifier: '+353871234567', offeringName: 'Mobile 20 GB' }, cause: 'destination', amountMinor: -200, params: { direction: 'less', absAmountMinor: 200, currency: 'EUR', previousMinor: 700, currentMinor: 500, destination: 'international' } },
+      { productId: null, service: null, cause: 'tax', amountMinor: 83, params: { direction: 'more', absAmountMinor: 83, currency: 'EUR', previousMinor: 1550, currentMinor: 1633 } },
     ],
   },
 };
@@ -477,4 +477,8 @@ export function withOrders(fake: FakeKiosk): FakeKiosk {
   return fake;
 }
 
-import type { OfferView, OrderAction, OrderPreview, ProductOrderView, SellableOffering } from '../../shared/contract/orders.ts';
+import type { OfferView, ProductOrderView, SellableOffering } from '../../shared/contract/orders.ts';
+
+import type { OrderAction } from '../../shared/domain/order-action.ts';
+
+import type { OrderPreview } from '../../shared/billing/order-preview-schema.ts';

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { tick } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 import App from '../../renderer/src/App.svelte';
-import { Translator } from '../../renderer/src/i18n/index.ts';
+import { Translator } from '../../shared/i18n/translator.ts';
 import { offerTitle, offeringFacts, orderReasonText, orderTitle, serviceLabel } from '../../renderer/src/lib/order-text.ts';
 import {
   accountOverview,

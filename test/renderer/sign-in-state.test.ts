@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Translator } from '../../renderer/src/i18n/index.ts';
+import { Translator } from '../../shared/i18n/translator.ts';
 import {
   cleanIdentifier,
   problemFromError,

@@ -3,7 +3,7 @@ import { testEnrolment } from '../helpers/ledger-file.ts';
 import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ChannelName, ChannelOutput } from '../../shared/contract/index.ts';
-import type { OrderAction } from '../../shared/contract/orders.ts';
+import type { OrderAction } from '../../shared/domain/order-action.ts';
 import type { Result } from '../../shared/errors.ts';
 import { Rng } from '../../shared/demo/rng.ts';
 import { HubChangeWriter } from '../../hub/ledger/change-writer.ts';

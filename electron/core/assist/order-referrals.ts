@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { OrderReferral, OrderReferralDecided } from '../../../shared/contract/assist.ts';
-import type { OrderAction, OrderPreview } from '../../../shared/contract/orders.ts';
+import type { OrderAction } from '../../../shared/domain/order-action.ts';
+import type { OrderPreview } from '../../../shared/billing/order-preview-schema.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { money } from '../../../shared/money.ts';
 import type { AuditLog } from '../audit/audit-log.ts';

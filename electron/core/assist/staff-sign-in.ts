@@ -1,4 +1,4 @@
-import type { StaffRole } from '../../../shared/contract/assist.ts';
+import type { StaffRole } from '../../../shared/domain/staff-role.ts';
 import type { PinVerifiers } from '../../../shared/node/pin.ts';
 import type { Database } from '../ledger/db.ts';
 import { PinAttempts, pinRefusal } from '../services/pin-attempts.ts';

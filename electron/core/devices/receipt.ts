@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { Translator } from '../../../shared/i18n/translator.ts';
 import { Language } from '../../../shared/locales.ts';
-import { formatMoney, type Money } from '../../../shared/money.ts';
+import type { Money } from '../../../shared/money.ts';
 import { AuthorizationCode, CardBrand, CardLast4 } from './payment-terminal.ts';
 import { center, row } from './paper.ts';
 
@@ -68,93 +69,6 @@ export const Receipt = z
   });
 export type Receipt = z.infer<typeof Receipt>;
 
-/** Same locales as the screens (renderer/src/i18n formatLocales), so paper and screen agree. */
-export const receiptLocales: Readonly<Record<Language, string>> = { en: 'en-GB', es: 'es-ES', ar: 'ar' };
-
-interface Labels {
-  title: string;
-  branch: string;
-  kiosk: string;
-  date: string;
-  time: string;
-  transaction: string;
-  account: string;
-  bill: (billNo: string) => string;
-  creditOnAccount: string;
-  total: string;
-  card: string;
-  authorization: string;
-  cashInserted: string;
-  change: string;
-  balanceDue: string;
-  creditBalance: string;
-  assistedBy: string;
-  thanks: string;
-}
-
-const labels: Readonly<Record<Language, Labels>> = {
-  en: {
-    title: 'PAYMENT RECEIPT',
-    branch: 'Branch',
-    kiosk: 'Kiosk',
-    date: 'Date',
-    time: 'Time',
-    transaction: 'Transaction',
-    account: 'Account',
-    bill: (billNo) => `Bill ${billNo}`,
-    creditOnAccount: 'Credit on account',
-    total: 'TOTAL PAID',
-    card: 'Card',
-    authorization: 'Authorisation',
-    cashInserted: 'Cash inserted',
-    change: 'Change',
-    balanceDue: 'Balance due',
-    creditBalance: 'Credit balance',
-    assistedBy: 'Assisted by',
-    thanks: 'Thank you',
-  },
-  es: {
-    title: 'RECIBO DE PAGO',
-    branch: 'Tienda',
-    kiosk: 'Quiosco',
-    date: 'Fecha',
-    time: 'Hora',
-    transaction: 'Transacción',
-    account: 'Cuenta',
-    bill: (billNo) => `Factura ${billNo}`,
-    creditOnAccount: 'Saldo a favor en cuenta',
-    total: 'TOTAL PAGADO',
-    card: 'Tarjeta',
-    authorization: 'Autorización',
-    cashInserted: 'Efectivo entregado',
-    change: 'Cambio',
-    balanceDue: 'Saldo pendiente',
-    creditBalance: 'Saldo a favor',
-    assistedBy: 'Atendido por',
-    thanks: 'Gracias',
-  },
-  ar: {
-    title: 'إيصال دفع',
-    branch: 'الفرع',
-    kiosk: 'الكشك',
-    date: 'التاريخ',
-    time: 'الوقت',
-    transaction: 'رقم العملية',
-    account: 'الحساب',
-    bill: (billNo) => `فاتورة ${billNo}`,
-    creditOnAccount: 'رصيد دائن في الحساب',
-    total: 'إجمالي المدفوع',
-    card: 'بطاقة',
-    authorization: 'رمز التفويض',
-    cashInserted: 'النقد المدخل',
-    change: 'الباقي',
-    balanceDue: 'الرصيد المستحق',
-    creditBalance: 'الرصيد الدائن',
-    assistedBy: 'بمساعدة الموظف',
-    thanks: 'شكرا لك',
-  },
-};
-
 export type ReceiptLineStyle = 'normal' | 'title' | 'total';
 export interface ReceiptLine {
   text: string;
@@ -188,9 +102,9 @@ export function formatReceipt(input: Receipt, options: ReceiptFormatOptions): Fo
   const { width } = options;
   if (!Number.isInteger(width) || width < MIN_RECEIPT_WIDTH) throw new RangeError(`a receipt needs at least ${MIN_RECEIPT_WIDTH} columns, not ${width}`);
   const language = options.language ?? receipt.language;
-  const locale = receiptLocales[language];
-  const l = labels[language];
-  const money = (amountMinor: number): string => formatMoney({ amountMinor, currency: receipt.currency } satisfies Money, locale);
+  const tr = paperTranslator(language);
+  const { locale } = tr;
+  const money = (amountMinor: number): string => tr.money({ amountMinor, currency: receipt.currency });
   const issuedAt = new Date(receipt.issuedAt);
   const zone = receipt.branch.timeZone;
 
@@ -200,35 +114,40 @@ export function formatReceipt(input: Receipt, options: ReceiptFormatOptions): Fo
   };
   const rule = (char: string): void => add([char.repeat(width)]);
 
-  add(center(l.title, width), 'title');
+  add(center(tr.t('receipt.title'), width), 'title');
   add(center(receipt.branch.name, width));
   add(['']);
-  add(row(l.branch, receipt.branch.id, width));
-  add(row(l.kiosk, receipt.kioskId, width));
-  add(row(l.date, new Intl.DateTimeFormat(locale, { timeZone: zone, day: '2-digit', month: '2-digit', year: 'numeric' }).format(issuedAt), width));
-  add(row(l.time, new Intl.DateTimeFormat(locale, { timeZone: zone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(issuedAt), width));
-  add(row(l.transaction, receipt.transactionNo, width));
-  add(row(l.account, maskAccountNo(receipt.accountNo), width));
+  add(row(tr.t('receipt.branch'), receipt.branch.id, width));
+  add(row(tr.t('receipt.kiosk'), receipt.kioskId, width));
+  add(row(tr.t('receipt.date'), new Intl.DateTimeFormat(locale, { timeZone: zone, day: '2-digit', month: '2-digit', year: 'numeric' }).format(issuedAt), width));
+  add(row(tr.t('receipt.time'), new Intl.DateTimeFormat(locale, { timeZone: zone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(issuedAt), width));
+  add(row(tr.t('receipt.transaction'), receipt.transactionNo, width));
+  add(row(tr.t('receipt.account'), maskAccountNo(receipt.accountNo), width));
   rule('-');
-  for (const bill of receipt.paid.bills) add(row(l.bill(bill.billNo), money(bill.amountMinor), width));
-  if (receipt.paid.creditOnAccountMinor > 0) add(row(l.creditOnAccount, money(receipt.paid.creditOnAccountMinor), width));
+  for (const bill of receipt.paid.bills) add(row(tr.t('receipt.bill', { billNo: bill.billNo }), money(bill.amountMinor), width));
+  if (receipt.paid.creditOnAccountMinor > 0) add(row(tr.t('receipt.creditOnAccount'), money(receipt.paid.creditOnAccountMinor), width));
   rule('=');
-  add(row(l.total, money(receipt.amountMinor), width), 'total');
+  add(row(tr.t('receipt.total'), money(receipt.amountMinor), width), 'total');
   rule('-');
   if (receipt.method.kind === 'card') {
-    add(row(l.card, `${receipt.method.cardBrand} ****${receipt.method.cardLast4}`, width));
-    add(row(l.authorization, receipt.method.authorizationCode, width));
+    add(row(tr.t('receipt.card'), `${receipt.method.cardBrand} ****${receipt.method.cardLast4}`, width));
+    add(row(tr.t('receipt.authorization'), receipt.method.authorizationCode, width));
   } else {
-    add(row(l.cashInserted, money(receipt.method.insertedMinor), width));
-    add(row(l.change, money(receipt.method.changeMinor), width));
+    add(row(tr.t('receipt.cashInserted'), money(receipt.method.insertedMinor), width));
+    add(row(tr.t('receipt.change'), money(receipt.method.changeMinor), width));
   }
   rule('-');
   const balance = receipt.balanceAfterMinor;
-  add(row(balance < 0 ? l.creditBalance : l.balanceDue, money(Math.abs(balance)), width));
-  if (receipt.staffId) add(row(l.assistedBy, receipt.staffId, width));
+  add(row(balance < 0 ? tr.t('receipt.creditBalance') : tr.t('receipt.balanceDue'), money(Math.abs(balance)), width));
+  if (receipt.staffId) add(row(tr.t('receipt.assistedBy'), receipt.staffId, width));
   add(['']);
-  add(center(l.thanks, width));
+  add(center(tr.t('receipt.thanks'), width));
   return { language, width, lines, qrPayload: qrPayload(receipt) };
+}
+
+/** The words of paper come from the message files; no direction isolates, which a printer cannot encode and a column count would miscount. */
+export function paperTranslator(language: Language): Translator {
+  return new Translator(language, { isolate: false });
 }
 
 /** The text of the receipt, one string per printed line (the QR code is not text). */

@@ -1,6 +1,6 @@
 import { allocate, type AccountEvent, type AllocationState } from '../../../shared/billing/allocation.ts';
 import { CustomerBill } from '../../../shared/billing/bill.ts';
-import type { BillState } from '../../../shared/contract/schemas.ts';
+import type { BillState } from '../../../shared/domain/account-states.ts';
 import { accountEvents, type LedgerRow } from '../../../shared/ledger/account-events.ts';
 import type { Database } from './db.ts';
 

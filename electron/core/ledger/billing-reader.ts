@@ -3,7 +3,7 @@ import type { CustomerBill } from '../../../shared/billing/bill.ts';
 import { billedInAdvance, type BillAccount } from '../../../shared/billing/compose.ts';
 import type { BillableProduct } from '../../../shared/billing/product.ts';
 import type { UsageRecord } from '../../../shared/billing/usage.ts';
-import type { ProductStatus } from '../../../shared/contract/schemas.ts';
+import type { ProductStatus } from '../../../shared/domain/product.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { USAGE_COLUMNS, usageFromRow, withTerms, type TermRow, type UsageRow } from '../../../shared/ledger/usage-product-rows.ts';
 import type { Database } from './db.ts';

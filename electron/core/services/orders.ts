@@ -3,7 +3,9 @@ import type { CatalogIndex, ProductOffering } from '../../../shared/billing/cata
 import { liveProducts } from '../../../shared/billing/credit-profile.ts';
 import { currentOffering, previewOrder } from '../../../shared/billing/order-preview.ts';
 import type { BillableProduct } from '../../../shared/billing/product.ts';
-import type { OrderAction, OrderPreview, ProductOrderView, SellableOffering } from '../../../shared/contract/orders.ts';
+import type { ProductOrderView, SellableOffering } from '../../../shared/contract/orders.ts';
+import type { OrderAction } from '../../../shared/domain/order-action.ts';
+import type { OrderPreview } from '../../../shared/billing/order-preview-schema.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { money } from '../../../shared/money.ts';
 import type { Database } from '../ledger/db.ts';

@@ -1,7 +1,7 @@
 import type { CalendarDate } from '../../../shared/calendar.ts';
 import type { ChangeOf } from '../../../shared/changes.ts';
 import { paymentEntry } from '../../../shared/ledger/journal.ts';
-import type { StaffRole } from '../../../shared/contract/assist.ts';
+import type { StaffRole } from '../../../shared/domain/staff-role.ts';
 import type { PaymentMethod, PaymentQuote, PaymentResult, ReceiptView } from '../../../shared/contract/payments.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import type { Language } from '../../../shared/locales.ts';

@@ -1,6 +1,6 @@
 import type { AuthorityRefusal } from '../../../shared/contract/assist.ts';
 import { money } from '../../../shared/money.ts';
-import type { Translator } from '../i18n/index.ts';
+import type { Translator } from '../../../shared/i18n/translator.ts';
 import type { AuthorityProblem, ConfirmSubject } from './authority.ts';
 
 /** What a PIN dialog is asked for, in words. */

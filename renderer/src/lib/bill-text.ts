@@ -1,16 +1,16 @@
 import { lineUsageType, type BillLine, type CustomerBill, type ServiceSection, type TaxItem } from '../../../shared/billing/bill.ts';
 import type { ExplanationItem } from '../../../shared/billing/explain.ts';
 import { money } from '../../../shared/money.ts';
-import type { Translator } from '../i18n/index.ts';
+import type { Translator } from '../../../shared/i18n/translator.ts';
 import { discountName, zoneName } from './catalog-text.ts';
 import { formatE164 } from './format.ts';
 
 /**
- * Bills in the customer's language. The engine writes English `description`s and explanation
- * `sentence`s, and alongside them the unformatted facts (`cause`, `params`, `quantity`,
- * `period`); the screens say those facts again from the message files, in every language
- * (English included, so there is one path to test). When a fact a template needs is missing,
- * the engine's English text is the fallback. Plan names are brand names, shown as the catalogue
+ * Bills in the customer's language. The engine writes each line's English `description` (the
+ * bill document's own text) and alongside it the unformatted facts (`cause`, `params`,
+ * `quantity`, `period`); explanation items are codes and facts only. The screens say those facts
+ * from the message files, in every language (English included, so there is one path to test).
+ * When a fact a line's template needs is missing, the line's description is the fallback. Plan names are brand names, shown as the catalogue
  * spells them; discounts and roaming zones are named by id from the message files (catalog-text.ts).
  */
 
@@ -129,17 +129,11 @@ export function sectionIdentifier(section: Pick<ServiceSection, 'kind' | 'identi
 }
 
 function serviceLabel(item: ExplanationItem, bill: CustomerBill, tr: Translator): string {
-  if (item.productId === null) return tr.t('changes.account');
-  const section = bill.services.find((s) => s.productId === item.productId);
-  if (section) {
-    if (section.kind === 'broadband' || section.kind === 'tv') return section.offeringName;
-    return tr.t('changes.serviceLabel', { kind: tr.t(`kind.${section.kind}`), identifier: formatE164(section.identifier) });
-  }
-  // A service no longer on this bill: read the engine's English label ("Mobile +34…", "Home phone +34…").
-  const label = item.serviceLabel ?? '';
-  const line = /^(Mobile|Home phone) (\+\d{6,15})$/.exec(label);
-  if (line) return tr.t('changes.serviceLabel', { kind: tr.t(line[1] === 'Mobile' ? 'kind.mobile' : 'kind.fixed'), identifier: formatE164(line[2] as string) });
-  return label || tr.t('changes.account');
+  // A service no longer on this bill is named as the bill that had it named it (item.service).
+  const section = item.productId === null ? null : (bill.services.find((s) => s.productId === item.productId) ?? item.service);
+  if (!section) return tr.t('changes.account');
+  if (section.kind === 'broadband' || section.kind === 'tv') return section.offeringName;
+  return tr.t('changes.serviceLabel', { kind: tr.t(`kind.${section.kind}`), identifier: formatE164(section.identifier) });
 }
 
 function what(item: ExplanationItem, tr: Translator): string {
@@ -197,7 +191,7 @@ export interface ChangeText {
   direction: 'more' | 'less';
 }
 
-/** One "what changed" item in the customer's language, from its cause and params (never the English sentence). */
+/** One "what changed" item in the customer's language, from its cause and params. */
 export function changeText(item: ExplanationItem, bill: CustomerBill, tr: Translator): ChangeText {
   const direction = item.amountMinor > 0 ? 'more' : 'less';
   const absolute = tr.money(money(Math.abs(item.amountMinor), bill.currency));

@@ -1,4 +1,5 @@
-import type { TextKey, Translator } from '../i18n/index.ts';
+import type { TextKey } from '../../../shared/i18n/types.ts';
+import type { Translator } from '../../../shared/i18n/translator.ts';
 
 /**
  * The catalogue's descriptive names (discounts, roaming zones) in the customer's language, by

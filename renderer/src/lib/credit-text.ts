@@ -1,6 +1,6 @@
 import type { CreditDecisionView } from '../../../shared/contract/credit.ts';
 import { money } from '../../../shared/money.ts';
-import type { Translator } from '../i18n/index.ts';
+import type { Translator } from '../../../shared/i18n/translator.ts';
 
 type Reason = CreditDecisionView['reasons'][number];
 

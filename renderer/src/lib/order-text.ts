@@ -1,8 +1,10 @@
 import { saleRules } from '../../../shared/billing/optimizer.ts';
-import type { OfferView, OrderAction, OrderPreview, SellableOffering } from '../../../shared/contract/orders.ts';
+import type { OfferView, SellableOffering } from '../../../shared/contract/orders.ts';
+import type { OrderAction } from '../../../shared/domain/order-action.ts';
+import type { OrderPreview } from '../../../shared/billing/order-preview-schema.ts';
 import type { ServiceCard } from '../../../shared/contract/schemas.ts';
 import { money, type Money } from '../../../shared/money.ts';
-import type { Translator } from '../i18n/index.ts';
+import type { Translator } from '../../../shared/i18n/translator.ts';
 import { discountName } from './catalog-text.ts';
 import { formatE164 } from './format.ts';
 import type { OrderProblem } from './state/order.ts';

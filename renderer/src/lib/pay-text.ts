@@ -1,6 +1,7 @@
 import type { PaymentResult } from '../../../shared/contract/payments.ts';
 import { money } from '../../../shared/money.ts';
-import type { TextKey, Translator } from '../i18n/index.ts';
+import type { TextKey } from '../../../shared/i18n/types.ts';
+import type { Translator } from '../../../shared/i18n/translator.ts';
 import type { PayProblem, PayStage } from './state/pay.svelte.ts';
 
 /** Why a payment was not started, in the customer's language. */

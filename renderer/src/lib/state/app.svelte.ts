@@ -2,7 +2,7 @@ import type { KioskApi } from '../../../../shared/contract/index.ts';
 import type { AccountOverview, KioskInfo, SessionInfo } from '../../../../shared/contract/schemas.ts';
 import type { SyncStatusView } from '../../../../shared/contract/sync.ts';
 import { languages as allLanguages, type Language } from '../../../../shared/locales.ts';
-import { Translator } from '../../i18n/index.ts';
+import { Translator } from '../../../../shared/i18n/translator.ts';
 import { AdjustmentsJourney, CounterCashJourney, PinResetJourney } from './assist-account.svelte.ts';
 import { AssistDesk } from './assist-desk.svelte.ts';
 import { AssistState } from './assist.svelte.ts';

@@ -1,7 +1,8 @@
 import type { KioskApi } from '../../../../shared/contract/index.ts';
-import { AuthorityRefusal, type StaffRole, type StaffSessionInfo } from '../../../../shared/contract/assist.ts';
+import { AuthorityRefusal, type StaffSessionInfo } from '../../../../shared/contract/assist.ts';
+import type { StaffRole } from '../../../../shared/domain/staff-role.ts';
 import type { KioskErrorData, Result } from '../../../../shared/errors.ts';
-import type { Translator } from '../../i18n/index.ts';
+import type { Translator } from '../../../../shared/i18n/translator.ts';
 import { IdleCountdown } from './idle.svelte.ts';
 import { PinForm } from './pin-form.svelte.ts';
 import { authProblem } from './sign-in.svelte.ts';

@@ -1,5 +1,6 @@
 import type { KioskApi } from '../../../../shared/contract/index.ts';
-import { orderForOffer, type OfferView, type OrderPreview, type ProductOrderView } from '../../../../shared/contract/orders.ts';
+import { orderForOffer, type OfferView, type ProductOrderView } from '../../../../shared/contract/orders.ts';
+import type { OrderPreview } from '../../../../shared/billing/order-preview-schema.ts';
 import { RequestIds, signedOut, type JourneyLoad, type JourneyOptions } from './journey.ts';
 import { problemFrom, refusedForSure, type FocusRequest, type OrderProblem } from './order.ts';
 

@@ -1,6 +1,8 @@
 import { addDays, isCalendarDate } from '../../../../shared/calendar.ts';
 import type { KioskApi } from '../../../../shared/contract/index.ts';
-import type { OrderAction, OrderPreview, ProductOrderView, SellableOffering } from '../../../../shared/contract/orders.ts';
+import type { ProductOrderView, SellableOffering } from '../../../../shared/contract/orders.ts';
+import type { OrderAction } from '../../../../shared/domain/order-action.ts';
+import type { OrderPreview } from '../../../../shared/billing/order-preview-schema.ts';
 import type { AccountOverview, ServiceCard } from '../../../../shared/contract/schemas.ts';
 import { RequestIds, signedOut, type JourneyLoad, type JourneyOptions } from './journey.ts';
 import { problemFrom, refusedForSure, type FocusRequest, type OrderProblem } from './order.ts';

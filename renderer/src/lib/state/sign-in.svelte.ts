@@ -1,7 +1,7 @@
 import type { KioskApi } from '../../../../shared/contract/index.ts';
 import type { SessionInfo } from '../../../../shared/contract/schemas.ts';
 import type { KioskErrorData } from '../../../../shared/errors.ts';
-import type { Translator } from '../../i18n/index.ts';
+import type { Translator } from '../../../../shared/i18n/translator.ts';
 import { PinForm } from './pin-form.svelte.ts';
 
 export type Field = 'identifier' | 'pin';

@@ -1,20 +1,7 @@
-import type { Language } from '../../../shared/locales.ts';
-import { textDirection } from '../../../shared/locales.ts';
-import { formatMoney, type Money } from '../../../shared/money.ts';
-import { en } from './en.ts';
-import { es } from './es.ts';
-import { ar } from './ar.ts';
+import { formatLocales, textDirection, type Language } from '../locales.ts';
+import { formatMoney, type Money } from '../money.ts';
+import { catalogues } from './catalogues.ts';
 import type { Messages, PluralKey, PluralMessage, TextKey } from './types.ts';
-
-export type { Messages, PluralKey, TextKey, MessageKey, PluralMessage } from './types.ts';
-
-export const catalogues: Readonly<Record<Language, Messages>> = { en, es, ar };
-
-/** Each language's name written in that language, for the language buttons. */
-export const languageNames: Readonly<Record<Language, string>> = { en: 'English', es: 'Español', ar: 'العربية' };
-
-/** Locale used for numbers, money, dates and times (the `lang` attribute stays the bare language). */
-export const formatLocales: Readonly<Record<Language, string>> = { en: 'en-GB', es: 'es-ES', ar: 'ar' };
 
 export type Params = Readonly<Record<string, string | number>>;
 export type QuantityUnit = 'MB' | 'min' | 'SMS';
@@ -26,7 +13,8 @@ const MB_PER_GB = 1024;
 /**
  * Everything language-dependent for one language: messages (with plurals chosen by
  * Intl.PluralRules), numbers, money, calendar dates and times. Immutable; the app derives a new
- * one whenever the language changes.
+ * one whenever the language changes. Paper passes `isolate: false`: a printer cannot encode the
+ * direction isolates and a fixed-width row would count them as columns.
  */
 export class Translator {
   readonly language: Language;
@@ -41,12 +29,14 @@ export class Translator {
   readonly #months: Intl.DateTimeFormat;
   readonly #dayMonths: Intl.DateTimeFormat;
   readonly #localDates: Intl.DateTimeFormat;
+  readonly #isolate: boolean;
 
-  constructor(language: Language) {
+  constructor(language: Language, options: { isolate?: boolean } = {}) {
     this.language = language;
     this.locale = formatLocales[language];
     this.dir = textDirection[language];
     this.#messages = catalogues[language];
+    this.#isolate = options.isolate ?? true;
     this.#plurals = new Intl.PluralRules(this.locale);
     this.#numbers = new Intl.NumberFormat(this.locale);
     this.#dates = new Intl.DateTimeFormat(this.locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -147,7 +137,7 @@ export class Translator {
       const value = params[name];
       if (value === undefined) return whole;
       // In right-to-left text, isolate inserted names, numbers and amounts so they keep their own direction.
-      return this.dir === 'rtl' ? FSI + String(value) + PDI : String(value);
+      return this.#isolate && this.dir === 'rtl' ? FSI + String(value) + PDI : String(value);
     });
   }
 }

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { catalogues, languageNames, Translator } from '../../renderer/src/i18n/index.ts';
-import { en } from '../../renderer/src/i18n/en.ts';
+import { catalogues, languageNames } from '../../shared/i18n/catalogues.ts';
+import { Translator } from '../../shared/i18n/translator.ts';
+import { en } from '../../shared/i18n/en.ts';
 import { languages } from '../../shared/locales.ts';
-import { eur } from './fixtures.ts';
+import type { Money } from '../../shared/money.ts';
 
+const eur = (amountMinor: number): Money => ({ amountMinor, currency: 'EUR' });
 const spaces = (text: string): string => text.replace(/[\s\u00a0\u202f]/g, ' ');
 
 describe('catalogues', () => {
