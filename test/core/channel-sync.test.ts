@@ -11,7 +11,7 @@ import { until } from '../helpers/until.ts';
 
 const [LUCIA] = demoStaff as [(typeof demoStaff)[number]];
 const id = (n: number) => `0193d2a0-0000-7000-8000-${String(n).padStart(12, '0')}`;
-const [ELENA_FEE] = (await demoBills(ELENA.identifier)) as [{ billNo: string }];
+const [ELENA_FEE] = (await demoBills(ELENA.identifier)) as [{ billNo: string; billDate: string }];
 
 const running: KioskCore[] = [];
 afterEach(() => running.splice(0).forEach((c) => c.close()));
