@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MAX_PULL_PAGE, type OutboxEvent } from '../shared/sync/protocol.ts';
+import { MAX_PULL_PAGE, SCHEMA_VERSION, type OutboxEvent } from '../shared/sync/protocol.ts';
 import { HttpTransport } from '../electron/core/sync/transport.ts';
 import { paymentFact } from '../test/helpers/payments.ts';
 import { compare, report } from './stats.ts';
@@ -253,7 +253,7 @@ function newPayments(kiosk: Kiosk, n: number): OutboxEvent[] {
 async function pushOnce(kiosk: Kiosk, tally: Tally): Promise<boolean> {
   const start = performance.now();
   try {
-    const response = await kiosk.transport.push(kiosk.unacked);
+    const response = await kiosk.transport.push(kiosk.unacked, SCHEMA_VERSION);
     tally.pushMs.push(performance.now() - start);
     for (const r of response.results) {
       if (r.deviceSeq > response.ackedThrough) continue;

@@ -39,9 +39,9 @@ export class TimedTransport implements SyncTransport {
 
   constructor(private readonly inner: SyncTransport) {}
 
-  async push(events: readonly OutboxEvent[], auditHead?: AuditHead): Promise<PushResponse> {
+  async push(events: readonly OutboxEvent[], schemaVersion: number, auditHead?: AuditHead): Promise<PushResponse> {
     const start = performance.now();
-    const response = await this.inner.push(events, auditHead);
+    const response = await this.inner.push(events, schemaVersion, auditHead);
     this.pushMs.push(performance.now() - start);
     return response;
   }

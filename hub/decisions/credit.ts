@@ -2,13 +2,13 @@ import { dateInZone } from '../../shared/calendar.ts';
 import type { ChangeOf, DecisionReason } from '../../shared/changes.ts';
 import { decideCreditLimit, scoreCredit, type CreditLimitDecision } from '../../shared/billing/credit-risk.ts';
 import { formatMoney, money } from '../../shared/money.ts';
-import type { eventPayloads } from '../../shared/sync/protocol.ts';
+import type { EventPayload } from '../../shared/sync/protocol.ts';
 import type { HubQueryable } from '../db/hub-db.ts';
 import { writeChanges } from '../ledger/change-writer.ts';
 import { branchAllowance, usedOn } from './allowance.ts';
 import { accountWithLimit, centralProfile, readCentralAccount } from './central-account.ts';
 
-export type CreditRequested = ReturnType<(typeof eventPayloads)['credit.requested']['parse']>;
+export type CreditRequested = EventPayload<'credit.requested'>;
 type Status = ChangeOf<'credit.decided'>['status'];
 type Offline = NonNullable<ChangeOf<'credit.decided'>['offline']>;
 

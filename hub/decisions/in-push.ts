@@ -23,12 +23,9 @@ export async function decideOrderInPush(tx: HubQueryable, order: OrderSubmitted,
   await stepOrRefer(
     tx,
     () => decideOrderRequest(tx, order, origin),
-    (why) => recordOrderDecision(tx, order.id, order.account_id, { decision: 'invalid', state: 'held', reasons: [why], products: [] }, origin.receivedAt),
+    (why) => recordOrderDecision(tx, order.id, order.accountId, { decision: 'invalid', state: 'held', reasons: [why], products: [] }, origin.receivedAt),
   );
 }
-
-/** Event types decided centrally within a push: such a push is SERIALIZABLE and takes the feed's lock before it begins (hub/sync/push.ts). */
-export const DECIDED_EVENT_TYPES: ReadonlySet<string> = new Set(['credit.requested', 'order.submitted', 'credit.staffDecided', 'order.staffDecided']);
 
 async function stepOrRefer(tx: HubQueryable, step: () => Promise<void>, refer: (why: DecisionReason) => Promise<void>): Promise<void> {
   await tx.query('SAVEPOINT central_decision');

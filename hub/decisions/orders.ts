@@ -5,14 +5,19 @@ import type { BillableProduct } from '../../shared/billing/product.ts';
 import type { OrderAction } from '../../shared/domain/order-action.ts';
 import type { OrderPreview } from '../../shared/billing/order-preview-schema.ts';
 import { KioskError } from '../../shared/errors.ts';
-import type { eventPayloads } from '../../shared/sync/protocol.ts';
+import type { EventPayload } from '../../shared/sync/protocol.ts';
 import type { HubQueryable } from '../db/hub-db.ts';
 import type { HubProduct } from '../billing/ledger-reads.ts';
 import { writeChanges } from '../ledger/change-writer.ts';
 import { centralOrderContext, readCentralAccount, type CentralAccount } from './central-account.ts';
 import type { RequestOrigin } from './credit.ts';
 
-export type OrderSubmitted = ReturnType<(typeof eventPayloads)['order.submitted']['parse']>;
+export type OrderSubmitted = EventPayload<'order.submitted'>;
+/**
+ * What a decision reads of an order, in every shape product_orders.payload holds (orders received
+ * under schema version 1 were stored in snake_case): its id and action; the account is the row's.
+ */
+type OrderToDecide = Pick<OrderSubmitted, 'id' | 'action'> & { accountId: string };
 type State = ChangeOf<'order.decided'>['state'];
 type ProductUpsert = ChangeOf<'product.upsert'>;
 type Decision = OrderPreview['decision'] | 'invalid';
@@ -40,17 +45,17 @@ export interface Outcome {
  * An order.decided change then tells the branch's kiosks the state, after the products it changed.
  */
 export async function decideOrderRequest(tx: HubQueryable, order: OrderSubmitted, origin: RequestOrigin): Promise<void> {
-  const central = await readCentralAccount(tx, order.account_id, origin.receivedAt);
+  const central = await readCentralAccount(tx, order.accountId, origin.receivedAt);
   const outcome =
     central && central.branchId === origin.branchId
       ? decide(central, order, await openOrders(tx, order))
       : { decision: 'invalid' as const, state: 'failed' as const, reasons: [reason('ACCOUNT_NOT_IN_BRANCH', "Headquarters does not hold this account in the kiosk's branch.")], products: [] };
-  await recordOrderDecision(tx, order.id, order.account_id, outcome, origin.receivedAt);
+  await recordOrderDecision(tx, order.id, order.accountId, outcome, origin.receivedAt);
   if (!central || central.branchId !== origin.branchId) return;
   const decided: ChangeOf<'order.decided'> = {
     type: 'order.decided',
     id: order.id,
-    accountId: order.account_id,
+    accountId: order.accountId,
     state: outcome.state,
     reasons: outcome.reasons,
     decidedAt: origin.receivedAt.toISOString(),
@@ -67,17 +72,17 @@ export async function recordOrderDecision(tx: HubQueryable, orderId: string, acc
 }
 
 /** Orders of the account still on their way here (held for staff, or booked for a later day), this one aside. */
-async function openOrders(tx: HubQueryable, order: OrderSubmitted): Promise<OrderAction[]> {
+async function openOrders(tx: HubQueryable, order: OrderToDecide): Promise<OrderAction[]> {
   // The order's status is the last decision on it, headquarters' or staff's.
   const rows = await tx.query<{ action: OrderAction }>(
     `SELECT o.payload->'action' AS action FROM product_orders o WHERE o.account_id = $1 AND o.id <> $2 AND o.status IN ('held', 'inProgress')`,
-    [order.account_id, order.id],
+    [order.accountId, order.id],
   );
   return rows.map((r) => r.action);
 }
 
 /** The order read against the account as it is now, or why it no longer can be (its service gone, its date passed). */
-function judge(central: CentralAccount, order: OrderSubmitted, open: readonly OrderAction[]): ReturnType<typeof previewOrder> | DecisionReason {
+function judge(central: CentralAccount, order: OrderToDecide, open: readonly OrderAction[]): ReturnType<typeof previewOrder> | DecisionReason {
   try {
     return previewOrder(centralOrderContext(central, open), order.action);
   } catch (error) {
@@ -86,7 +91,7 @@ function judge(central: CentralAccount, order: OrderSubmitted, open: readonly Or
   }
 }
 
-function decide(central: CentralAccount, order: OrderSubmitted, open: readonly OrderAction[]): Outcome {
+function decide(central: CentralAccount, order: OrderToDecide, open: readonly OrderAction[]): Outcome {
   const judged = judge(central, order, open);
   if ('code' in judged) return { decision: 'invalid', state: 'failed', reasons: [judged], products: [] };
   const { preview, after } = judged;
@@ -97,7 +102,7 @@ function decide(central: CentralAccount, order: OrderSubmitted, open: readonly O
 }
 
 /** A held order decided by staff at the kiosk that took it (electron/core/assist/order-referrals.ts). */
-export type StaffOrderDecided = ReturnType<(typeof eventPayloads)['order.staffDecided']['parse']>;
+export type StaffOrderDecided = EventPayload<'order.staffDecided'>;
 
 /**
  * Staff's decision on an order headquarters held for them (referred): recorded once, append-only
@@ -109,7 +114,7 @@ export type StaffOrderDecided = ReturnType<(typeof eventPayloads)['order.staffDe
  * with the reason, and the kiosk takes headquarters' state from the feed.
  */
 export async function recordStaffOrderDecision(tx: HubQueryable, d: StaffOrderDecided, origin: RequestOrigin): Promise<string | null> {
-  const [row] = await tx.query<{ account_id: string; payload: OrderSubmitted }>('SELECT account_id, payload FROM product_orders WHERE id = $1 AND branch_id = $2', [
+  const [row] = await tx.query<{ account_id: string; payload: Pick<OrderSubmitted, 'id' | 'action'> }>('SELECT account_id, payload FROM product_orders WHERE id = $1 AND branch_id = $2', [
     d.orderId,
     origin.branchId,
   ]);
@@ -121,8 +126,9 @@ export async function recordStaffOrderDecision(tx: HubQueryable, d: StaffOrderDe
   if (d.decision === 'approve') {
     const central = await readCentralAccount(tx, row.account_id, origin.receivedAt);
     if (!central) return `Staff decided order ${d.orderId} for an account headquarters does not hold`;
-    const judged = judge(central, row.payload, await openOrders(tx, row.payload));
-    outcome = 'code' in judged ? { state: 'failed', reasons: [why, judged], products: [] } : fulfil(central, row.payload, judged.after, judged.preview.effectiveDate, [why]);
+    const order: OrderToDecide = { id: row.payload.id, action: row.payload.action, accountId: row.account_id };
+    const judged = judge(central, order, await openOrders(tx, order));
+    outcome = 'code' in judged ? { state: 'failed', reasons: [why, judged], products: [] } : fulfil(central, order, judged.after, judged.preview.effectiveDate, [why]);
   }
   const stored = await tx.query(
     `INSERT INTO order_staff_decisions (order_id, account_id, decision, state, product_ids, staff_id, approved_by, reason, decided_at, device_id, received_at)
@@ -142,7 +148,7 @@ export async function recordStaffOrderDecision(tx: HubQueryable, d: StaffOrderDe
  * placeholder identifier until provisioning gives it a number or an address; a removal dated
  * today terminates at once, a later one is `pendingTerminate` with its last day booked.
  */
-function fulfil(central: CentralAccount, order: OrderSubmitted, after: readonly BillableProduct[], effectiveDate: CalendarDate, reasons: DecisionReason[]): Outcome {
+function fulfil(central: CentralAccount, order: OrderToDecide, after: readonly BillableProduct[], effectiveDate: CalendarDate, reasons: DecisionReason[]): Outcome {
   const { action } = order;
   const completed = (products: ProductUpsert[]): Outcome => ({ decision: 'eligible', state: 'completed', reasons, products });
   const upsert = (p: Pick<HubProduct, 'id' | 'kind' | 'identifier' | 'parentId' | 'terms' | 'status'>): ProductUpsert => ({

@@ -2,7 +2,8 @@ import { ledgerAccounts, moneyFactMismatch, type ChangeOf } from '../../shared/c
 import { KioskError } from '../../shared/errors.ts';
 import type { MaxAmounts } from '../../shared/money-bounds.ts';
 import { factHash } from '../../shared/node/hash.ts';
-import { SCHEMA_VERSION, eventPayloads, isKnownEventType, type KioskEventType, type OutboxEvent } from '../../shared/sync/protocol.ts';
+import { readEventPayload } from '../../shared/sync/legacy-events.ts';
+import { SCHEMA_VERSION, eventPayloads, isKnownEventType, type EventPayload, type KioskEventType, type OutboxEvent } from '../../shared/sync/protocol.ts';
 import { receiveAuditEvents, type ArrivingAuditEvent } from '../audit/receive.ts';
 import { sqlState, type HubQueryable } from '../db/hub-db.ts';
 import { recordStaffCreditDecision } from '../decisions/credit.ts';
@@ -30,8 +31,7 @@ export interface EventContext {
 const accepted = (entryId: string | null = null): Handled => ({ outcome: 'accepted', entryId });
 const rejected = (reason: string): Handled => ({ outcome: 'rejected', reason });
 
-type Payload<T extends KioskEventType> = Exclude<ReturnType<(typeof eventPayloads)[T]['parse']>, undefined>;
-type Handler<T extends KioskEventType> = (tx: HubQueryable, payload: Payload<T>, event: OutboxEvent, context: EventContext) => Promise<Handled>;
+type Handler<T extends KioskEventType> = (tx: HubQueryable, payload: EventPayload<T>, event: OutboxEvent, context: EventContext) => Promise<Handled>;
 
 /**
  * Does what each new event of this device asks, in device order, inside the push's transaction: a
@@ -78,7 +78,7 @@ export async function handleEvents(tx: HubQueryable, events: readonly OutboxEven
   return handled;
 }
 
-type Read = { [T in KioskEventType]: { type: T; payload: Payload<T> } }[KioskEventType];
+type Read = { [T in KioskEventType]: { type: T; payload: EventPayload<T> } }[KioskEventType];
 
 /** The event's payload checked against its type, or why it cannot be handled. */
 function readEvent(event: OutboxEvent, context: EventContext): Read | Handled {
@@ -87,7 +87,8 @@ function readEvent(event: OutboxEvent, context: EventContext): Read | Handled {
   if (!isKnownEventType(type)) {
     return { outcome: 'parked', reason: `Unknown event type "${type}"; this hub knows ${Object.keys(eventPayloads).join(', ')}.` };
   }
-  const parsed = eventPayloads[type].safeParse(event.payload);
+  // An event of an older schema version is read in its own shape and converted (shared/sync/legacy-events.ts).
+  const parsed = readEventPayload(type, event.payload, context.schemaVersion);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
     if (context.schemaVersion > SCHEMA_VERSION) {
@@ -106,7 +107,7 @@ const handlers: { [T in Exclude<KioskEventType, 'payment.recorded' | 'audit.reco
     return stored;
   },
   'order.submitted': async (tx, p, event, context) => {
-    const stored = await storeRequest(tx, 'product_orders', 'order', event, context, p, { account_id: p.account_id, kiosk_state: p.state });
+    const stored = await storeRequest(tx, 'product_orders', 'order', event, context, p, { account_id: p.accountId, kiosk_state: p.state });
     if (stored.outcome === 'accepted') await decideOrderInPush(tx, p, originOf(context));
     return stored;
   },
@@ -138,7 +139,7 @@ const handlers: { [T in Exclude<KioskEventType, 'payment.recorded' | 'audit.reco
  * and goes out on the branch's feed (as any change to it), so every kiosk there signs them in
  * with the new PIN, and none sends the old one back.
  */
-async function resetPin(tx: HubQueryable, reset: Payload<'customer.pinReset'>, context: EventContext): Promise<Handled> {
+async function resetPin(tx: HubQueryable, reset: EventPayload<'customer.pinReset'>, context: EventContext): Promise<Handled> {
   const [row] = await tx.query<{ id: string; branch_id: string; name: string; email: string | null; phone: string | null; language: string; created_at: Date }>(
     'SELECT id, branch_id, name, email, phone, language, created_at FROM customers WHERE id = $1',
     [reset.customerId],

@@ -1,10 +1,9 @@
-import { PROTOCOL_VERSION, SCHEMA_VERSION, type EventResult, type OutboxEvent, type PushRequest, type PushResponse } from '../../shared/sync/protocol.ts';
+import { DECIDED_EVENT_TYPES, PROTOCOL_VERSION, SCHEMA_VERSION, type EventResult, type OutboxEvent, type PushRequest, type PushResponse } from '../../shared/sync/protocol.ts';
 import type { MaxAmounts } from '../../shared/money-bounds.ts';
 import type { HubDb, HubQueryable } from '../db/hub-db.ts';
 import { feedTransaction } from '../ledger/feed.ts';
 import type { DeviceIdentity } from '../security/devices.ts';
 import { eventHash, storableJson } from './event-hash.ts';
-import { DECIDED_EVENT_TYPES } from '../decisions/in-push.ts';
 import { handleEvents, type EventContext, type Handled } from './kiosk-events.ts';
 import { auditHeldSeq, keepHeadReport } from '../audit/head-reports.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { auditActorKinds, type AuditEvent } from '../audit.ts';
-import { Change } from '../changes.ts';
+import { Change, DecisionReason } from '../changes.ts';
 import { OrderAction } from '../domain/order-action.ts';
 import { OrderPreview } from '../billing/order-preview-schema.ts';
 import { Instant } from '../domain/time.ts';
@@ -13,8 +13,13 @@ import { Instant } from '../domain/time.ts';
  * refuses a protocol it does not speak and parks record types it does not know.
  */
 export const PROTOCOL_VERSION = 1;
-/** The shape of events and changes inside the messages; raised when a payload changes shape. */
-export const SCHEMA_VERSION = 1;
+/**
+ * The shape of events and changes inside the messages; raised when a payload changes shape. A push
+ * carries the version its events were written in (a kiosk's outbox may still hold events of an
+ * older one); the hub converts those (legacy-events.ts). 2: credit.requested's reasons as a list,
+ * not JSON text; order.submitted in camelCase.
+ */
+export const SCHEMA_VERSION = 2;
 export const MAX_PUSH_BATCH = 500;
 export const MAX_PULL_PAGE = 1000;
 
@@ -113,6 +118,7 @@ const PaymentRecordedEvent = Change.refine((c) => c.type === 'payment.recorded',
 /** A fee staff waived or an adjustment they made: a fact, sent as the change every ledger applies. */
 const AdjustmentPostedEvent = Change.refine((c) => c.type === 'adjustment.posted', 'not an adjustment');
 
+/** A credit-limit request and the kiosk's decision on it (electron/core/services/credit.ts); headquarters decides it again. */
 const CreditRequestedEvent = z
   .object({
     id: Id,
@@ -125,19 +131,20 @@ const CreditRequestedEvent = z
     status: z.enum(['decided', 'open', 'closed']),
     score: z.number().int(),
     band: z.string().min(1),
-    reasons: z.string(),
+    reasons: z.array(DecisionReason),
     createdAt: Instant,
   })
   .strict();
 
+/** An order placed at the kiosk with the billing engine's preview of it; held when referred to staff. */
 const OrderSubmittedEvent = z
   .object({
     id: Id,
-    account_id: Id,
+    accountId: Id,
     action: OrderAction,
     state: z.enum(['acknowledged', 'held']),
     preview: OrderPreview,
-    created_at: Instant,
+    createdAt: Instant,
   })
   .strict();
 
@@ -201,19 +208,32 @@ const AuditRecordedEvent = z
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _auditPayloadIsTheEvent: Same<z.infer<typeof AuditRecordedEvent>, AuditEvent> = true;
 
-export const eventPayloads = {
-  'payment.recorded': PaymentRecordedEvent,
-  'credit.requested': CreditRequestedEvent,
-  'order.submitted': OrderSubmittedEvent,
-  'assist.requested': AssistRequestedEvent,
-  'audit.recorded': AuditRecordedEvent,
-  'customer.pinReset': CustomerPinResetEvent,
-  'credit.staffDecided': CreditStaffDecidedEvent,
-  'adjustment.posted': AdjustmentPostedEvent,
-  'order.staffDecided': OrderStaffDecidedEvent,
-} as const satisfies Record<string, z.ZodType>;
+/**
+ * Every event type a kiosk sends: its payload's shape, and whether headquarters decides on it
+ * within the push (a credit request or an order, and staff's decisions on them): such a push is
+ * SERIALIZABLE and takes the feed's lock before it begins (hub/sync/push.ts).
+ */
+export const kioskEvents = {
+  'payment.recorded': { payload: PaymentRecordedEvent, decided: false },
+  'credit.requested': { payload: CreditRequestedEvent, decided: true },
+  'order.submitted': { payload: OrderSubmittedEvent, decided: true },
+  'assist.requested': { payload: AssistRequestedEvent, decided: false },
+  'audit.recorded': { payload: AuditRecordedEvent, decided: false },
+  'customer.pinReset': { payload: CustomerPinResetEvent, decided: false },
+  'credit.staffDecided': { payload: CreditStaffDecidedEvent, decided: true },
+  'adjustment.posted': { payload: AdjustmentPostedEvent, decided: false },
+  'order.staffDecided': { payload: OrderStaffDecidedEvent, decided: true },
+} as const satisfies Record<string, { payload: z.ZodType; decided: boolean }>;
+
+type KioskEvents = typeof kioskEvents;
+export const eventPayloads = Object.fromEntries(Object.entries(kioskEvents).map(([type, e]) => [type, e.payload])) as { [T in keyof KioskEvents]: KioskEvents[T]['payload'] };
+/** The event types decided centrally within a push. */
+export const DECIDED_EVENT_TYPES: ReadonlySet<string> = new Set(Object.entries(kioskEvents).filter(([, e]) => e.decided).map(([type]) => type));
 export type KioskEventType = keyof typeof eventPayloads;
 
+/** What a kiosk appends to its outbox for an event of this type (Outbox.append), and what the hub reads. */
+export type EventPayload<T extends KioskEventType> = z.output<KioskEvents[T]['payload']>;
+
 export function isKnownEventType(type: string): type is KioskEventType {
-  return Object.hasOwn(eventPayloads, type);
+  return Object.hasOwn(kioskEvents, type);
 }

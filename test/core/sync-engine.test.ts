@@ -10,7 +10,9 @@ import { SyncEngine, type SyncStatus } from '../../electron/core/sync/sync-engin
 import { backoffDelay } from '../../electron/core/sync/backoff.ts';
 import { FakeHub } from '../helpers/fake-hub.ts';
 import { bankPayment } from '../helpers/payments.ts';
-import { ok, useCores } from '../helpers/signed-in.ts';
+import { JAMES, ok, useCores } from '../helpers/signed-in.ts';
+import { freshDataDir, startTestCore } from '../helpers/demo-ledger.ts';
+import { SCHEMA_VERSION } from '../../shared/sync/protocol.ts';
 
 const cores = useCores();
 
@@ -79,6 +81,30 @@ describe('sync engine: push', () => {
       { device_seq: 2, outcome: 'rejected', outcome_reason: 'same id, different amount', acked: 1 },
       { device_seq: 3, outcome: 'accepted', outcome_reason: null, acked: 1 },
     ]);
+  });
+
+  it('events written before an update go first, under the schema version they were written in, then the rest under the current one', async () => {
+    const hub = new FakeHub();
+    const dataDir = await freshDataDir();
+    // What a kiosk of schema version 1 left waiting: a credit request with its reasons as JSON text (as 0018 keeps such rows, version 1).
+    const before = openKioskLedger(dataDir);
+    const old = { id: randomUUID(), accountId: 'acct-1', previous: 30_000, requested: 55_000, decision: 'refer', granted: 30_000, referred: 25_000, status: 'open', score: 900, band: 'A', reasons: '[]', createdAt: '2026-11-25T10:00:00.000Z' };
+    const insert = before.prepare(`INSERT INTO outbox (event_id, event_type, payload, created_at) VALUES (?, 'credit.requested', ?, '2026-11-25T10:00:00.000Z')`);
+    insert.run(old.id, JSON.stringify(old));
+    insert.run(randomUUID(), JSON.stringify({ ...old, id: randomUUID() }));
+    before.close();
+    const { core } = await startTestCore({}, dataDir);
+    cores.adopt(core);
+    await ok(core, 'session.signIn', JAMES);
+    const db = openKioskLedger(dataDir);
+    const engine = new SyncEngine({ outbox: new OutboxQueue(db), pull: new PullApplier(db, new ChangeApplier(db)), transport: hub, now: () => TEST_NOW, onStatus: () => {} });
+    expect(await engine.round()).toEqual({ pushed: 3, pulled: 0 });
+    expect(hub.pushes).toEqual([
+      { schemaVersion: 1, deviceSeqs: [1, 2] },
+      { schemaVersion: SCHEMA_VERSION, deviceSeqs: [3] },
+    ]);
+    expect(hub.events.get(old.id)?.payload).toEqual(old);
+    db.close();
   });
 
   it('offline keeps everything waiting; a refused credential stops the worker', async () => {

@@ -11,9 +11,12 @@ export class FakeHub implements SyncTransport {
   offline = false;
   refuse = false;
   reject = new Map<string, string>();
+  /** Each push's schema version and device sequence numbers, in order. */
+  readonly pushes: Array<{ schemaVersion: number; deviceSeqs: number[] }> = [];
 
-  async push(events: readonly OutboxEvent[]): Promise<PushResponse> {
+  async push(events: readonly OutboxEvent[], schemaVersion: number): Promise<PushResponse> {
     this.#reachable();
+    this.pushes.push({ schemaVersion, deviceSeqs: events.map((e) => e.deviceSeq) });
     const results: EventResult[] = events.map((e) => {
       const reason = this.reject.get(e.eventId);
       if (reason) return { deviceSeq: e.deviceSeq, eventId: e.eventId, outcome: 'rejected', reason };

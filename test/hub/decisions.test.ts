@@ -32,7 +32,7 @@ function creditRequest(accountId: string, r: { previous: number; requested: numb
     status: referred > 0 ? 'open' : 'decided',
     score: 900,
     band: 'A',
-    reasons: '[]',
+    reasons: [],
     createdAt: r.createdAt ?? '2026-11-26T08:30:00.000Z',
   };
 }

@@ -44,11 +44,11 @@ export function orderRequest(accountId: string, action: OrderAction, kioskState:
   const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
   return {
     id: randomUUID(),
-    account_id: accountId,
+    accountId,
     action,
     state: kioskState,
     preview: { order: action, effectiveDate: '2026-11-26', decision: 'eligible', reasons: [], monthlyBefore: eur(0), monthlyAfter: eur(0), nextBill: { billDate: '2026-12-01', withoutOrder: eur(0), withOrder: eur(0), lines: [] } },
-    created_at: '2026-11-26T08:30:00.000Z',
+    createdAt: '2026-11-26T08:30:00.000Z',
   };
 }
 
@@ -60,8 +60,8 @@ export interface TestKiosk {
   deviceId: string;
   /** Pushes events numbered from the kiosk's next sequence number. */
   push(...items: [string, unknown][]): Promise<PushResponse>;
-  /** Pushes these events as they are (a retry sends the same ones again). */
-  send(events: OutboxEvent[]): Promise<PushResponse>;
+  /** Pushes these events as they are (a retry sends the same ones again), written in `schemaVersion` (the current one unless said). */
+  send(events: OutboxEvent[], schemaVersion?: number): Promise<PushResponse>;
   pull(after: number): Promise<PullResponse>;
 }
 
@@ -79,8 +79,8 @@ export async function enrolKiosk(app: FastifyInstance, db: HubDb, branchId: stri
   const { deviceId, credential } = (await app.inject({ method: 'POST', url: '/sync/v1/enrol', payload: { code, deviceName: `Kiosk of ${branchId}`, ...testEnrolment() } })).json<{ deviceId: string; credential: string }>();
   const headers = { authorization: `Bearer ${credential}` };
   let next = 1;
-  const send = async (events: OutboxEvent[]) => {
-    const response = await app.inject({ method: 'POST', url: '/sync/v1/push', headers, payload: { protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, events } });
+  const send = async (events: OutboxEvent[], schemaVersion = SCHEMA_VERSION) => {
+    const response = await app.inject({ method: 'POST', url: '/sync/v1/push', headers, payload: { protocolVersion: PROTOCOL_VERSION, schemaVersion, events } });
     expect(response.statusCode, response.body).toBe(200);
     next = Math.max(next, ...events.map((e) => e.deviceSeq + 1));
     return PushResponse.parse(response.json());

@@ -107,7 +107,7 @@ describe('logs never carry a PIN, a card number or a phone number', () => {
         throw new Error(`no customer for ${identifier} with PIN ${pin}; last card ${PAN_SPACED}`);
       },
     } as unknown as Handlers;
-    const dispatch = createDispatcher(handlers, kioskLogger(capture), () => true);
+    const dispatch = createDispatcher(handlers, kioskLogger(capture), () => true, () => {});
 
     const result = await dispatch('session.signIn', { identifier: PHONE_SPACED, pin: PIN });
 

@@ -36,7 +36,7 @@ export type FaultKind = (typeof faultKinds)[number];
 export type Tally = Map<string, number>;
 export const count = (tally: Tally, key: string, n = 1) => tally.set(key, (tally.get(key) ?? 0) + n);
 
-export type Call = { kind: 'push'; events: OutboxEvent[] } | { kind: 'pull'; after: number; limit: number };
+export type Call = { kind: 'push'; events: OutboxEvent[]; schemaVersion: number } | { kind: 'pull'; after: number; limit: number };
 export type Reply = PushResponse | PullResponse;
 
 /** A deliberately broken kiosk or hub: it rewrites what a kiosk sends, or what the hub answers. */
@@ -97,7 +97,7 @@ export class SimNetwork<E extends Endpoint> {
         from.sent();
       });
     return {
-      push: (events) => send<PushResponse>({ kind: 'push', events: structuredClone([...events]) }),
+      push: (events, schemaVersion) => send<PushResponse>({ kind: 'push', events: structuredClone([...events]), schemaVersion }),
       pull: (after, limit) => send<PullResponse>({ kind: 'pull', after, limit }),
     };
   }
@@ -210,7 +210,7 @@ export class SimNetwork<E extends Endpoint> {
     const call = this.mutation.request?.(original, from) ?? original;
     const http = new HttpTransport({ baseUrl: 'https://hub.sim', credential: from.credential, timeoutMs: 3_600_000, fetch: this.hub.fetch });
     try {
-      const reply = call.kind === 'push' ? await http.push(call.events) : await http.pull(call.after, call.limit);
+      const reply = call.kind === 'push' ? await http.push(call.events, call.schemaVersion) : await http.pull(call.after, call.limit);
       return this.mutation.reply?.(reply, call, from) ?? reply;
     } catch (error) {
       if (error instanceof SyncError) return error;

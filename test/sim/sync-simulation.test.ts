@@ -128,6 +128,7 @@ describe('the simulation can fail', () => {
           ? call
           : {
               kind: 'push',
+              schemaVersion: call.schemaVersion,
               events: call.events.map((e) => {
                 const key = `${from.name}:${e.deviceSeq}`;
                 if (!sent.has(key)) {

@@ -8,6 +8,7 @@ import { formatMoney, money } from '../../../shared/money.ts';
 import type { AccountHistory } from '../ledger/account-history.ts';
 import type { Database } from '../ledger/db.ts';
 import { Outbox } from '../ledger/outbox.ts';
+import type { EventPayload } from '../../../shared/sync/protocol.ts';
 import type { CycleUsage } from './cycle-usage.ts';
 
 interface RequestRow {
@@ -52,10 +53,10 @@ export class CreditDesk {
     );
     const raise = db.prepare(`UPDATE billing_accounts SET credit_limit_minor = ? WHERE id = ?`);
     const outbox = new Outbox(db);
-    this.#record = db.transaction((row: Record<string, string | number>, at: Date) => {
-      insert.run(row);
-      if ((row.granted as number) > (row.previous as number)) raise.run(row.granted, row.accountId);
-      outbox.append(row.id as string, 'credit.requested', row, at);
+    this.#record = db.transaction((request: EventPayload<'credit.requested'>, at: Date) => {
+      insert.run({ ...request, reasons: JSON.stringify(request.reasons) });
+      if (request.granted > request.previous) raise.run(request.granted, request.accountId);
+      outbox.append(request.id, 'credit.requested', request, at);
     });
   }
 
@@ -108,7 +109,7 @@ export class CreditDesk {
       }
       if (granted === current) decision = 'refer';
     }
-    const row = {
+    const request: EventPayload<'credit.requested'> = {
       id: input.requestId,
       accountId,
       previous: current,
@@ -119,10 +120,10 @@ export class CreditDesk {
       status: referred > 0 ? 'open' : 'decided',
       score: score.score,
       band: score.band,
-      reasons: JSON.stringify(reasons),
+      reasons,
       createdAt: at.toISOString(),
     };
-    this.#record(row, at);
+    this.#record(request, at);
     return view(this.#byId.get(input.requestId) as RequestRow, currency);
   }
 

@@ -10,6 +10,7 @@ import { KioskError } from '../../../shared/errors.ts';
 import { money } from '../../../shared/money.ts';
 import type { Database } from '../ledger/db.ts';
 import { Outbox } from '../ledger/outbox.ts';
+import type { EventPayload } from '../../../shared/sync/protocol.ts';
 import type { CreditDesk } from './credit.ts';
 import { allowancesOf, meterUnits, type CycleUsage } from './cycle-usage.ts';
 
@@ -46,9 +47,9 @@ export class OrderDesk {
     this.#open = db.prepare(`SELECT action FROM product_orders WHERE account_id = ? AND state IN ('acknowledged', 'held', 'inProgress')`).pluck();
     const insert = db.prepare(`INSERT INTO product_orders (id, account_id, action, state, preview, created_at) VALUES (?, ?, ?, ?, ?, ?)`);
     const outbox = new Outbox(db);
-    this.#record = db.transaction((row: OrderRow, at: Date) => {
-      insert.run(row.id, row.account_id, row.action, row.state, row.preview, row.created_at);
-      outbox.append(row.id, 'order.submitted', { ...row, action: JSON.parse(row.action), preview: JSON.parse(row.preview) }, at);
+    this.#record = db.transaction((order: EventPayload<'order.submitted'>, at: Date) => {
+      insert.run(order.id, order.accountId, JSON.stringify(order.action), order.state, JSON.stringify(order.preview), order.createdAt);
+      outbox.append(order.id, 'order.submitted', order, at);
     });
   }
 
@@ -81,16 +82,16 @@ export class OrderDesk {
     if (preview.decision === 'decline') {
       throw new KioskError('FORBIDDEN', preview.reasons[0]?.text ?? 'This order cannot be placed here.', { reasons: preview.reasons.map((r) => r.code) });
     }
-    const row: OrderRow = {
+    const placed: EventPayload<'order.submitted'> = {
       id: requestId,
-      account_id: accountId,
-      action: JSON.stringify(order),
+      accountId,
+      action: order,
       state: preview.decision === 'refer' ? 'held' : 'acknowledged',
-      preview: JSON.stringify(preview),
-      created_at: at.toISOString(),
+      preview,
+      createdAt: at.toISOString(),
     };
-    this.#record(row, at);
-    return view(row);
+    this.#record(placed, at);
+    return view(this.#byId.get(requestId) as OrderRow);
   }
 
   /** Orders placed and not yet fulfilled or refused by headquarters: the account's products do not show them yet. */

@@ -1,4 +1,4 @@
-import type { AuditHead, OutboxEvent, PushResponse } from '../../../shared/sync/protocol.ts';
+import { SCHEMA_VERSION, type AuditHead, type OutboxEvent, type PushResponse } from '../../../shared/sync/protocol.ts';
 import { recordedHead } from '../audit/audit-head.ts';
 import type { Database } from '../ledger/db.ts';
 
@@ -8,7 +8,23 @@ interface OutboxRow {
   event_type: string;
   payload: string;
   created_at: string;
+  schema_version: number;
 }
+
+/** Events to push, all of the one schema version the push says they are written in. */
+export interface OutboxBatch {
+  events: OutboxEvent[];
+  schemaVersion: number;
+  auditHead: AuditHead | undefined;
+}
+
+const eventOf = (r: OutboxRow): OutboxEvent => ({
+  deviceSeq: r.device_seq,
+  eventId: r.event_id,
+  eventType: r.event_type,
+  occurredAt: r.created_at,
+  payload: JSON.parse(r.payload) as unknown,
+});
 
 /**
  * The push side of the outbox: the rows the hub has not acknowledged, oldest first, and the
@@ -22,7 +38,7 @@ export class OutboxQueue {
   readonly #batch;
 
   constructor(db: Database) {
-    this.#next = db.prepare(`SELECT device_seq, event_id, event_type, payload, created_at FROM outbox WHERE acked_at IS NULL ORDER BY device_seq LIMIT ?`);
+    this.#next = db.prepare(`SELECT device_seq, event_id, event_type, payload, created_at, schema_version FROM outbox WHERE acked_at IS NULL ORDER BY device_seq LIMIT ?`);
     this.#waiting = db.prepare(`SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL`).pluck();
     const mark = db.prepare(`UPDATE outbox SET acked_at = ?, outcome = ?, outcome_reason = ? WHERE device_seq = ? AND event_id = ? AND acked_at IS NULL`);
     const ackRest = db.prepare(`UPDATE outbox SET acked_at = ?, outcome = COALESCE(outcome, 'accepted') WHERE device_seq <= ? AND acked_at IS NULL`);
@@ -35,7 +51,13 @@ export class OutboxQueue {
       ackRest.run(at, response.ackedThrough);
     });
     // One read transaction: the head is the one of the trail these events come from, whoever writes meanwhile.
-    this.#batch = db.transaction((limit: number) => ({ events: this.next(limit), auditHead: recordedHead(db) ?? undefined }));
+    this.#batch = db.transaction((limit: number): OutboxBatch => {
+      const rows = this.#next.all(limit) as OutboxRow[];
+      // Rows written before an update keep their older version: they go first, in a push of their own.
+      const schemaVersion = rows[0]?.schema_version ?? SCHEMA_VERSION;
+      const end = rows.findIndex((r) => r.schema_version !== schemaVersion);
+      return { events: (end < 0 ? rows : rows.slice(0, end)).map(eventOf), schemaVersion, auditHead: recordedHead(db) ?? undefined };
+    });
   }
 
   /** How many events still wait for the hub. */
@@ -45,17 +67,14 @@ export class OutboxQueue {
 
   /** The next events to push, in device order. */
   next(limit: number): OutboxEvent[] {
-    return (this.#next.all(limit) as OutboxRow[]).map((r) => ({
-      deviceSeq: r.device_seq,
-      eventId: r.event_id,
-      eventType: r.event_type,
-      occurredAt: r.created_at,
-      payload: JSON.parse(r.payload) as unknown,
-    }));
+    return (this.#next.all(limit) as OutboxRow[]).map(eventOf);
   }
 
-  /** The next events to push with the audit trail's head as kept beside it, for the hub to compare with the chain it holds. */
-  nextBatch(limit: number): { events: OutboxEvent[]; auditHead: AuditHead | undefined } {
+  /**
+   * The next events to push (those of the oldest waiting one's schema version), with the audit
+   * trail's head as kept beside it, for the hub to compare with the chain it holds.
+   */
+  nextBatch(limit: number): OutboxBatch {
     return this.#batch(limit);
   }
 

@@ -51,9 +51,9 @@ export class SyncEngine {
     this.#report({ state: 'syncing' });
     try {
       for (;;) {
-        const { events, auditHead } = this.deps.outbox.nextBatch(this.deps.pushBatch ?? MAX_PUSH_BATCH);
+        const { events, schemaVersion, auditHead } = this.deps.outbox.nextBatch(this.deps.pushBatch ?? MAX_PUSH_BATCH);
         if (events.length === 0) break;
-        const response = await this.deps.transport.push(events, auditHead);
+        const response = await this.deps.transport.push(events, schemaVersion, auditHead);
         this.deps.outbox.settle(response, this.deps.now());
         const acked = events.filter((e) => e.deviceSeq <= response.ackedThrough).length;
         result.pushed += acked;

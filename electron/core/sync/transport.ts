@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hubUrlProblem } from '../../../shared/hub-url.ts';
-import { PROTOCOL_VERSION, PullResponse, PushResponse, SCHEMA_VERSION, type AuditHead, type OutboxEvent } from '../../../shared/sync/protocol.ts';
+import { PROTOCOL_VERSION, PullResponse, PushResponse, type AuditHead, type OutboxEvent } from '../../../shared/sync/protocol.ts';
 
 /** Why a sync call did not get an answer to use: the worker backs off, or stops and says so. */
 export class SyncError extends Error {
@@ -16,8 +16,8 @@ export class SyncError extends Error {
 
 /** The hub as the sync worker sees it; tests and the simulation put their own behind it. */
 export interface SyncTransport {
-  /** `auditHead`: the kiosk's audit head, sent along when it keeps one. */
-  push(events: readonly OutboxEvent[], auditHead?: AuditHead): Promise<PushResponse>;
+  /** `schemaVersion`: the one the events were written in; `auditHead`: the kiosk's audit head, sent along when it keeps one. */
+  push(events: readonly OutboxEvent[], schemaVersion: number, auditHead?: AuditHead): Promise<PushResponse>;
   pull(after: number, limit: number): Promise<PullResponse>;
 }
 
@@ -31,8 +31,8 @@ export class HttpTransport implements SyncTransport {
     if (problem !== null) throw new SyncError('protocol', problem);
   }
 
-  async push(events: readonly OutboxEvent[], auditHead?: AuditHead): Promise<PushResponse> {
-    return this.#call('POST', '/sync/v1/push', PushResponse, { protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, events, ...(auditHead ? { auditHead } : {}) });
+  async push(events: readonly OutboxEvent[], schemaVersion: number, auditHead?: AuditHead): Promise<PushResponse> {
+    return this.#call('POST', '/sync/v1/push', PushResponse, { protocolVersion: PROTOCOL_VERSION, schemaVersion, events, ...(auditHead ? { auditHead } : {}) });
   }
 
   async pull(after: number, limit: number): Promise<PullResponse> {

@@ -16,6 +16,7 @@ import * as pinThrottle from './0014-pin-throttle.ts';
 import * as staffAuthorityUses from './0015-staff-authority-uses.ts';
 import * as keyedAuditChain from './0016-keyed-audit-chain.ts';
 import * as appendOnlyMoney from './0017-append-only-money.ts';
+import * as outboxSchemaVersion from './0018-outbox-schema-version.ts';
 
 export interface Migration {
   name: string;
@@ -41,4 +42,5 @@ export const migrations: Migration[] = [
   { name: '0015-staff-authority-uses', up: staffAuthorityUses.up },
   { name: '0016-keyed-audit-chain', up: keyedAuditChain.up },
   { name: '0017-append-only-money', up: appendOnlyMoney.up },
+  { name: '0018-outbox-schema-version', up: outboxSchemaVersion.up },
 ];
