@@ -1,6 +1,5 @@
 import { addDays, addMonths, startOfDayInZone, type CalendarDate } from '../calendar.ts';
 import { ProductKind } from '../domain/product.ts';
-import { formatMoney, money } from '../money.ts';
 import { allLines } from './bill.ts';
 import type { CatalogIndex, Discount, ProductOffering, UsageTariff } from './catalog.ts';
 import { composeBill, type BillAccount } from './compose.ts';
@@ -177,8 +176,7 @@ export interface Offer {
   serviceKind: ProductKind;
   fromOfferingId: string | null;
   toOfferingId: string;
-  /** English; `params` lets a screen say it in the customer's language. */
-  title: string;
+  /** What the offer is about, unformatted (offering, identifier or bundle, amounts): a screen says it in the customer's language. */
   params: Record<string, string | number>;
   currentMonthlyMinor: number;
   newMonthlyMinor: number;
@@ -561,7 +559,6 @@ function toOffer(p: Prepared, candidate: Candidate, a: Assessment): Offer | null
   const { comparison: cmp, offering } = a;
   if (!cmp || !offering) return null;
   const { catalog, account } = p.ctx;
-  const fmt = (minor: number) => formatMoney(money(minor, account.currency), 'en');
   const saving = cmp.monthlySavingMinor;
   const common = {
     serviceKind: offering.kind,
@@ -587,19 +584,12 @@ function toOffer(p: Prepared, candidate: Candidate, a: Assessment): Offer | null
     // Worth offering only if the bundle makes the service cheaper than its list price.
     if (!a.bundle || extra >= listFee) return null;
     const reasons: OfferReason[] = saving > 0 ? ['SAVES_MONEY', 'COMPLETES_BUNDLE'] : ['COMPLETES_BUNDLE'];
-    const title =
-      saving > 0
-        ? `Add ${offering.name} and save ${fmt(saving)} a month with the ${a.bundle.name}`
-        : saving === 0
-          ? `Add ${offering.name} at no extra cost with the ${a.bundle.name}`
-          : `Add ${offering.name} for ${fmt(extra)} more a month (list price ${fmt(listFee)}) with the ${a.bundle.name}`;
     return {
       ...common,
       id: `addService:${offering.kind}:${offering.id}`,
       kind: 'addService',
       productId: null,
       fromOfferingId: null,
-      title,
       params: { ...baseParams, extraMinor: extra, listPriceMinor: listFee, bundle: a.bundle.name, bundleId: a.bundle.id },
       gives: ['newService'],
       reasons,
@@ -618,15 +608,12 @@ function toOffer(p: Prepared, candidate: Candidate, a: Assessment): Offer | null
   else if (saving === 0 && gives.length > 0 && losses === 0) reasons = ['MORE_FOR_SAME_PRICE'];
   else return null;
   const identifier = held.product.identifier;
-  const title =
-    saving > 0 ? `Switch ${identifier} to ${offering.name} and save ${fmt(saving)} a month` : `Switch ${identifier} to ${offering.name}: more for the same price`;
   return {
     ...common,
     id: `changePlan:${held.product.id}:${offering.id}`,
     kind: 'changePlan',
     productId: held.product.id,
     fromOfferingId: from.id,
-    title,
     params: { ...baseParams, identifier, fromOffering: from.name },
     gives,
     reasons,

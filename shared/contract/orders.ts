@@ -42,7 +42,6 @@ export const OfferView = z.object({
   serviceKind: ProductKind,
   fromOfferingId: z.string().nullable(),
   toOfferingId: z.string(),
-  title: z.string(),
   params: z.record(z.string(), z.union([z.string(), z.number()])),
   currentMonthly: Money,
   newMonthly: Money,

@@ -822,6 +822,7 @@ export const ar: Messages = {
   'offersScreen.empty': 'لا توجد عروض الآن: باقاتك تناسب طريقة استخدامك بالفعل.',
   'offersScreen.intro': 'اخترناها لك بمقارنة استهلاكك في فواتيرك الأخيرة بكل الباقات التي نبيعها.',
   'offersScreen.title.changePlan': 'انقل {kind} {identifier} إلى {offering}',
+  'offersScreen.title.changeTo': 'انتقل إلى {offering}',
   'offersScreen.title.add': 'أضف {offering}',
   'offersScreen.title.addWithBundle': 'أضف {offering} مع {bundle}',
   'offersScreen.saving': 'وفّر {amount} شهريًا',

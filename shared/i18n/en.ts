@@ -754,6 +754,7 @@ export const en = {
   'offersScreen.empty': 'No offers right now: your plans already fit how you use them.',
   'offersScreen.intro': 'Picked for you by comparing your own usage on your last bills with every plan we sell.',
   'offersScreen.title.changePlan': 'Switch {kind} {identifier} to {offering}',
+  'offersScreen.title.changeTo': 'Switch to {offering}',
   'offersScreen.title.add': 'Add {offering}',
   'offersScreen.title.addWithBundle': 'Add {offering} with the {bundle}',
   'offersScreen.saving': 'Save {amount} a month',

@@ -751,6 +751,7 @@ export const es: Messages = {
   'offersScreen.empty': 'Ahora no hay ofertas: tus tarifas ya se ajustan a cómo las usas.',
   'offersScreen.intro': 'Elegidas para ti comparando tu propio consumo de tus últimas facturas con todas las tarifas que vendemos.',
   'offersScreen.title.changePlan': 'Cambia {kind} {identifier} a {offering}',
+  'offersScreen.title.changeTo': 'Cámbiate a {offering}',
   'offersScreen.title.add': 'Añade {offering}',
   'offersScreen.title.addWithBundle': 'Añade {offering} con el {bundle}',
   'offersScreen.saving': 'Ahorra {amount} al mes',

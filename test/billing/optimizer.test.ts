@@ -97,7 +97,7 @@ describe('findOffers: re-rating the customer’s own usage', () => {
       cyclesCompared: 3,
       reasons: ['SAVES_MONEY'],
     });
-    expect(best.title).toBe(`Switch ${heavyLine.identifier} to Mobile S 10 GB and save €54.02 a month`);
+    expect(best.params).toMatchObject({ identifier: heavyLine.identifier, offering: 'Mobile S 10 GB', savingMinor: 5402, currency: 'EUR' });
     expect(best.gives).toEqual(['moreData', 'moreMinutes', 'moreSms', 'moreZeroRated', 'cheaperCalls']);
     expect(best.params).toMatchObject({ offering: 'Mobile S 10 GB', fromOffering: 'Mobile XS 3 GB', savingMinor: 5402, cycles: 3 });
     expect(topOffers(offers).map((o) => o.id)).toEqual(['changePlan:L1:MOB-S']);
@@ -201,7 +201,7 @@ describe('findOffers: re-rating the customer’s own usage', () => {
       newMonthlyMinor: 1100,
       monthlySavingMinor: 0,
       reasons: ['MORE_FOR_SAME_PRICE'],
-      title: `Switch ${line.identifier} to Mobile S 10 GB: more for the same price`,
+      params: { identifier: line.identifier, offering: 'Mobile S 10 GB', savingMinor: 0 },
     });
     expect(offers[0]?.gives).toContain('moreData');
   });
@@ -363,8 +363,7 @@ describe('bundle completions', () => {
       newMonthlyMinor: 5850,
       reasons: ['COMPLETES_BUNDLE'],
       gives: ['newService'],
-      params: { extraMinor: 1350, listPriceMinor: 1500, bundleId: 'BUNDLE-TRIO' },
-      title: 'Add TV Essentials for €13.50 more a month (list price €15.00) with the Fibre + Mobile + TV discount',
+      params: { offering: 'TV Essentials', extraMinor: 1350, listPriceMinor: 1500, bundle: 'Fibre + Mobile + TV discount', bundleId: 'BUNDLE-TRIO' },
     });
     expect(topOffers(offers).map((o) => o.id)).toEqual(['changePlan:M1:MOB-PAYG', 'addService:tv:TV-ESS']);
   });
@@ -425,7 +424,7 @@ describe('bundle completions', () => {
       ['addService:broadband:BB-1G', -4000],
     ]);
     expect(offers[0]).toMatchObject({ reasons: ['SAVES_MONEY', 'COMPLETES_BUNDLE'], params: { bundleId: 'BUNDLE-FAMILY' } });
-    expect(offers[0]?.title).toBe('Add Mobile Pay As You Go and save €7.95 a month with the Family lines discount');
+    expect(offers[0]?.params).toMatchObject({ offering: 'Mobile Pay As You Go', savingMinor: 795, bundle: 'Family lines discount' });
     expect(topOffers(offers).map((o) => o.id)).toEqual(['addService:mobile:MOB-PAYG', 'addService:broadband:BB-300']);
     // Band D: only the additions that lower the committed charge.
     expect(findOffers(ctx(lines, [], { riskBand: 'D' })).map((o) => o.toOfferingId)).toEqual(['MOB-PAYG', 'MOB-XS', 'MOB-S']);

@@ -306,6 +306,6 @@ describe('order text', () => {
     expect(plain(orderTitle({ action: 'add', offering: 'TV Essentials' }, ar))).toBe('إضافة TV Essentials');
     expect(offeringFacts(servicesCatalog.offerings[1]!, en)).toEqual(['50 GB of data', 'Unlimited calls', 'Unlimited texts']);
     expect(offeringFacts(servicesCatalog.offerings[0]!, es)).toEqual(['20 GB de datos', 'Llamadas ilimitadas', '100 SMS']);
-    expect(offerTitle({ ...offerList[0]!, params: {} }, en)).toBe(offerList[0]!.title);
+    expect(offerTitle({ ...offerList[0]!, params: {} }, en)).toBe(`Switch to ${offerList[0]!.toOfferingId}`);
   });
 });

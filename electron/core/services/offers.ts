@@ -64,7 +64,6 @@ function view(o: Offer, currency: string): OfferView {
     serviceKind: o.serviceKind,
     fromOfferingId: o.fromOfferingId,
     toOfferingId: o.toOfferingId,
-    title: o.title,
     params: o.params,
     currentMonthly: money(o.currentMonthlyMinor, currency),
     newMonthly: money(o.newMonthlyMinor, currency),

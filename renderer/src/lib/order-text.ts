@@ -181,18 +181,16 @@ export function orderProblemText(problem: OrderProblem, tr: Translator): string 
 
 /** An offer's headline from its kind and params; the core's English title when a fact is missing. */
 export function offerTitle(offer: OfferView, tr: Translator): string {
-  const offering = word(offer.params, 'offering');
+  // The engine always names the offering; its catalogue id is only a last resort.
+  const offering = word(offer.params, 'offering') ?? offer.toOfferingId;
   if (offer.kind === 'changePlan') {
     const identifier = word(offer.params, 'identifier');
-    if (offering && identifier) {
-      const name = /^\+\d{6,15}$/.test(identifier) ? formatE164(identifier) : identifier;
-      return tr.t('offersScreen.title.changePlan', { kind: tr.t(`kind.${offer.serviceKind}`), identifier: name, offering });
-    }
-  } else if (offering) {
-    const bundle = bundleName(offer, tr);
-    return bundle ? tr.t('offersScreen.title.addWithBundle', { offering, bundle }) : tr.t('offersScreen.title.add', { offering });
+    if (!identifier) return tr.t('offersScreen.title.changeTo', { offering });
+    const name = /^\+\d{6,15}$/.test(identifier) ? formatE164(identifier) : identifier;
+    return tr.t('offersScreen.title.changePlan', { kind: tr.t(`kind.${offer.serviceKind}`), identifier: name, offering });
   }
-  return offer.title;
+  const bundle = bundleName(offer, tr);
+  return bundle ? tr.t('offersScreen.title.addWithBundle', { offering, bundle }) : tr.t('offersScreen.title.add', { offering });
 }
 
 /** The saving (or the extra cost, for a new service the bundle makes cheaper) in a few words. */
