@@ -12,7 +12,7 @@ import { SCHEMA_VERSION, eventPayloads, type EventPayload, type KioskEventType }
  */
 const Id = z.string().min(1).max(64);
 
-/** Schema version 1: the reasons were JSON text inside the payload. */
+/** Schema version 1: the reasons were JSON text inside the payload. A frozen copy, not derived from the current shape: it must not move when that does. */
 const CreditRequestedV1 = z
   .object({
     id: Id,
