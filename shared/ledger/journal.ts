@@ -30,38 +30,41 @@ export function billIssued(bill: CustomerBill, stamp: EntryStamp): ChangeOf<'bil
   };
 }
 
-/** A payment's journal entry: cash in at `cashAccount` (`ledgerAccounts.cash(…)`'s channel), the account's receivable credited. */
-export function paymentEntry(payment: { id: string; accountId: string; currency: string; amountMinor: number }, cashAccount: string, stamp: EntryStamp): JournalEntry {
+type Subject = { id: string; accountId: string; currency: string; amountMinor: number };
+
+/** A payment's or an adjustment's entry: keyed by its id, so applying the fact twice posts it once. */
+function entryOf(entryType: 'payment' | 'adjustment', subject: Subject, postings: Posting[], stamp: EntryStamp): JournalEntry {
   return {
     id: stamp.entryId,
-    idempotencyKey: `payment:${payment.id}`,
-    entryType: 'payment',
-    accountId: payment.accountId,
-    currency: payment.currency,
+    idempotencyKey: `${entryType}:${subject.id}`,
+    entryType,
+    accountId: subject.accountId,
+    currency: subject.currency,
     occurredAt: stamp.occurredAt,
     origin: stamp.origin,
-    postings: [
+    postings,
+  };
+}
+
+/** A payment's journal entry: cash in at `cashAccount` (`ledgerAccounts.cash(…)`'s channel), the account's receivable credited. */
+export function paymentEntry(payment: Subject, cashAccount: string, stamp: EntryStamp): JournalEntry {
+  return entryOf(
+    'payment',
+    payment,
+    [
       { ledgerAccount: ledgerAccounts.cash(cashAccount), amountMinor: payment.amountMinor },
       { ledgerAccount: ledgerAccounts.receivable(payment.accountId), amountMinor: -payment.amountMinor },
     ],
-  };
+    stamp,
+  );
 }
 
 /**
  * A staff adjustment's journal entry: `amountMinor` (signed as it changes the balance) to the
  * account's receivable, `counter` on the other side (they balance it).
  */
-export function adjustmentEntry(adjustment: { id: string; accountId: string; currency: string; amountMinor: number }, counter: readonly Posting[], stamp: EntryStamp): JournalEntry {
-  return {
-    id: stamp.entryId,
-    idempotencyKey: `adjustment:${adjustment.id}`,
-    entryType: 'adjustment',
-    accountId: adjustment.accountId,
-    currency: adjustment.currency,
-    occurredAt: stamp.occurredAt,
-    origin: stamp.origin,
-    postings: [{ ledgerAccount: ledgerAccounts.receivable(adjustment.accountId), amountMinor: adjustment.amountMinor }, ...counter],
-  };
+export function adjustmentEntry(adjustment: Subject, counter: readonly Posting[], stamp: EntryStamp): JournalEntry {
+  return entryOf('adjustment', adjustment, [{ ledgerAccount: ledgerAccounts.receivable(adjustment.accountId), amountMinor: adjustment.amountMinor }, ...counter], stamp);
 }
 
 /** The other side of a waived late fee: its revenue (net) and its tax given back; a fee not subject to tax posts no tax. */
