@@ -12,7 +12,7 @@ import type { SessionInfo } from '../../../../shared/contract/schemas.ts';
 import type { KioskErrorData, Result } from '../../../../shared/errors.ts';
 import { authorityProblem, type AssistState, type AuthorityProblem, type ConfirmSubject, type Proof } from './assist.svelte.ts';
 import { FocusRequests } from './focus.svelte.ts';
-import type { JourneyLoad } from './journey.ts';
+import type { JourneyLoad } from './journey.svelte.ts';
 
 export type IdentityCheck = (typeof identityChecks)[number];
 export { identityChecks };
