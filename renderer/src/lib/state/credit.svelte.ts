@@ -96,7 +96,7 @@ export class CreditJourney extends Journey<'amount' | 'decision'> {
       this.ids.settle();
       this.decision = result.value;
       this.requestFocus('decision');
-      await this.#refreshStatus();
+      await this.refresh(() => this.api.invoke('credit.status', {}), (status) => (this.status = status));
       return;
     }
     if (this.signedOut(result.error)) return;
@@ -116,13 +116,6 @@ export class CreditJourney extends Journey<'amount' | 'decision'> {
     this.amount = '';
     this.problem = null;
     this.requestFocus('amount');
-  }
-
-  #refreshStatus(): Promise<void> {
-    return this.refresh(
-      () => this.api.invoke('credit.status', {}),
-      (status) => (this.status = status),
-    );
   }
 
   #fail(problem: CreditProblem): void {

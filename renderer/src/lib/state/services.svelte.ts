@@ -201,7 +201,7 @@ export class ServicesJourney extends Journey<ServicesFocus> {
     this.preview = null;
     this.placed = null;
     this.#goTo({ kind: 'home' });
-    if (wasResult) void this.#refreshOverview();
+    if (wasResult) void this.refresh(() => this.api.invoke('account.overview', {}), (overview) => (this.overview = overview));
   }
 
   async #previewOrder(order: OrderAction, from: ServicesStep): Promise<void> {
@@ -224,13 +224,6 @@ export class ServicesJourney extends Journey<ServicesFocus> {
   async #refreshPreview(order: OrderAction): Promise<void> {
     const result = await this.api.invoke('order.preview', order);
     if (result.ok && this.step.kind === 'preview') this.preview = result.value;
-  }
-
-  #refreshOverview(): Promise<void> {
-    return this.refresh(
-      () => this.api.invoke('account.overview', {}),
-      (overview) => (this.overview = overview),
-    );
   }
 
   #goTo(step: ServicesStep): void {
