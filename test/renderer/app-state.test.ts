@@ -12,7 +12,7 @@ function setup(fake = new FakeKiosk(), extra: { touchIntervalMs?: number; signIn
 
 async function signIn(app: AppState): Promise<void> {
   app.start();
-  const form = app.signIn!;
+  const form = app.journeyOn('signIn')!;
   form.setIdentifier(ACCOUNT_NO);
   form.setPin(GOOD_PIN);
   form.activate('pin');
@@ -53,12 +53,12 @@ describe('AppState', () => {
     await app.init();
     app.start();
     expect(app.screen).toBe('signIn');
-    app.signIn!.press('5');
+    app.journeyOn('signIn')!.press('5');
     app.cancelSignIn();
     expect(app.screen).toBe('attract');
-    expect(app.signIn).toBeNull();
+    expect(app.journeyOn('signIn')).toBeNull();
     app.start();
-    expect(app.signIn!.identifier).toBe('');
+    expect(app.journeyOn('signIn')!.identifier).toBe('');
   });
 
   it('after signing in shows the overview in the customer’s language', async () => {
@@ -73,7 +73,7 @@ describe('AppState', () => {
     expect(app.tr.dir).toBe('rtl');
     expect(app.overviewLoad).toBe('ready');
     expect(app.overview).toEqual(accountOverview);
-    expect(app.signIn).toBeNull();
+    expect(app.journeyOn('signIn')).toBeNull();
   });
 
   it('keeps the language chosen on the attract screen over the customer’s preference', async () => {
@@ -90,8 +90,8 @@ describe('AppState', () => {
     const { app } = setup();
     await app.init();
     app.start(ACCOUNT_NO);
-    expect(app.signIn!.identifier).toBe(ACCOUNT_NO);
-    expect(app.signIn!.active).toBe('pin');
+    expect(app.journeyOn('signIn')!.identifier).toBe(ACCOUNT_NO);
+    expect(app.journeyOn('signIn')!.active).toBe('pin');
   });
 
   it('shows a retry state when the overview cannot be loaded, and retries', async () => {
@@ -221,14 +221,14 @@ describe('AppState', () => {
     const { app } = setup(new FakeKiosk(), { signInTimeoutMs: 60_000 });
     await app.init();
     app.start();
-    app.signIn!.press('7');
+    app.journeyOn('signIn')!.press('7');
     vi.advanceTimersByTime(50_000);
     app.activity();
     vi.advanceTimersByTime(50_000);
     expect(app.screen).toBe('signIn');
     vi.advanceTimersByTime(10_001);
     expect(app.screen).toBe('attract');
-    expect(app.signIn).toBeNull();
+    expect(app.journeyOn('signIn')).toBeNull();
   });
 
   it('toggles large text and high contrast', () => {

@@ -519,7 +519,7 @@ describe('AppState in assist mode: the desk', () => {
     const app = new AppState(fake.api, { wipe: vi.fn() });
     await app.init();
     await settle();
-    app.openCounterCash();
+    app.open('counterCash');
     expect(app.screen).toBe('attract'); // nobody signed in
     app.assist.openSignIn();
     app.assist.form!.setStaffId('AG-1001');
@@ -527,20 +527,20 @@ describe('AppState in assist mode: the desk', () => {
     await app.assist.form!.submit();
     expect(app.screen).toBe('desk');
     await settle();
-    const desk = app.desk!;
+    const desk = app.journeyOn('desk')!;
     desk.choose(elena);
     desk.toggleCheck('photoId');
     await desk.openAccount();
     expect(app.screen).toBe('overview');
-    expect(app.desk).toBeNull();
+    expect(app.journeyOn('desk')).toBeNull();
     expect(app.language).toBe('en'); // Elena's is Spanish; staff keep theirs
-    app.openCounterCash();
+    app.open('counterCash');
     expect(app.screen).toBe('counterCash');
     app.backToAccount();
-    app.openUnlock();
+    app.open('unlock');
     expect(app.screen).toBe('unlock');
     app.backToAccount();
-    app.openAdjustments();
+    app.open('adjust');
     expect(app.screen).toBe('adjust');
     app.openDesk();
     expect(app.screen).toBe('desk');

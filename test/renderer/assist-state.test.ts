@@ -270,12 +270,12 @@ describe('AppState in assist mode', () => {
     await app.init();
     await settle();
     app.start();
-    app.signIn!.setIdentifier(ACCOUNT_NO);
-    app.signIn!.setPin(GOOD_PIN);
-    app.signIn!.activate('pin');
-    await app.signIn!.submit();
+    app.journeyOn('signIn')!.setIdentifier(ACCOUNT_NO);
+    app.journeyOn('signIn')!.setPin(GOOD_PIN);
+    app.journeyOn('signIn')!.activate('pin');
+    await app.journeyOn('signIn')!.submit();
     await settle();
-    app.openBill();
+    app.open('bill');
     expect(app.screen).toBe('bill');
 
     app.assist.openSignIn();
@@ -310,12 +310,12 @@ describe('AppState in assist mode', () => {
     await app.init();
     await settle();
     app.start();
-    app.signIn!.setIdentifier(ACCOUNT_NO);
-    app.signIn!.setPin(GOOD_PIN);
-    app.signIn!.activate('pin');
-    await app.signIn!.submit();
+    app.journeyOn('signIn')!.setIdentifier(ACCOUNT_NO);
+    app.journeyOn('signIn')!.setPin(GOOD_PIN);
+    app.journeyOn('signIn')!.activate('pin');
+    await app.journeyOn('signIn')!.submit();
     await settle();
-    for (const open of [() => app.openBill(), () => app.backToAccount()]) {
+    for (const open of [() => app.open('bill'), () => app.backToAccount()]) {
       open();
       t += 6_000;
       app.activity();

@@ -41,7 +41,7 @@ describe('BillJourney', () => {
     expect(bill.history).toEqual(billSummaries);
     expect(bill.historyLoad).toBe('ready');
     expect(fake.callsTo('bill.get')).toEqual([{}]);
-    expect(bill.focusRequest).toBe(0); // arriving on the screen: the heading has focus, not the bill
+    expect(bill.focusRequest).toBeNull(); // arriving on the screen: the heading has focus, not the bill
   });
 
   it('shows a chosen bill and asks the view to move focus to it', async () => {
@@ -51,11 +51,11 @@ describe('BillJourney', () => {
     await bill.select('INV-2025-000122');
     expect(bill.view).toEqual(firstBillView);
     expect(bill.selected).toBe('INV-2025-000122');
-    expect(bill.focusRequest).toBe(1);
+    expect(bill.focusRequest).toEqual({ target: 'bill', seq: 1 });
     expect(fake.callsTo('bill.get')).toEqual([{}, { billNo: 'INV-2025-000122' }]);
     await bill.select('INV-2025-000122'); // already shown: no second call
     expect(fake.callsTo('bill.get')).toHaveLength(2);
-    expect(bill.focusRequest).toBe(2);
+    expect(bill.focusRequest).toEqual({ target: 'bill', seq: 2 });
   });
 
   it('keeps the last choice when answers arrive out of order', async () => {
@@ -308,50 +308,50 @@ describe('AppState journeys', () => {
     const app = new AppState(fake.api, { wipe, newId: () => 'id-1' });
     await app.init();
     app.start();
-    app.signIn!.setIdentifier(ACCOUNT_NO);
-    app.signIn!.setPin(GOOD_PIN);
-    await app.signIn!.submit();
+    app.journeyOn('signIn')!.setIdentifier(ACCOUNT_NO);
+    app.journeyOn('signIn')!.setPin(GOOD_PIN);
+    await app.journeyOn('signIn')!.submit();
     await settle();
     return { app, fake, wipe };
   }
 
   it('goes overview → bill, usage, credit and back, reloading the overview on the way back', async () => {
     const { app, fake } = await signedIn();
-    app.openBill();
+    app.open('bill');
     expect(app.screen).toBe('bill');
     await settle();
-    expect(app.bill?.view?.bill.billNo).toBe('INV-2025-000124');
+    expect(app.journeyOn('bill')?.view?.bill.billNo).toBe('INV-2025-000124');
     app.backToAccount();
-    expect([app.screen, app.bill]).toEqual(['overview', null]);
+    expect([app.screen, app.journeyOn('bill')]).toEqual(['overview', null]);
     await settle();
     expect(fake.callsTo('account.overview')).toHaveLength(2);
 
-    await app.openUsage();
+    await app.open('usage');
     expect(app.screen).toBe('usage');
-    expect(app.usage?.selected).toBe('svc-mobile-1');
+    expect(app.journeyOn('usage')?.selected).toBe('svc-mobile-1');
     app.backToAccount();
-    app.openCredit();
+    app.open('credit');
     expect(app.screen).toBe('credit');
     await settle();
-    expect(app.credit?.status).toEqual(creditStatus);
+    expect(app.journeyOn('credit')?.status).toEqual(creditStatus);
   });
 
   it('journeys are for signed-in customers only', async () => {
     const app = new AppState(journeyFake().api, { wipe: vi.fn() });
-    app.openBill();
-    app.openCredit();
-    await app.openUsage();
+    app.open('bill');
+    app.open('credit');
+    await app.open('usage');
     expect(app.screen).toBe('attract');
-    expect([app.bill, app.usage, app.credit]).toEqual([null, null, null]);
+    expect([app.journeyOn('bill'), app.journeyOn('usage'), app.journeyOn('credit')]).toEqual([null, null, null]);
   });
 
   it('the end of the session drops every journey and the staff call', async () => {
     const { app, wipe } = await signedIn();
-    app.openBill();
+    app.open('bill');
     await app.callStaff();
     expect(app.staff.open).toBe(true);
     await app.end();
-    expect([app.screen, app.bill, app.staff.open, app.staff.called]).toEqual(['ending', null, false, null]);
+    expect([app.screen, app.journeyOn('bill'), app.staff.open, app.staff.called]).toEqual(['ending', null, false, null]);
     expect(wipe).toHaveBeenCalledTimes(1);
   });
 
@@ -359,7 +359,7 @@ describe('AppState journeys', () => {
     const fake = journeyFake();
     const { app, wipe } = await signedIn(fake);
     fake.respond('credit.status', () => failure('NOT_SIGNED_IN', 'gone'));
-    app.openCredit();
+    app.open('credit');
     await settle();
     expect(wipe).toHaveBeenCalledTimes(1);
     expect(app.screen).toBe('ending');

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { OffersJourney } from '../../renderer/src/lib/state/offers.svelte.ts';
 import { orderForOffer } from '../../shared/contract/orders.ts';
-import { RequestIds } from '../../renderer/src/lib/state/journey.ts';
+import { RequestIds } from '../../renderer/src/lib/state/journey.svelte.ts';
 import { MAX_NOTICE_DAYS, ServicesJourney } from '../../renderer/src/lib/state/services.svelte.ts';
 import {
   accountOverview,

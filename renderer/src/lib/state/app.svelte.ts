@@ -3,29 +3,16 @@ import type { AccountOverview, KioskInfo, SessionInfo } from '../../../../shared
 import type { SyncStatusView } from '../../../../shared/contract/sync.ts';
 import { languages as allLanguages, type Language } from '../../../../shared/locales.ts';
 import { Translator } from '../../../../shared/i18n/translator.ts';
-import { AdjustmentsJourney, CounterCashJourney, PinResetJourney } from './assist-account.svelte.ts';
 import { AssistDesk } from './assist-desk.svelte.ts';
 import { AssistState } from './assist.svelte.ts';
 import { BarcodeWedge } from './barcode.ts';
-import { BillJourney } from './bill.svelte.ts';
-import { CreditJourney } from './credit.svelte.ts';
 import { IdleCountdown } from './idle.svelte.ts';
-import type { JourneyOptions } from './journey.ts';
-import { OffersJourney } from './offers.svelte.ts';
-import { PayJourney } from './pay.svelte.ts';
-import { ServicesJourney } from './services.svelte.ts';
+import { accountJourneys, assistScreens, type AccountJourney, type Current, type JourneyScreen, type JourneyStates, type Screen } from './journeys.ts';
+import type { JourneyOptions } from './journey.svelte.ts';
 import { SignInState } from './sign-in.svelte.ts';
 import { StaffCall } from './staff-call.svelte.ts';
 import { TouchThrottle } from './throttle.ts';
-import { UsageJourney } from './usage.svelte.ts';
 
-/** The journeys reached from the account overview. */
-export type Journey = 'bill' | 'usage' | 'pay' | 'credit' | 'services' | 'offers';
-/** Assist mode's screens: the desk (with or without a customer), and what staff do on an open account. */
-export type AssistScreen = 'desk' | 'counterCash' | 'unlock' | 'adjust';
-const assistScreens: readonly Screen[] = ['desk', 'counterCash', 'unlock', 'adjust'];
-const journeys: readonly Screen[] = ['overview', 'bill', 'usage', 'pay', 'credit', 'services', 'offers', 'desk', 'counterCash', 'unlock', 'adjust'];
-export type Screen = 'attract' | 'signIn' | 'overview' | Journey | AssistScreen | 'ending';
 export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
 
 export interface AppOptions {
@@ -50,7 +37,8 @@ export interface AppOptions {
  * the core's session events.
  */
 export class AppState {
-  screen = $state<Screen>('attract');
+  /** The screen shown, with its journey's state when it has one: one at a time, dropped on leaving it. */
+  current = $state<Current>({ screen: 'attract' });
   info = $state<KioskInfo | null>(null);
   /** The link to headquarters, for the badge (null until the core says). */
   sync = $state<SyncStatusView | null>(null);
@@ -60,17 +48,6 @@ export class AppState {
   session = $state<SessionInfo | null>(null);
   overview = $state<AccountOverview | null>(null);
   overviewLoad = $state<LoadState>('idle');
-  signIn = $state<SignInState | null>(null);
-  bill = $state<BillJourney | null>(null);
-  usage = $state<UsageJourney | null>(null);
-  credit = $state<CreditJourney | null>(null);
-  pay = $state<PayJourney | null>(null);
-  services = $state<ServicesJourney | null>(null);
-  offers = $state<OffersJourney | null>(null);
-  desk = $state<AssistDesk | null>(null);
-  counterCash = $state<CounterCashJourney | null>(null);
-  pinReset = $state<PinResetJourney | null>(null);
-  adjustments = $state<AdjustmentsJourney | null>(null);
 
   readonly tr: Translator = $derived(new Translator(this.language));
   readonly idle: IdleCountdown;
@@ -109,6 +86,21 @@ export class AppState {
   /** A dialog is on top of the screen (call staff, staff sign-in, a supervisor's confirmation): the screen under it takes no input. */
   get dialogOpen(): boolean {
     return this.staff.open || this.assist.dialogOpen;
+  }
+
+  get screen(): Screen {
+    return this.current.screen;
+  }
+
+  /** The journey of `screen` when it is the one shown, else null. */
+  journeyOn<S extends JourneyScreen>(screen: S): JourneyStates[S] | null {
+    const current = this.current;
+    return current.screen === screen && 'journey' in current ? (current.journey as JourneyStates[S]) : null;
+  }
+
+  /** A payment is with the device: the customer stays for its outcome. */
+  get #paying(): boolean {
+    return this.journeyOn('pay')?.busy ?? false;
   }
 
   get signedIn(): boolean {
@@ -161,8 +153,7 @@ export class AppState {
   start(prefill?: string): void {
     if (this.#ending || this.screen !== 'attract') return;
     this.barcode.reset();
-    this.signIn = new SignInState(this.api, { onSuccess: (session) => this.#signedIn(session), ...(prefill ? { prefill } : {}) });
-    this.screen = 'signIn';
+    this.current = { screen: 'signIn', journey: new SignInState(this.api, { onSuccess: (session) => this.#signedIn(session), ...(prefill ? { prefill } : {}) }) };
     this.#armSignInTimer();
   }
 
@@ -170,8 +161,7 @@ export class AppState {
   cancelSignIn(): void {
     if (this.screen !== 'signIn') return;
     this.#clearSignInTimer();
-    this.signIn = null;
-    this.screen = 'attract';
+    this.current = { screen: 'attract' };
   }
 
   async loadOverview(): Promise<void> {
@@ -189,72 +179,32 @@ export class AppState {
     }
   }
 
-  /** Overview → the bill: the newest one in full and the last twelve. */
-  openBill(): void {
-    if (!this.#canOpenJourney()) return;
-    this.#clearJourneys();
-    this.bill = new BillJourney(this.api, this.#journeyOptions());
-    this.screen = 'bill';
-    void this.bill.open();
-  }
-
-  /** Overview → usage, on the service given (or the first with meters). */
-  async openUsage(productId?: string): Promise<void> {
-    if (!this.#canOpenJourney()) return;
-    if (!this.overview) await this.loadOverview(); // the services to choose from are the overview's
-    if (!this.#canOpenJourney()) return;
-    this.#clearJourneys();
-    this.usage = new UsageJourney(this.api, this.overview?.services ?? [], this.#journeyOptions());
-    this.screen = 'usage';
-    await this.usage.open(productId);
-  }
-
-  /** Overview → credit limit. */
-  openCredit(): void {
-    if (!this.#canOpenJourney()) return;
-    this.#clearJourneys();
-    this.credit = new CreditJourney(this.api, this.#journeyOptions());
-    this.screen = 'credit';
-    void this.credit.open();
-  }
-
-  /** Overview (or a bill) → pay: the whole balance, or the bill named. */
-  openPay(billNo?: string): void {
-    if (!this.#canOpenJourney()) return;
-    this.#clearJourneys();
-    this.pay = new PayJourney(this.api, this.#journeyOptions());
-    this.screen = 'pay';
-    void this.pay.open(billNo);
-  }
-
-  /** Overview → services: add, change, remove or suspend. */
-  openServices(): void {
-    if (!this.#canOpenJourney()) return;
-    this.#clearJourneys();
-    this.services = new ServicesJourney(this.api, this.#journeyOptions());
-    this.screen = 'services';
-    void this.services.open();
-  }
-
-  /** Overview → the offers picked for this account. */
-  openOffers(): void {
-    if (!this.#canOpenJourney()) return;
-    this.#clearJourneys();
-    this.offers = new OffersJourney(this.api, this.#journeyOptions());
-    this.screen = 'offers';
-    void this.offers.open();
+  /**
+   * Overview → one of the account's journeys (accountJourneys): `target` is what it opens on, when
+   * it takes one (the bill to pay, the service whose usage to show). Assist mode's journeys only
+   * while staff are signed in; the desk opens as openDesk says.
+   */
+  async open(screen: AccountJourney | 'desk', target?: string): Promise<void> {
+    if (screen === 'desk') return this.openDesk();
+    const entry = accountJourneys[screen];
+    if (!this.#canOpenJourney() || (entry.assist && !this.assist.active)) return;
+    if ('needsOverview' in entry && !this.overview) {
+      await this.loadOverview(); // the services to choose from are the overview's
+      if (!this.#canOpenJourney()) return;
+    }
+    const journey = entry.start({ api: this.api, assist: this.assist, overview: this.overview, options: this.#journeyOptions() });
+    this.current = { screen, journey } as Current;
+    await journey.open(target);
   }
 
   /** Assist mode: the desk (find a customer, referred credit requests, calls for staff), from the banner. */
   openDesk(): void {
-    if (this.#ending || !this.assist.active || this.pay?.busy || this.screen === 'desk') return;
+    if (this.#ending || !this.assist.active || this.#paying || this.screen === 'desk') return;
     this.#clearSignInTimer();
-    this.signIn = null;
-    this.#clearJourneys();
     // Staff opening an account keep the language they work in (the switch is on every screen).
-    this.desk = new AssistDesk(this.api, this.assist, { onOpened: (session) => this.#signedIn(session, true) });
-    this.screen = 'desk';
-    void this.desk.open();
+    const desk = new AssistDesk(this.api, this.assist, { onOpened: (session) => this.#signedIn(session, true) });
+    this.current = { screen: 'desk', journey: desk };
+    void desk.open();
   }
 
   /** The desk's way out: the open account, or the attract screen when no customer is signed in. */
@@ -264,41 +214,13 @@ export class AppState {
       this.backToAccount();
       return;
     }
-    this.desk = null;
-    this.screen = 'attract';
-  }
-
-  /** Assist mode, an account open → cash handed over at the counter. */
-  openCounterCash(): void {
-    if (!this.#canOpenJourney() || !this.assist.active) return;
-    this.#clearJourneys();
-    this.counterCash = new CounterCashJourney(this.api, this.assist, this.#journeyOptions());
-    this.screen = 'counterCash';
-    void this.counterCash.open();
-  }
-
-  /** Assist mode, an account open → unlock the customer's sign-in and set a new PIN. */
-  openUnlock(): void {
-    if (!this.#canOpenJourney() || !this.assist.active) return;
-    this.#clearJourneys();
-    this.pinReset = new PinResetJourney(this.api, this.assist, this.#journeyOptions());
-    this.screen = 'unlock';
-  }
-
-  /** Assist mode, an account open → waive a late fee, or credit or debit the account. */
-  openAdjustments(): void {
-    if (!this.#canOpenJourney() || !this.assist.active) return;
-    this.#clearJourneys();
-    this.adjustments = new AdjustmentsJourney(this.api, this.assist, this.#journeyOptions());
-    this.screen = 'adjust';
-    void this.adjustments.open();
+    this.current = { screen: 'attract' };
   }
 
   /** Any journey → the overview, refreshed (a credit decision or a payment may have changed it). */
   backToAccount(): void {
-    if (this.#ending || !this.signedIn || this.pay?.busy) return; // a payment in progress ends with its outcome
-    this.screen = 'overview';
-    this.#clearJourneys();
+    if (this.#ending || !this.signedIn || this.#paying) return; // a payment in progress ends with its outcome
+    this.current = { screen: 'overview' };
     void this.loadOverview();
   }
 
@@ -325,12 +247,10 @@ export class AppState {
     this.idle.hide();
     this.session = null;
     this.overview = null;
-    this.signIn = null;
-    this.#clearJourneys();
+    this.current = { screen: 'ending' };
     this.staff.reset();
     this.assist.reset();
     this.overviewLoad = 'idle';
-    this.screen = 'ending';
     await this.#options.wipe();
   }
 
@@ -362,21 +282,9 @@ export class AppState {
     for (const off of this.#subscriptions.splice(0)) off();
   }
 
+  /** Journeys open from the open account: its overview, another journey or the desk (not from sign-in or the end). */
   #canOpenJourney(): boolean {
-    return !this.#ending && this.signedIn && journeys.includes(this.screen);
-  }
-
-  #clearJourneys(): void {
-    this.bill = null;
-    this.usage = null;
-    this.credit = null;
-    this.pay = null;
-    this.services = null;
-    this.offers = null;
-    this.desk = null;
-    this.counterCash = null;
-    this.pinReset = null;
-    this.adjustments = null;
+    return !this.#ending && this.signedIn && this.screen !== 'attract' && this.screen !== 'signIn' && this.screen !== 'ending';
   }
 
   #journeyOptions(): JourneyOptions {
@@ -387,11 +295,9 @@ export class AppState {
     this.#clearSignInTimer();
     this.session = session;
     if (!this.#languageChosen && !keepLanguage) this.language = session.language;
-    this.signIn = null;
     this.#throttle.reset();
     this.#throttle.hit(); // signing in was the latest activity
-    this.#clearJourneys(); // staff opening an account leave the desk
-    this.screen = 'overview';
+    this.current = { screen: 'overview' }; // staff opening an account leave the desk
     void this.loadOverview();
   }
 

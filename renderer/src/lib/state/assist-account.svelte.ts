@@ -7,15 +7,24 @@ import { minorDigits, money } from '../../../../shared/money.ts';
 import { authorityProblem, type AssistState, type Proof } from './assist.svelte.ts';
 import type { AuthorityProblem, ConfirmSubject } from '../authority.ts';
 import { REASON_MAX_LENGTH, REASON_MIN_LENGTH } from './assist-desk.svelte.ts';
-import { FocusRequests } from './focus.svelte.ts';
-import { RequestIds, signedOut, type JourneyLoad, type JourneyOptions } from './journey.ts';
+import { Journey, type JourneyOptions } from './journey.svelte.ts';
 import { cleanAmount, parseAmount } from './pay.svelte.ts';
 
 /** Why counter cash was not taken; the screen says it in words. */
 export type CounterCashProblem = { kind: 'empty' } | { kind: 'tooLarge'; maxMinor: number } | { kind: 'rejected' } | { kind: 'failed' } | AuthorityProblem;
 
+/** A journey of assist mode: what staff do on the open account, above their authority with a supervisor or their PIN again. */
+abstract class AssistJourney<F extends string> extends Journey<F> {
+  protected readonly assist: AssistState;
+
+  constructor(api: KioskApi, assist: AssistState, options: JourneyOptions) {
+    super(api, options);
+    this.assist = assist;
+  }
+}
+
 /** An amount typed on the keypad (digits and the decimal point) in the account's currency, for the journeys below. */
-abstract class AmountEntry<T extends string> extends FocusRequests<T> {
+abstract class AmountEntry<F extends string> extends AssistJourney<F> {
   amount = $state('');
   busy = $state(false);
 
@@ -52,37 +61,22 @@ abstract class AmountEntry<T extends string> extends FocusRequests<T> {
  */
 export class CounterCashJourney extends AmountEntry<'amount' | 'result'> {
   quote = $state<PaymentQuote | null>(null);
-  load = $state<JourneyLoad>('idle');
   billNo = $state<string | null>(null);
   problem = $state<CounterCashProblem | null>(null);
   result = $state<PaymentResult | null>(null);
-
-  readonly #api: KioskApi;
-  readonly #assist: AssistState;
-  readonly #options: JourneyOptions;
-  readonly #ids: RequestIds;
-
-  constructor(api: KioskApi, assist: AssistState, options: JourneyOptions) {
-    super();
-    this.#api = api;
-    this.#assist = assist;
-    this.#options = options;
-    this.#ids = new RequestIds(options);
-  }
 
   get currency(): string | null {
     return this.quote?.balance.currency ?? null;
   }
 
-  async open(): Promise<void> {
-    this.load = 'loading';
-    const result = await this.#api.invoke('payment.quote', {});
-    if (result.ok) {
-      this.quote = result.value;
-      this.load = 'ready';
-    } else if (!signedOut(result.error, this.#options)) {
-      this.load = 'error';
-    }
+  override open(): Promise<void> {
+    return this.loadFrom(
+      () => this.api.invoke('payment.quote', {}),
+      (quote) => {
+        this.quote = quote;
+        return 'ready';
+      },
+    );
   }
 
   /** null: the oldest bills first. */
@@ -98,30 +92,30 @@ export class CounterCashJourney extends AmountEntry<'amount' | 'result'> {
     // Counter cash is not the kiosk's cash acceptor, but the same limit on one payment holds.
     if (amountMinor > quote.maxAmount.amountMinor) return this.#fail({ kind: 'tooLarge', maxMinor: quote.maxAmount.amountMinor });
     const billNo = this.billNo;
-    const requestId = this.#ids.for(`${amountMinor}|${billNo}`);
+    const requestId = this.ids.for(`${amountMinor}|${billNo}`);
     this.busy = true;
     this.problem = null;
-    const result = await this.#assist.authorised(
-      (proof) => this.#api.invoke('assist.takeCash', { requestId, amountMinor, billNo, language, ...proof }),
+    const result = await this.assist.authorised(
+      (proof) => this.api.invoke('assist.takeCash', { requestId, amountMinor, billNo, language, ...proof }),
       { kind: 'counterCash', amount: money(amountMinor, quote.balance.currency) },
     );
     this.busy = false;
     const stopped = authorityProblem(result);
     if (stopped || 'cancelled' in result) {
-      this.#ids.settle(); // refused before anything was posted
+      this.ids.settle(); // refused before anything was posted
       return this.#fail(stopped ?? { kind: 'failed' });
     }
     if (result.ok) {
-      this.#ids.settle();
+      this.ids.settle();
       this.result = result.value;
       this.requestFocus('result');
-      const quoteAgain = await this.#api.invoke('payment.quote', {});
+      const quoteAgain = await this.api.invoke('payment.quote', {});
       if (quoteAgain.ok) this.quote = quoteAgain.value;
       return;
     }
-    if (signedOut(result.error, this.#options)) return;
+    if (this.signedOut(result.error)) return;
     if (result.error.code === 'VALIDATION' || result.error.code === 'CONFLICT') {
-      this.#ids.settle(); // refused before anything was posted
+      this.ids.settle(); // refused before anything was posted
       return this.#fail({ kind: 'rejected' });
     }
     this.#fail({ kind: 'failed' }); // not known to have been posted: the retry repeats the same id
@@ -151,7 +145,7 @@ export type PinResetProblem = { kind: 'noReason' } | { kind: 'pinShort' } | { ki
  * and the PIN typed twice on the keypad, by the customer, hidden. The core may ask for the staff
  * member's PIN again first (AssistState.authorised). The new PIN is never kept after it is sent.
  */
-export class PinResetJourney extends FocusRequests<'reason' | PinResetField | 'done'> {
+export class PinResetJourney extends AssistJourney<'reason' | PinResetField | 'done'> {
   reason = $state('');
   pin = $state('');
   confirm = $state('');
@@ -159,17 +153,6 @@ export class PinResetJourney extends FocusRequests<'reason' | PinResetField | 'd
   busy = $state(false);
   problem = $state<PinResetProblem | null>(null);
   done = $state(false);
-
-  readonly #api: KioskApi;
-  readonly #assist: AssistState;
-  readonly #options: JourneyOptions;
-
-  constructor(api: KioskApi, assist: AssistState, options: JourneyOptions) {
-    super();
-    this.#api = api;
-    this.#assist = assist;
-    this.#options = options;
-  }
 
   setReason(raw: string): void {
     this.reason = raw.slice(0, REASON_MAX_LENGTH);
@@ -216,7 +199,7 @@ export class PinResetJourney extends FocusRequests<'reason' | PinResetField | 'd
     this.busy = true;
     this.problem = null;
     const newPin = this.pin;
-    const result = await this.#assist.authorised(({ staffPin }) => this.#api.invoke('assist.resetPin', { newPin, reason, ...(staffPin ? { staffPin } : {}) }), { kind: 'resetPin' });
+    const result = await this.assist.authorised(({ staffPin }) => this.api.invoke('assist.resetPin', { newPin, reason, ...(staffPin ? { staffPin } : {}) }), { kind: 'resetPin' });
     this.busy = false;
     this.pin = '';
     this.confirm = '';
@@ -227,7 +210,7 @@ export class PinResetJourney extends FocusRequests<'reason' | PinResetField | 'd
       this.#focus('done');
       return;
     }
-    if (signedOut(result.error, this.#options)) return;
+    if (this.signedOut(result.error)) return;
     this.#fail(result.error.code === 'VALIDATION' ? { kind: 'pinShort' } : { kind: 'failed' }, 'pin');
   }
 
@@ -265,7 +248,6 @@ const ADJUST_MAX_MINOR = 10_000_000;
  */
 export class AdjustmentsJourney extends AmountEntry<'waiverReason' | 'amount' | 'reason' | 'done'> {
   fees = $state<LateFeeView[]>([]);
-  load = $state<JourneyLoad>('idle');
   /** The fee being waived, and why. */
   waiver = $state<{ fee: LateFeeView; reason: string } | null>(null);
   direction = $state<'credit' | 'debit'>('credit');
@@ -275,33 +257,19 @@ export class AdjustmentsJourney extends AmountEntry<'waiverReason' | 'amount' | 
   /** The last adjustment made here (a waiver or a credit/debit), for the screen to confirm. */
   done = $state<AdjustmentResult | null>(null);
 
-  readonly #api: KioskApi;
-  readonly #assist: AssistState;
-  readonly #options: JourneyOptions;
-  readonly #ids: RequestIds;
-
-  constructor(api: KioskApi, assist: AssistState, options: JourneyOptions) {
-    super();
-    this.#api = api;
-    this.#assist = assist;
-    this.#options = options;
-    this.#ids = new RequestIds(options);
-  }
-
   /** The currency of the account (from its fees; euros until one is known). */
   get currency(): string {
     return this.fees[0]?.amount.currency ?? this.done?.balanceAfter.currency ?? 'EUR';
   }
 
-  async open(): Promise<void> {
-    this.load = 'loading';
-    const result = await this.#api.invoke('assist.lateFees', {});
-    if (result.ok) {
-      this.fees = result.value.fees;
-      this.load = result.value.fees.length > 0 ? 'ready' : 'empty';
-    } else if (!signedOut(result.error, this.#options)) {
-      this.load = 'error';
-    }
+  override open(): Promise<void> {
+    return this.loadFrom(
+      () => this.api.invoke('assist.lateFees', {}),
+      ({ fees }) => {
+        this.fees = fees;
+        return fees.length > 0 ? 'ready' : 'empty';
+      },
+    );
   }
 
   startWaiver(fee: LateFeeView): void {
@@ -325,10 +293,10 @@ export class AdjustmentsJourney extends AmountEntry<'waiverReason' | 'amount' | 
     const reason = waiver.reason.trim();
     if (reason.length < REASON_MIN_LENGTH) return this.#fail('waiver', { kind: 'noReason' });
     const { billNo, amount } = waiver.fee;
-    const requestId = this.#ids.for(`waive|${billNo}|${reason}`);
+    const requestId = this.ids.for(`waive|${billNo}|${reason}`);
     await this.#send(
       'waiver',
-      (proof) => this.#api.invoke('assist.waiveFee', { requestId, billNo, reason, ...proof }),
+      (proof) => this.api.invoke('assist.waiveFee', { requestId, billNo, reason, ...proof }),
       { kind: 'feeWaiver', billNo, amount },
     );
     if (this.done) this.waiver = null;
@@ -350,10 +318,10 @@ export class AdjustmentsJourney extends AmountEntry<'waiverReason' | 'amount' | 
     const reason = this.reason.trim();
     if (reason.length < REASON_MIN_LENGTH) return this.#fail('adjust', { kind: 'noReason' }, 'reason');
     const direction = this.direction;
-    const requestId = this.#ids.for(`adjust|${direction}|${amountMinor}|${reason}`);
+    const requestId = this.ids.for(`adjust|${direction}|${amountMinor}|${reason}`);
     await this.#send(
       'adjust',
-      (proof) => this.#api.invoke('assist.adjust', { requestId, direction, amountMinor, reason, ...proof }),
+      (proof) => this.api.invoke('assist.adjust', { requestId, direction, amountMinor, reason, ...proof }),
       { kind: 'adjustment', direction, amount: money(amountMinor, this.currency) },
     );
     if (this.done) {
@@ -366,23 +334,23 @@ export class AdjustmentsJourney extends AmountEntry<'waiverReason' | 'amount' | 
     this.busy = true;
     this.problem = null;
     this.done = null;
-    const result = await this.#assist.authorised(send, subject);
+    const result = await this.assist.authorised(send, subject);
     this.busy = false;
     const stopped = authorityProblem(result);
     if (stopped || 'cancelled' in result) {
-      this.#ids.settle(); // refused before anything was posted
+      this.ids.settle(); // refused before anything was posted
       return this.#fail(about, stopped ?? { kind: 'failed' });
     }
     if (result.ok) {
-      this.#ids.settle();
+      this.ids.settle();
       this.done = result.value;
       this.requestFocus('done');
       await this.open(); // a waived fee shows as waived
       return;
     }
-    if (signedOut(result.error, this.#options)) return;
+    if (this.signedOut(result.error)) return;
     const { code } = result.error;
-    if (code === 'VALIDATION' || code === 'CONFLICT' || code === 'NOT_FOUND') this.#ids.settle(); // refused: nothing to repeat
+    if (code === 'VALIDATION' || code === 'CONFLICT' || code === 'NOT_FOUND') this.ids.settle(); // refused: nothing to repeat
     this.#fail(about, code === 'CONFLICT' || code === 'NOT_FOUND' ? { kind: 'alreadyWaived' } : code === 'VALIDATION' ? { kind: 'noReason' } : { kind: 'failed' });
   }
 

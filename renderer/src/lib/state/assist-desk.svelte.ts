@@ -13,7 +13,7 @@ import type { KioskErrorData, Result } from '../../../../shared/errors.ts';
 import { authorityProblem, type AssistState, type Proof } from './assist.svelte.ts';
 import type { AuthorityProblem, ConfirmSubject } from '../authority.ts';
 import { FocusRequests } from './focus.svelte.ts';
-import type { JourneyLoad } from './journey.ts';
+import type { JourneyLoad } from './journey.svelte.ts';
 
 export type IdentityCheck = (typeof identityChecks)[number];
 export { identityChecks };

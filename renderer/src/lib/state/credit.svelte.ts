@@ -1,7 +1,6 @@
-import type { KioskApi } from '../../../../shared/contract/index.ts';
 import { CreditLimitRequest, type CreditDecisionView, type CreditStatus } from '../../../../shared/contract/credit.ts';
 import { minorDigits } from '../../../../shared/money.ts';
-import { RequestIds, signedOut, type JourneyLoad, type JourneyOptions } from './journey.ts';
+import { Journey } from './journey.svelte.ts';
 
 /** The most any account may ask for, in minor units: read from the contract so the two never drift. */
 export const MAX_LIMIT_MINOR = CreditLimitRequest.shape.requestedLimitMinor.maxValue ?? 10_000_000;
@@ -26,26 +25,12 @@ export function cleanAmount(raw: string): string {
  * submitted request gets its own id, chosen once: a retry after a failed call sends the same id,
  * so the core never files one request twice.
  */
-export class CreditJourney {
+export class CreditJourney extends Journey<'amount' | 'decision'> {
   status = $state<CreditStatus | null>(null);
-  load = $state<JourneyLoad>('idle');
   amount = $state('');
   busy = $state(false);
   problem = $state<CreditProblem | null>(null);
   decision = $state<CreditDecisionView | null>(null);
-  /** Changes when the screen should move focus: to the amount after a problem, to the decision when it arrives. */
-  focusRequest = $state<{ target: 'amount' | 'decision'; seq: number } | null>(null);
-
-  readonly #api: KioskApi;
-  readonly #options: JourneyOptions;
-  readonly #ids: RequestIds;
-  #seq = 0;
-
-  constructor(api: KioskApi, options: JourneyOptions) {
-    this.#api = api;
-    this.#options = options;
-    this.#ids = new RequestIds(options);
-  }
 
   get currency(): string | null {
     return this.status?.creditLimit.currency ?? null;
@@ -57,15 +42,14 @@ export class CreditJourney {
     return Number(this.amount) * 10 ** minorDigits(this.currency);
   }
 
-  async open(): Promise<void> {
-    this.load = 'loading';
-    const result = await this.#api.invoke('credit.status', {});
-    if (result.ok) {
-      this.status = result.value;
-      this.load = 'ready';
-    } else if (!signedOut(result.error, this.#options)) {
-      this.load = 'error';
-    }
+  override open(): Promise<void> {
+    return this.loadFrom(
+      () => this.api.invoke('credit.status', {}),
+      (status) => {
+        this.status = status;
+        return 'ready';
+      },
+    );
   }
 
   setAmount(raw: string): void {
@@ -103,21 +87,21 @@ export class CreditJourney {
       return;
     }
     // The same request tried again keeps its id; a different amount is a new request.
-    const request = { requestId: this.#ids.for(String(requested)), requestedLimitMinor: requested };
+    const request = { requestId: this.ids.for(String(requested)), requestedLimitMinor: requested };
     this.busy = true;
     this.problem = null;
-    const result = await this.#api.invoke('credit.request', request);
+    const result = await this.api.invoke('credit.request', request);
     this.busy = false;
     if (result.ok) {
-      this.#ids.settle();
+      this.ids.settle();
       this.decision = result.value;
-      this.focusRequest = { target: 'decision', seq: ++this.#seq };
-      await this.#refreshStatus();
+      this.requestFocus('decision');
+      await this.refresh(() => this.api.invoke('credit.status', {}), (status) => (this.status = status));
       return;
     }
-    if (signedOut(result.error, this.#options)) return;
+    if (this.signedOut(result.error)) return;
     if (result.error.code === 'VALIDATION') {
-      this.#ids.settle(); // refused before it was filed: nothing to repeat
+      this.ids.settle(); // refused before it was filed: nothing to repeat
       const currentLimit = result.error.details?.['currentLimitMinor'];
       this.#fail(typeof currentLimit === 'number' ? { kind: 'notAbove', currentLimitMinor: currentLimit } : { kind: 'invalid' });
       return;
@@ -131,17 +115,11 @@ export class CreditJourney {
     this.decision = null;
     this.amount = '';
     this.problem = null;
-    this.focusRequest = { target: 'amount', seq: ++this.#seq };
-  }
-
-  async #refreshStatus(): Promise<void> {
-    const result = await this.#api.invoke('credit.status', {});
-    if (result.ok) this.status = result.value;
-    else signedOut(result.error, this.#options);
+    this.requestFocus('amount');
   }
 
   #fail(problem: CreditProblem): void {
     this.problem = problem;
-    this.focusRequest = { target: 'amount', seq: ++this.#seq };
+    this.requestFocus('amount');
   }
 }

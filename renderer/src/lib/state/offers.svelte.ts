@@ -1,8 +1,7 @@
-import type { KioskApi } from '../../../../shared/contract/index.ts';
 import { orderForOffer, type OfferView, type ProductOrderView } from '../../../../shared/contract/orders.ts';
 import type { OrderPreview } from '../../../../shared/billing/order-preview-schema.ts';
-import { RequestIds, signedOut, type JourneyLoad, type JourneyOptions } from './journey.ts';
-import { problemFrom, refusedForSure, type FocusRequest, type OrderProblem } from './order.ts';
+import { Journey, type JourneyLoad } from './journey.svelte.ts';
+import { problemFrom, refusedForSure, type OrderProblem } from './order.ts';
 
 export type OffersStep = 'list' | 'confirm' | 'result';
 export type OffersFocus = 'step' | 'preview' | 'result' | 'problem';
@@ -13,8 +12,7 @@ export type OffersFocus = 'step' | 'preview' | 'result' | 'problem';
  * screen shows, and accepting it places the order. Each acceptance is sent with a request id
  * chosen once, so a retry after a failure never places it twice.
  */
-export class OffersJourney {
-  load = $state<JourneyLoad>('idle');
+export class OffersJourney extends Journey<OffersFocus> {
   offers = $state<OfferView[]>([]);
   step = $state<OffersStep>('list');
   selected = $state<OfferView | null>(null);
@@ -25,28 +23,15 @@ export class OffersJourney {
   placed = $state<ProductOrderView | null>(null);
   /** Offers accepted on this visit: the list says so instead of offering them again. */
   accepted = $state<string[]>([]);
-  focusRequest = $state<FocusRequest<OffersFocus> | null>(null);
 
-  readonly #api: KioskApi;
-  readonly #options: JourneyOptions;
-  readonly #ids: RequestIds;
-  #seq = 0;
-
-  constructor(api: KioskApi, options: JourneyOptions) {
-    this.#api = api;
-    this.#options = options;
-    this.#ids = new RequestIds(options);
-  }
-
-  async open(): Promise<void> {
-    this.load = 'loading';
-    const result = await this.#api.invoke('offers.list', {});
-    if (result.ok) {
-      this.offers = result.value.offers;
-      this.load = result.value.offers.length === 0 ? 'empty' : 'ready';
-    } else if (!signedOut(result.error, this.#options)) {
-      this.load = 'error';
-    }
+  override open(): Promise<void> {
+    return this.loadFrom(
+      () => this.api.invoke('offers.list', {}),
+      ({ offers }) => {
+        this.offers = offers;
+        return offers.length === 0 ? 'empty' : 'ready';
+      },
+    );
   }
 
   /** An offer chosen: what accepting it would do, previewed by the core. */
@@ -58,7 +43,7 @@ export class OffersJourney {
     this.preview = null;
     this.problem = null;
     this.step = 'confirm';
-    this.#focus('step');
+    this.requestFocus('step');
     await this.loadPreview();
   }
 
@@ -67,15 +52,15 @@ export class OffersJourney {
     const offer = this.selected;
     if (!offer) return;
     this.previewLoad = 'loading';
-    const result = await this.#api.invoke('order.preview', orderForOffer(offer));
+    const result = await this.api.invoke('order.preview', orderForOffer(offer));
     if (this.selected !== offer) return; // another offer was chosen meanwhile
     if (result.ok) {
       this.preview = result.value;
       this.previewLoad = 'ready';
-      this.#focus('preview');
+      this.requestFocus('preview');
       return;
     }
-    if (signedOut(result.error, this.#options)) return;
+    if (this.signedOut(result.error)) return;
     this.previewLoad = 'error';
     this.#fail(problemFrom(result.error));
   }
@@ -84,21 +69,21 @@ export class OffersJourney {
   async accept(): Promise<void> {
     const offer = this.selected;
     if (this.busy || this.step !== 'confirm' || !offer || !this.preview || this.preview.decision === 'decline') return;
-    const requestId = this.#ids.for(offer.id);
+    const requestId = this.ids.for(offer.id);
     this.busy = true;
     this.problem = null;
-    const result = await this.#api.invoke('offers.accept', { requestId, offerId: offer.id });
+    const result = await this.api.invoke('offers.accept', { requestId, offerId: offer.id });
     this.busy = false;
     if (result.ok) {
-      this.#ids.settle();
+      this.ids.settle();
       this.placed = result.value;
       this.accepted = [...this.accepted, offer.id];
       this.step = 'result';
-      this.#focus('result');
+      this.requestFocus('result');
       return;
     }
-    if (signedOut(result.error, this.#options)) return;
-    if (refusedForSure(result.error)) this.#ids.settle();
+    if (this.signedOut(result.error)) return;
+    if (refusedForSure(result.error)) this.ids.settle();
     this.#fail(result.error.code === 'NOT_FOUND' ? { kind: 'offerGone' } : problemFrom(result.error));
     if (result.error.code === 'FORBIDDEN') await this.loadPreview();
   }
@@ -113,16 +98,12 @@ export class OffersJourney {
     this.previewLoad = 'idle';
     this.placed = null;
     this.problem = null;
-    this.#focus('step');
+    this.requestFocus('step');
     if (reload) void this.open();
   }
 
   #fail(problem: OrderProblem): void {
     this.problem = problem;
-    this.#focus('problem');
-  }
-
-  #focus(target: OffersFocus): void {
-    this.focusRequest = { target, seq: ++this.#seq };
+    this.requestFocus('problem');
   }
 }

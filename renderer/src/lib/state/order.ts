@@ -38,9 +38,3 @@ export function problemFrom(error: KioskErrorData): OrderProblem {
       return { kind: 'failed' };
   }
 }
-
-/** Where a journey wants focus after a change: the screen moves it when `seq` changes. */
-export interface FocusRequest<T extends string> {
-  target: T;
-  seq: number;
-}

@@ -1,12 +1,13 @@
-import type { KioskApi } from '../../../../shared/contract/index.ts';
 import type { PaymentMethod, PaymentQuote, PaymentResult } from '../../../../shared/contract/payments.ts';
 import type { Language } from '../../../../shared/locales.ts';
 import { minorDigits } from '../../../../shared/money.ts';
-import { RequestIds, signedOut, type JourneyLoad, type JourneyOptions } from './journey.ts';
+import { Journey } from './journey.svelte.ts';
 
 /** What the customer pays: the whole balance due, one open bill, or an amount they type. */
 export type PayChoice = { kind: 'balance' } | { kind: 'bill'; billNo: string } | { kind: 'other' };
 export type PayStep = 'choose' | 'paying' | 'result';
+/** Where the screen moves focus: the amount or the problem, the progress, the result. */
+export type PayFocus = 'amount' | 'problem' | 'progress' | 'result';
 /** Where the device is, from the core's `payment.progress` events. */
 export type PayStage = 'starting' | 'presentCard' | 'processing' | 'removeCard' | 'insertCash';
 
@@ -30,9 +31,8 @@ const WHOLE_MAX_DIGITS = 7;
  * sends the same id, so the core settles it with the device and never charges twice; "Try again"
  * after a decline is a new payment with a new id.
  */
-export class PayJourney {
+export class PayJourney extends Journey<PayFocus> {
   quote = $state<PaymentQuote | null>(null);
-  load = $state<JourneyLoad>('idle');
   choice = $state<PayChoice>({ kind: 'balance' });
   method = $state<PaymentMethod>('card');
   /** The typed amount for "another amount", with `.` as the decimal point whatever the language. */
@@ -44,21 +44,9 @@ export class PayJourney {
   cancelling = $state(false);
   problem = $state<PayProblem | null>(null);
   result = $state<PaymentResult | null>(null);
-  /** Changes when the screen should move focus: the amount or the problem, the progress, the result. */
-  focusRequest = $state<{ target: 'amount' | 'problem' | 'progress' | 'result'; seq: number } | null>(null);
 
-  readonly #api: KioskApi;
-  readonly #options: JourneyOptions;
-  readonly #ids: RequestIds;
   /** The payment sent last and not yet settled: what Cancel and Check again act on. */
   #pending: { requestId: string; amountMinor: number; billNo: string | null; method: PaymentMethod } | null = null;
-  #seq = 0;
-
-  constructor(api: KioskApi, options: JourneyOptions) {
-    this.#api = api;
-    this.#options = options;
-    this.#ids = new RequestIds(options);
-  }
 
   get currency(): string | null {
     return this.quote?.balance.currency ?? null;
@@ -96,24 +84,23 @@ export class PayJourney {
   }
 
   /** Opens on the whole balance, or on the bill named (from the bill screen), or on another amount when nothing is due. */
-  async open(billNo?: string): Promise<void> {
-    this.load = 'loading';
-    const result = await this.#api.invoke('payment.quote', {});
-    if (!result.ok) {
-      if (!signedOut(result.error, this.#options)) this.load = 'error';
-      return;
-    }
-    this.quote = result.value;
-    this.load = 'ready';
-    if (billNo !== undefined && result.value.openBills.some((b) => b.billNo === billNo)) this.choice = { kind: 'bill', billNo };
-    else this.choice = result.value.totalDue.amountMinor > 0 ? { kind: 'balance' } : { kind: 'other' };
+  override open(billNo?: string): Promise<void> {
+    return this.loadFrom(
+      () => this.api.invoke('payment.quote', {}),
+      (quote) => {
+        this.quote = quote;
+        if (billNo !== undefined && quote.openBills.some((b) => b.billNo === billNo)) this.choice = { kind: 'bill', billNo };
+        else this.choice = quote.totalDue.amountMinor > 0 ? { kind: 'balance' } : { kind: 'other' };
+        return 'ready';
+      },
+    );
   }
 
   choose(choice: PayChoice): void {
     if (this.busy) return;
     this.choice = choice;
     this.problem = null;
-    if (choice.kind === 'other') this.focusRequest = { target: 'amount', seq: ++this.#seq };
+    if (choice.kind === 'other') this.requestFocus('amount');
   }
 
   setMethod(method: PaymentMethod): void {
@@ -150,7 +137,7 @@ export class PayJourney {
       return;
     }
     const billNo = this.choice.kind === 'bill' ? this.choice.billNo : null;
-    const request = { requestId: this.#ids.for(`${amountMinor}|${billNo}|${this.method}`), amountMinor, billNo, method: this.method };
+    const request = { requestId: this.ids.for(`${amountMinor}|${billNo}|${this.method}`), amountMinor, billNo, method: this.method };
     this.#pending = request;
 
     this.problem = null;
@@ -159,13 +146,13 @@ export class PayJourney {
     this.stage = 'starting';
     this.insertedMinor = 0;
     this.cancelling = false;
-    this.focusRequest = { target: 'progress', seq: ++this.#seq };
-    const off = this.#api.on('payment.progress', (progress) => {
+    this.requestFocus('progress');
+    const off = this.api.on('payment.progress', (progress) => {
       if (progress.intentId !== request.requestId) return;
       this.stage = progress.stage;
       if (progress.inserted) this.insertedMinor = progress.inserted.amountMinor;
     });
-    const result = await this.#api.invoke('payment.start', { ...request, language }).finally(off);
+    const result = await this.api.invoke('payment.start', { ...request, language }).finally(off);
     this.cancelling = false;
     if (result.ok) {
       const outcome = result.value;
@@ -173,12 +160,12 @@ export class PayJourney {
       this.step = 'result';
       // Settled either way: the next payment is a new one. A pending one is asked about again with the same id.
       if (outcome.status !== 'pending') this.#settle();
-      this.focusRequest = { target: 'result', seq: ++this.#seq };
+      this.requestFocus('result');
       if (outcome.status !== 'pending') await this.#refreshQuote();
       return;
     }
     this.step = 'choose';
-    if (signedOut(result.error, this.#options)) return;
+    if (this.signedOut(result.error)) return;
     if (result.error.code === 'VALIDATION') {
       this.#settle(); // refused before any device was asked: nothing to repeat
       await this.#refreshQuote();
@@ -197,10 +184,10 @@ export class PayJourney {
   async cancel(): Promise<void> {
     if (!this.busy || !this.#pending || this.cancelling) return;
     this.cancelling = true;
-    const result = await this.#api.invoke('payment.cancel', { intentId: this.#pending.requestId });
+    const result = await this.api.invoke('payment.cancel', { intentId: this.#pending.requestId });
     if (!result.ok) {
       this.cancelling = false;
-      signedOut(result.error, this.#options);
+      this.signedOut(result.error);
     }
   }
 
@@ -210,7 +197,7 @@ export class PayJourney {
     this.#settle();
     this.result = null;
     this.step = 'choose';
-    this.focusRequest = { target: this.choice.kind === 'other' ? 'amount' : 'problem', seq: ++this.#seq };
+    this.requestFocus(this.choice.kind === 'other' ? 'amount' : 'problem');
   }
 
   /** The device had not answered: ask again about the same payment. */
@@ -220,7 +207,7 @@ export class PayJourney {
   }
 
   #settle(): void {
-    this.#ids.settle();
+    this.ids.settle();
     this.#pending = null;
   }
 
@@ -234,15 +221,16 @@ export class PayJourney {
     return null;
   }
 
-  async #refreshQuote(): Promise<void> {
-    const result = await this.#api.invoke('payment.quote', {});
-    if (result.ok) this.quote = result.value;
-    else signedOut(result.error, this.#options);
+  #refreshQuote(): Promise<void> {
+    return this.refresh(
+      () => this.api.invoke('payment.quote', {}),
+      (quote) => (this.quote = quote),
+    );
   }
 
   #fail(problem: PayProblem): void {
     this.problem = problem;
-    this.focusRequest = { target: this.choice.kind === 'other' && problem.kind !== 'failed' && problem.kind !== 'device' ? 'amount' : 'problem', seq: ++this.#seq };
+    this.requestFocus(this.choice.kind === 'other' && problem.kind !== 'failed' && problem.kind !== 'device' ? 'amount' : 'problem');
   }
 }
 

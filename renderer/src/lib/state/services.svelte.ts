@@ -1,11 +1,10 @@
 import { addDays, isCalendarDate } from '../../../../shared/calendar.ts';
-import type { KioskApi } from '../../../../shared/contract/index.ts';
 import type { ProductOrderView, SellableOffering } from '../../../../shared/contract/orders.ts';
 import type { OrderAction } from '../../../../shared/domain/order-action.ts';
 import type { OrderPreview } from '../../../../shared/billing/order-preview-schema.ts';
 import type { AccountOverview, ServiceCard } from '../../../../shared/contract/schemas.ts';
-import { RequestIds, signedOut, type JourneyLoad, type JourneyOptions } from './journey.ts';
-import { problemFrom, refusedForSure, type FocusRequest, type OrderProblem } from './order.ts';
+import { Journey } from './journey.svelte.ts';
+import { problemFrom, refusedForSure, type OrderProblem } from './order.ts';
 
 /** How far ahead a removal or pause can be booked (the core's limit). */
 export const MAX_NOTICE_DAYS = 90;
@@ -35,8 +34,7 @@ export type ServicesFocus = 'step' | 'preview' | 'result' | 'problem';
  * before it can be confirmed; a confirmed order is sent with a request id chosen once, so a retry
  * after a failure never places it twice.
  */
-export class ServicesJourney {
-  load = $state<JourneyLoad>('idle');
+export class ServicesJourney extends Journey<ServicesFocus> {
   overview = $state<AccountOverview | null>(null);
   offerings = $state<SellableOffering[]>([]);
   step = $state<ServicesStep>({ kind: 'home' });
@@ -46,19 +44,8 @@ export class ServicesJourney {
   placed = $state<ProductOrderView | null>(null);
   when = $state<WhenChoice>('today');
   otherDate = $state('');
-  focusRequest = $state<FocusRequest<ServicesFocus> | null>(null);
 
-  readonly #api: KioskApi;
-  readonly #options: JourneyOptions;
-  readonly #ids: RequestIds;
   #previewFrom: ServicesStep = { kind: 'home' };
-  #seq = 0;
-
-  constructor(api: KioskApi, options: JourneyOptions) {
-    this.#api = api;
-    this.#options = options;
-    this.#ids = new RequestIds(options);
-  }
 
   /** Their services that still exist (an ended one cannot be ordered on). */
   get services(): ServiceCard[] {
@@ -115,18 +102,20 @@ export class ServicesJourney {
     return this.otherDate === '' ? null : this.otherDate;
   }
 
-  async open(): Promise<void> {
-    this.load = 'loading';
-    const [overview, catalog] = await Promise.all([this.#api.invoke('account.overview', {}), this.#api.invoke('services.catalog', {})]);
-    if (!overview.ok || !catalog.ok) {
-      const error = !overview.ok ? overview.error : !catalog.ok ? catalog.error : null;
-      if (error && signedOut(error, this.#options)) return;
-      this.load = 'error';
-      return;
-    }
-    this.overview = overview.value;
-    this.offerings = catalog.value.offerings;
-    this.load = this.services.length === 0 && this.offerings.length === 0 ? 'empty' : 'ready';
+  override open(): Promise<void> {
+    return this.loadFrom(
+      async () => {
+        const [overview, catalog] = await Promise.all([this.api.invoke('account.overview', {}), this.api.invoke('services.catalog', {})]);
+        if (!overview.ok) return overview;
+        if (!catalog.ok) return catalog;
+        return { ok: true, value: { overview: overview.value, offerings: catalog.value.offerings } };
+      },
+      ({ overview, offerings }) => {
+        this.overview = overview;
+        this.offerings = offerings;
+        return this.services.length === 0 && this.offerings.length === 0 ? 'empty' : 'ready';
+      },
+    );
   }
 
   /** Add a plan (a new service) or an extra on one of their services: straight to its preview. */
@@ -181,20 +170,20 @@ export class ServicesJourney {
     const preview = this.preview;
     if (this.busy || this.step.kind !== 'preview' || !preview || preview.decision === 'decline') return;
     const order = preview.order;
-    const requestId = this.#ids.for(JSON.stringify(order));
+    const requestId = this.ids.for(JSON.stringify(order));
     this.busy = true;
     this.problem = null;
-    const result = await this.#api.invoke('order.submit', { requestId, order });
+    const result = await this.api.invoke('order.submit', { requestId, order });
     this.busy = false;
     if (result.ok) {
-      this.#ids.settle();
+      this.ids.settle();
       this.placed = result.value;
       this.step = { kind: 'result' };
-      this.#focus('result');
+      this.requestFocus('result');
       return;
     }
-    if (signedOut(result.error, this.#options)) return;
-    if (refusedForSure(result.error)) this.#ids.settle();
+    if (this.signedOut(result.error)) return;
+    if (refusedForSure(result.error)) this.ids.settle();
     this.#fail(problemFrom(result.error));
     // Refused now although the preview allowed it: show the core's current answer and why.
     if (result.error.code === 'FORBIDDEN') await this.#refreshPreview(order);
@@ -214,49 +203,39 @@ export class ServicesJourney {
     this.preview = null;
     this.placed = null;
     this.#goTo({ kind: 'home' });
-    if (wasResult) void this.#refreshOverview();
+    if (wasResult) void this.refresh(() => this.api.invoke('account.overview', {}), (overview) => (this.overview = overview));
   }
 
   async #previewOrder(order: OrderAction, from: ServicesStep): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     this.problem = null;
-    const result = await this.#api.invoke('order.preview', order);
+    const result = await this.api.invoke('order.preview', order);
     this.busy = false;
     if (result.ok) {
       this.preview = result.value;
       this.#previewFrom = from;
       this.step = { kind: 'preview' };
-      this.#focus('preview');
+      this.requestFocus('preview');
       return;
     }
-    if (signedOut(result.error, this.#options)) return;
+    if (this.signedOut(result.error)) return;
     this.#fail(problemFrom(result.error));
   }
 
   async #refreshPreview(order: OrderAction): Promise<void> {
-    const result = await this.#api.invoke('order.preview', order);
+    const result = await this.api.invoke('order.preview', order);
     if (result.ok && this.step.kind === 'preview') this.preview = result.value;
-  }
-
-  async #refreshOverview(): Promise<void> {
-    const result = await this.#api.invoke('account.overview', {});
-    if (result.ok) this.overview = result.value;
-    else signedOut(result.error, this.#options);
   }
 
   #goTo(step: ServicesStep): void {
     this.problem = null;
     this.step = step;
-    this.#focus('step');
+    this.requestFocus('step');
   }
 
   #fail(problem: OrderProblem): void {
     this.problem = problem;
-    this.#focus('problem');
-  }
-
-  #focus(target: ServicesFocus): void {
-    this.focusRequest = { target, seq: ++this.#seq };
+    this.requestFocus('problem');
   }
 }
