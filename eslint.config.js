@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
+import { layerRules } from './build/eslint/layers.js';
 
 // The layering of DESIGN §1, enforced: what each runtime may import.
 const nodeBuiltins = { group: ['node:*'], message: 'The renderer is sandboxed: no Node modules.' };
@@ -76,4 +77,5 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [electronImport], patterns: [kioskFromHub, httpFromHubDomain] }],
     },
   },
+  ...layerRules,
 );

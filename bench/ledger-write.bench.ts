@@ -6,7 +6,7 @@ import { BENCH_LEDGER_KEY } from './ledger-key.ts';
 import { ChangeApplier } from '../electron/core/ledger/apply-changes.ts';
 import { LocalFacts } from '../electron/core/ledger/local-facts.ts';
 import { demoCatalog } from '../shared/demo/generator.ts';
-import type { ChangeOf } from '../shared/changes.ts';
+import type { ChangeOf } from '../shared/sync/changes.ts';
 import { compare, report, timePair } from './stats.ts';
 
 const WRITES = 2_000;

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { MAX_PULL_PAGE } from '../shared/sync/protocol.ts';
-import type { Change } from '../shared/changes.ts';
+import type { Change } from '../shared/sync/changes.ts';
 import { demoBranch } from '../shared/demo/branch.ts';
 import { generateDemo } from '../shared/demo/generator.ts';
 import { factHash } from '../shared/node/hash.ts';

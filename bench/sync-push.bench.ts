@@ -2,7 +2,7 @@ import { SCHEMA_VERSION, MAX_PUSH_BATCH } from '../shared/sync/protocol.ts';
 import { ChangeApplier } from '../electron/core/ledger/apply-changes.ts';
 import { LocalFacts } from '../electron/core/ledger/local-facts.ts';
 import { factHash } from '../shared/node/hash.ts';
-import type { ChangeOf } from '../shared/changes.ts';
+import type { ChangeOf } from '../shared/sync/changes.ts';
 import type { HubDb } from '../hub/db/hub-db.ts';
 import { eventHash } from '../hub/sync/event-hash.ts';
 import { paymentFact } from '../test/helpers/payments.ts';

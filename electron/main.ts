@@ -2,7 +2,7 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, type WebContents } from 'electron';
 import { eventNames } from '../shared/contract/index.ts';
 import { startCore, type KioskCore } from './core/kiosk-core.ts';
-import { createLogger } from './core/log.ts';
+import { createLogger } from './core/infra/log.ts';
 import { SettingsError } from './core/settings/schema.ts';
 import { refuseDebugSwitches } from './shell/command-line.ts';
 import { attachCrashGuard } from './shell/crash-guard.ts';

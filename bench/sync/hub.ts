@@ -2,7 +2,7 @@ import { createKeyStore } from '../../electron/core/security/key-store.ts';
 import { pino } from 'pino';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
-import type { Change } from '../../shared/changes.ts';
+import type { Change } from '../../shared/sync/changes.ts';
 import { enrolWithHub, type HubCredential } from '../../electron/core/sync/enrolment.ts';
 import type { HubDb, HubQueryable } from '../../hub/db/hub-db.ts';
 import { migrate } from '../../hub/db/migrate.ts';

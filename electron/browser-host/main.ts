@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { redactText } from '../../shared/node/redact.ts';
-import { createLogger } from '../core/log.ts';
+import { createLogger } from '../core/infra/log.ts';
 import { createConfSettingsStore } from '../core/settings/conf-store.ts';
 import { SettingsError, type Settings } from '../core/settings/schema.ts';
 import { startCore } from '../core/kiosk-core.ts';

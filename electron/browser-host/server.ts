@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static';
 import { eventNames } from '../../shared/contract/index.ts';
 import type { Result } from '../../shared/errors.ts';
 import type { KioskCore } from '../core/kiosk-core.ts';
-import type { Logger } from '../core/log.ts';
+import type { Logger } from '../core/infra/log.ts';
 import { SECURITY_HEADERS } from '../core/security/csp.ts';
 
 export const SESSION_COOKIE = 'kiosk_session';

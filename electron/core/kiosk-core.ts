@@ -1,21 +1,21 @@
 import path from 'node:path';
 import type { Settings } from './settings/schema.ts';
 import { createDispatcher, type Dispatch } from './ipc/dispatch.ts';
-import { EventBus } from './events.ts';
-import { createLogger, type Logger } from './log.ts';
+import { EventBus } from './infra/events.ts';
+import { createLogger, type Logger } from './infra/log.ts';
 import { LEDGER_FILE, openLedger } from './ledger/db.ts';
 import { seedDemoIfEmpty } from './demo/seed.ts';
 import { pinVerifiers } from '../../shared/node/pin.ts';
 import { keyLegacyVerifiers } from './security/legacy-verifiers.ts';
 import { auditChainKey } from './audit/audit-log.ts';
-import type { PaymentDevices } from './services/payments.ts';
+import type { PaymentDevices } from './devices/payment-devices.ts';
 import { simulatedDevices } from './devices/simulated-devices.ts';
 import { FileCredentialStore, type CredentialStore, type HubCredential } from './sync/enrolment.ts';
 import { startSync } from './sync/sync-service.ts';
 import { keyDirFor, fileKeyStore, type KeyStore } from './security/key-store.ts';
 import { securePrivateFolder } from './security/data-folder.ts';
 import type { SyncTransport } from './sync/transport.ts';
-import { composeServices } from './core-services.ts';
+import { composeServices } from './services/core-services.ts';
 import { coreChannels } from './channels/all-channels.ts';
 
 export interface KioskCore {
@@ -45,7 +45,7 @@ export interface CoreOptions {
 
 export { LEDGER_FILE };
 
-/** Composes the core: the ledger, its services (core-services.ts) and the contract's handlers (channels/). Hosts only add transport. */
+/** Composes the core: the ledger, its services (services/core-services.ts) and the contract's handlers (channels/). Hosts only add transport. */
 export async function startCore(options: CoreOptions): Promise<KioskCore> {
   const { settings } = options;
   const now = options.now ?? (() => new Date());

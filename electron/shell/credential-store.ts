@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SafeStorage } from 'electron';
-import type { Logger } from '../core/log.ts';
+import type { Logger } from '../core/infra/log.ts';
 import { FileCredentialStore, HubCredential, type CredentialStore } from '../core/sync/enrolment.ts';
 
 export type Keychain = Pick<SafeStorage, 'isEncryptionAvailable' | 'getSelectedStorageBackend' | 'encryptString' | 'decryptString'>;

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Logger } from '../core/log.ts';
+import type { Logger } from '../core/infra/log.ts';
 import { FileVault, KEY_FILE, type SecretVault } from '../core/security/key-store.ts';
 import { protectedByOs, type Keychain } from './credential-store.ts';
 

@@ -8,7 +8,7 @@ import { billedInAdvance, composeBill, type BillRun } from '../../shared/billing
 import { cycleAt, cycleContaining, overlapDays, type Cycle } from '../../shared/billing/cycle.ts';
 import { termOn } from '../../shared/billing/product.ts';
 import type { UsageRecord } from '../../shared/billing/usage.ts';
-import { ledgerAccounts, type Change, type ChangeOf } from '../../shared/changes.ts';
+import { ledgerAccounts, type Change, type ChangeOf } from '../../shared/sync/changes.ts';
 import { accountEvents, type LedgerRow } from '../../shared/ledger/account-events.ts';
 import { billIssued } from '../../shared/ledger/journal.ts';
 import { lateFeesOnBill } from '../../shared/ledger/late-fees.ts';

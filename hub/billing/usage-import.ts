@@ -8,7 +8,7 @@ import { cycleContaining } from '../../shared/billing/cycle.ts';
 import { termOn } from '../../shared/billing/product.ts';
 import { rateUsage } from '../../shared/billing/rating.ts';
 import type { UsageRecord } from '../../shared/billing/usage.ts';
-import type { ChangeOf } from '../../shared/changes.ts';
+import type { ChangeOf } from '../../shared/sync/changes.ts';
 import { KioskError } from '../../shared/errors.ts';
 import { amountBoundProblem, type MaxAmounts } from '../../shared/money-bounds.ts';
 import type { HubDb, HubQueryable } from '../db/hub-db.ts';

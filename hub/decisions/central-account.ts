@@ -1,6 +1,6 @@
 import { addDays, dateInZone, startOfDayInZone, type CalendarDate } from '../../shared/calendar.ts';
 import { USAGE_COLUMNS } from '../../shared/ledger/usage-product-rows.ts';
-import type { ChangeOf } from '../../shared/changes.ts';
+import type { ChangeOf } from '../../shared/sync/changes.ts';
 import type { AllocationState } from '../../shared/billing/allocation.ts';
 import type { CustomerBill } from '../../shared/billing/bill.ts';
 import type { CatalogIndex } from '../../shared/billing/catalog.ts';

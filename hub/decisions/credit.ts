@@ -1,5 +1,5 @@
 import { dateInZone } from '../../shared/calendar.ts';
-import type { ChangeOf, DecisionReason } from '../../shared/changes.ts';
+import type { ChangeOf, DecisionReason } from '../../shared/sync/changes.ts';
 import { decideCreditLimit, scoreCredit, type CreditLimitDecision } from '../../shared/billing/credit-risk.ts';
 import { formatMoney, money } from '../../shared/money.ts';
 import type { EventPayload } from '../../shared/sync/protocol.ts';

@@ -1,4 +1,4 @@
-import type { DecisionReason } from '../../shared/changes.ts';
+import type { DecisionReason } from '../../shared/sync/changes.ts';
 import { KioskError } from '../../shared/errors.ts';
 import { sqlState, type HubQueryable } from '../db/hub-db.ts';
 import { decideCreditRequest, referCreditRequest, type CreditRequested, type RequestOrigin } from './credit.ts';

@@ -1,5 +1,5 @@
 import type { CalendarDate } from '../../shared/calendar.ts';
-import type { ChangeOf, DecisionReason } from '../../shared/changes.ts';
+import type { ChangeOf, DecisionReason } from '../../shared/sync/changes.ts';
 import { NEW_PRODUCT_ID, previewOrder } from '../../shared/billing/order-preview.ts';
 import type { BillableProduct } from '../../shared/billing/product.ts';
 import type { OrderAction } from '../../shared/domain/order-action.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { Change, ledgerAccounts, type ChangeOf } from '../../shared/changes.ts';
+import { Change, ledgerAccounts, type ChangeOf } from '../../shared/sync/changes.ts';
 import { KioskError } from '../../shared/errors.ts';
 import type { HubDb, HubQueryable } from '../db/hub-db.ts';
 import { parseInput } from '../parse-input.ts';

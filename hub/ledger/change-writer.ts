@@ -1,4 +1,4 @@
-import { Change, isMoneyFact, moneyFactMismatch, type ChangeOf, type MoneyFact } from '../../shared/changes.ts';
+import { Change, isMoneyFact, moneyFactMismatch, type ChangeOf, type MoneyFact } from '../../shared/sync/changes.ts';
 import { KioskError } from '../../shared/errors.ts';
 import type { MaxAmounts } from '../../shared/money-bounds.ts';
 import { factHash } from '../../shared/node/hash.ts';
@@ -46,7 +46,7 @@ function keyOf(change: Change): string {
 }
 
 /**
- * Writes `Change`s (shared/changes.ts) to the central tables and appends each one that changed
+ * Writes `Change`s (shared/sync/changes.ts) to the central tables and appends each one that changed
  * something to the `changes` feed with its branch scope. It is how data enters the hub: demo
  * seeding now, the bill run and the kiosks' pushes later.
  */

@@ -1,4 +1,4 @@
-import type { Change } from '../../shared/changes.ts';
+import type { Change } from '../../shared/sync/changes.ts';
 import type { HubDb, HubQueryable } from '../db/hub-db.ts';
 
 /** Whose a change is: every branch's (the catalog), one branch's, or the branch of the customer, account or product it belongs to. */

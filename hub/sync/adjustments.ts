@@ -1,6 +1,6 @@
 import { lateFeeCharged } from '../../shared/billing/late-fee.ts';
 import { CustomerBill } from '../../shared/billing/bill.ts';
-import { ledgerAccounts, moneyFactMismatch, type ChangeOf } from '../../shared/changes.ts';
+import { ledgerAccounts, moneyFactMismatch, type ChangeOf } from '../../shared/sync/changes.ts';
 import type { MaxAmounts } from '../../shared/money-bounds.ts';
 import type { HubQueryable } from '../db/hub-db.ts';
 

@@ -1,4 +1,4 @@
-import { ledgerAccounts, moneyFactMismatch, type ChangeOf } from '../../shared/changes.ts';
+import { ledgerAccounts, moneyFactMismatch, type ChangeOf } from '../../shared/sync/changes.ts';
 import { KioskError } from '../../shared/errors.ts';
 import type { MaxAmounts } from '../../shared/money-bounds.ts';
 import { factHash } from '../../shared/node/hash.ts';

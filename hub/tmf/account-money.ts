@@ -1,6 +1,6 @@
 import { allocate, type AllocationState } from '../../shared/billing/allocation.ts';
 import { dateInZone, type CalendarDate } from '../../shared/calendar.ts';
-import { ledgerAccounts } from '../../shared/changes.ts';
+import { ledgerAccounts } from '../../shared/sync/changes.ts';
 import type { PaymentStatus } from '../../shared/domain/account-states.ts';
 import { accountEvents, type LedgerRow } from '../../shared/ledger/account-events.ts';
 import { overdueMinor, paymentStatus } from '../../shared/ledger/account-status.ts';

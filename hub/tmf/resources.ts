@@ -1,5 +1,5 @@
 import { allLines, type BillLine, type CustomerBill, type TaxItem } from '../../shared/billing/bill.ts';
-import type { ChangeOf } from '../../shared/changes.ts';
+import type { ChangeOf } from '../../shared/sync/changes.ts';
 import type { BillState, PaymentStatus } from '../../shared/domain/account-states.ts';
 import { billStateNow } from '../../shared/ledger/account-status.ts';
 import type { AccountMoney } from './account-money.ts';

@@ -8,7 +8,7 @@ import { billedInAdvance, composeBill, type BillAccount } from '../billing/compo
 import { cycleAt, cycleContaining } from '../billing/cycle.ts';
 import { demoCatalogData } from '../billing/demo-catalog.ts';
 import type { RatedUsage, UsageRecord } from '../billing/usage.ts';
-import type { Change, ChangeOf } from '../changes.ts';
+import type { Change, ChangeOf } from '../sync/changes.ts';
 import { billIssued, paymentEntry } from '../ledger/journal.ts';
 import { lateFeesOnBill } from '../ledger/late-fees.ts';
 import { makeAccountNumber } from '../identifiers.ts';

@@ -1,5 +1,5 @@
 import type { CustomerBill } from '../billing/bill.ts';
-import { ledgerAccounts, type ChangeOf, type JournalEntry, type Posting } from '../changes.ts';
+import { ledgerAccounts, type ChangeOf, type JournalEntry, type Posting } from '../sync/changes.ts';
 
 /** Who wrote an entry and when: its id, the instant it happened and the writer (`hub` or a kiosk id). */
 export interface EntryStamp {

@@ -1,4 +1,4 @@
-import type { Change } from '../changes.ts';
+import type { Change } from '../sync/changes.ts';
 import { demoCustomer, generateDemo, type DemoOptions } from '../demo/generator.ts';
 import type { PinVerifiers } from './pin.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { auditActorKinds, type AuditEvent } from '../audit.ts';
-import { Change, DecisionReason } from '../changes.ts';
+import { Change, DecisionReason } from './changes.ts';
 import { OrderAction } from '../domain/order-action.ts';
 import { OrderPreview } from '../billing/order-preview-schema.ts';
 import { Instant } from '../domain/time.ts';

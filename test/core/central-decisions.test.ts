@@ -3,7 +3,7 @@ import { TEST_NOW } from '../helpers/clock.ts';
 import { randomUUID } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChangeOf } from '../../shared/changes.ts';
+import type { ChangeOf } from '../../shared/sync/changes.ts';
 import { PROTOCOL_VERSION, SCHEMA_VERSION, type PullResponse } from '../../shared/sync/protocol.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
 import { PullApplier } from '../../electron/core/sync/pull-applier.ts';

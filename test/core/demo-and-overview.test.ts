@@ -13,7 +13,7 @@ import { BillingReader } from '../../electron/core/ledger/billing-reader.ts';
 import { AccountHistory } from '../../electron/core/ledger/account-history.ts';
 import { CycleUsage } from '../../electron/core/services/cycle-usage.ts';
 import { AccountOverviewQuery } from '../../electron/core/services/account-overview.ts';
-import type { Change, ChangeOf } from '../../shared/changes.ts';
+import type { Change, ChangeOf } from '../../shared/sync/changes.ts';
 
 const options: DemoOptions = { seed: 7, customers: 60, now: TEST_NOW, branchId: 'MAD-01', currency: 'EUR', countryCallingCode: '34', timeZone: 'Europe/Madrid' };
 const all = (o: DemoOptions) => [...generateDemo(o, () => 'scrypt$hash')].flat();

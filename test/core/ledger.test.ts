@@ -10,7 +10,7 @@ import { migrate } from '../../electron/core/ledger/migrate.ts';
 import { migrations } from '../../electron/core/ledger/migrations/index.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
 import { demoCatalog } from '../../shared/demo/generator.ts';
-import type { Change, ChangeOf } from '../../shared/changes.ts';
+import type { Change, ChangeOf } from '../../shared/sync/changes.ts';
 
 const tmpFile = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'ledger-')), 'ledger.sqlite');
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SyncStatusView } from '../../shared/contract/sync.ts';
 import { openLedger } from '../../electron/core/ledger/db.ts';
-import type { Logger } from '../../electron/core/log.ts';
+import type { Logger } from '../../electron/core/infra/log.ts';
 import { startSyncWorker, syncWorkerScript } from '../../electron/core/sync/sync-worker-host.ts';
 import { freshDataDir } from '../helpers/demo-ledger.ts';
 import { until } from '../helpers/until.ts';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
 import { channelNames } from '../../shared/contract/index.ts';
-import { EventBus } from '../../electron/core/events.ts';
+import { EventBus } from '../../electron/core/infra/events.ts';
 import { OUT_OF_SERVICE_URL } from '../../electron/shell/crash-guard.ts';
 import type { CoreOptions, KioskCore } from '../../electron/core/kiosk-core.ts';
 import { FakeBrowserWindow, fakeEvent } from './fakes.ts';
@@ -86,7 +86,7 @@ vi.mock('electron-store', () => ({
   },
 }));
 vi.mock('../../electron/core/kiosk-core.ts', () => ({ startCore: (options: CoreOptions) => h.startCore(options) }));
-vi.mock('../../electron/core/log.ts', () => ({
+vi.mock('../../electron/core/infra/log.ts', () => ({
   createLogger: () => ({ info: vi.fn(), warn: vi.fn(), error: vi.fn(), fatal: vi.fn(), debug: vi.fn() }),
 }));
 

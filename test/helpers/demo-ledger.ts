@@ -6,10 +6,10 @@ import { keyDirFor } from '../../electron/core/security/key-store.ts';
 import { openKioskLedger } from './ledger-file.ts';
 import { startCore, type CoreOptions, type KioskCore } from '../../electron/core/kiosk-core.ts';
 import { parseSettings, type Settings } from '../../electron/core/settings/schema.ts';
-import { createLogger } from '../../electron/core/log.ts';
+import { createLogger } from '../../electron/core/infra/log.ts';
 import { Writable } from 'node:stream';
 import { simulatedDevices } from '../../electron/core/devices/simulated-devices.ts';
-import type { PaymentDevices } from '../../electron/core/services/payments.ts';
+import type { PaymentDevices } from '../../electron/core/devices/payment-devices.ts';
 import { TEST_NOW } from './clock.ts';
 
 /** Small demo branch for tests: the showcase customers plus a few more. */

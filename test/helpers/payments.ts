@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ledgerAccounts, type ChangeOf } from '../../shared/changes.ts';
+import { ledgerAccounts, type ChangeOf } from '../../shared/sync/changes.ts';
 
 type Payment = ChangeOf<'payment.recorded'>;
 

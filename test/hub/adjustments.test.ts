@@ -10,7 +10,7 @@ import { startTestCore } from '../helpers/demo-ledger.ts';
 import { ELENA as ELENA_SIGN_IN, ok, useCores } from '../helpers/signed-in.ts';
 import { seedTestBranch } from './demo-branch.ts';
 import { kioskEngine } from './kiosk-engine.ts';
-import type { Change, ChangeOf } from '../../shared/changes.ts';
+import type { Change, ChangeOf } from '../../shared/sync/changes.ts';
 import type { CustomerBill } from '../../shared/billing/bill.ts';
 import { runBills } from '../../hub/billing/bill-run.ts';
 import { accountMoney } from '../../hub/tmf/account-money.ts';

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { CustomerBill } from '../../shared/billing/bill.ts';
-import { ledgerAccounts } from '../../shared/changes.ts';
+import { ledgerAccounts } from '../../shared/sync/changes.ts';
 import { billRunCommand } from '../../hub/billing/cli-commands.ts';
 import { runBills, usagePeriodEndingIn, type BillRunReport } from '../../hub/billing/bill-run.ts';
 import { importUsage } from '../../hub/billing/usage-import.ts';

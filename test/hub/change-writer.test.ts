@@ -1,6 +1,6 @@
 import { TEST_NOW } from '../helpers/clock.ts';
 import { describe, expect, it } from 'vitest';
-import { ledgerAccounts, type Change, type ChangeOf } from '../../shared/changes.ts';
+import { ledgerAccounts, type Change, type ChangeOf } from '../../shared/sync/changes.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { demoCustomer, generateDemo } from '../../shared/demo/generator.ts';
 import { pinVerifiers } from '../../shared/node/pin.ts';

@@ -3,7 +3,7 @@ import { TEST_NOW } from '../helpers/clock.ts';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import type { ChangeOf } from '../../shared/changes.ts';
+import type { ChangeOf } from '../../shared/sync/changes.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import type { HubDb } from '../../hub/db/hub-db.ts';
 import { allowanceReport, BranchAllowanceReport } from '../../hub/decisions/allowance.ts';

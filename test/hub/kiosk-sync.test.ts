@@ -3,7 +3,7 @@ import { openKioskLedger, testEnrolment } from '../helpers/ledger-file.ts';
 import { TEST_NOW } from '../helpers/clock.ts';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ledgerAccounts } from '../../shared/changes.ts';
+import { ledgerAccounts } from '../../shared/sync/changes.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { enrolWithHub, FileCredentialStore } from '../../electron/core/sync/enrolment.ts';
 import type { SyncStatusView } from '../../shared/contract/sync.ts';

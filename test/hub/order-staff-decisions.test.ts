@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ChangeOf } from '../../shared/changes.ts';
+import type { ChangeOf } from '../../shared/sync/changes.ts';
 import { engines, freshDatabases } from './databases.ts';
 import { enrolKiosk, feedHead, JAMES_ACCOUNT, orderRequest, seededHub } from './push-fixture.ts';
 

@@ -2,7 +2,7 @@ import { testEnrolment } from '../helpers/ledger-file.ts';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import { ledgerAccounts, type Change, type ChangeOf } from '../../shared/changes.ts';
+import { ledgerAccounts, type Change, type ChangeOf } from '../../shared/sync/changes.ts';
 import type { OrderAction } from '../../shared/domain/order-action.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { generateDemo } from '../../shared/demo/generator.ts';

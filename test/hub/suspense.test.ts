@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ledgerAccounts } from '../../shared/changes.ts';
+import { ledgerAccounts } from '../../shared/sync/changes.ts';
 import { KioskError } from '../../shared/errors.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import type { HubDb } from '../../hub/db/hub-db.ts';

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ledgerAccounts, type Change, type ChangeOf } from '../../shared/changes.ts';
+import { ledgerAccounts, type Change, type ChangeOf } from '../../shared/sync/changes.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { generateDemo } from '../../shared/demo/generator.ts';
 import { PROTOCOL_VERSION, PullResponse, PushResponse, SCHEMA_VERSION, type OutboxEvent } from '../../shared/sync/protocol.ts';

@@ -3,7 +3,7 @@ import { TEST_NOW } from '../helpers/clock.ts';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { BillLine, CustomerBill } from '../../shared/billing/bill.ts';
-import { ledgerAccounts, type Change, type ChangeOf } from '../../shared/changes.ts';
+import { ledgerAccounts, type Change, type ChangeOf } from '../../shared/sync/changes.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { generateDemo } from '../../shared/demo/generator.ts';
 import { PullResponse } from '../../shared/sync/protocol.ts';

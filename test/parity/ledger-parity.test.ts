@@ -8,7 +8,7 @@ import { HubChangeWriter } from '../../hub/ledger/change-writer.ts';
 import { lateFeeCharged } from '../../shared/billing/late-fee.ts';
 import { CustomerBill } from '../../shared/billing/bill.ts';
 import { dateInZone } from '../../shared/calendar.ts';
-import type { Change } from '../../shared/changes.ts';
+import type { Change } from '../../shared/sync/changes.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { demoCustomer } from '../../shared/demo/generator.ts';
 import { adjustmentFact } from '../helpers/adjustments.ts';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ledgerAccounts } from '../../shared/changes.ts';
+import { ledgerAccounts } from '../../shared/sync/changes.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { enrolWithHub, FileCredentialStore } from '../../electron/core/sync/enrolment.ts';
 import { openPgDb } from '../../hub/db/pg.ts';

@@ -4,7 +4,7 @@ import { importUsage } from '../../hub/billing/usage-import.ts';
 import type { HubDb } from '../../hub/db/hub-db.ts';
 import { readConfig } from '../../hub/runtime/config.ts';
 import { buildHub } from '../../hub/server.ts';
-import { moneyFactMismatch } from '../../shared/changes.ts';
+import { moneyFactMismatch } from '../../shared/sync/changes.ts';
 import { amountBoundProblem, beyondBound } from '../../shared/money-bounds.ts';
 import { engines, freshDatabases } from '../hub/databases.ts';
 import { seedWorld, tableCounts } from '../hub/fixtures/billing-world.ts';

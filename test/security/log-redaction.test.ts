@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDispatcher, type Handlers } from '../../electron/core/ipc/dispatch.ts';
 import { openLedger } from '../../electron/core/ledger/db.ts';
-import { createLogger, type Logger } from '../../electron/core/log.ts';
+import { createLogger, type Logger } from '../../electron/core/infra/log.ts';
 import { startSyncWorker } from '../../electron/core/sync/sync-worker-host.ts';
 import type { HubDb, HubQueryable, Row } from '../../hub/db/hub-db.ts';
 import { createHubLogger } from '../../hub/runtime/config.ts';

@@ -1,4 +1,4 @@
-import { ledgerAccounts } from '../../shared/changes.ts';
+import { ledgerAccounts } from '../../shared/sync/changes.ts';
 import { canonicalJson } from '../../shared/node/hash.ts';
 import type { HubQueryable } from '../../hub/db/hub-db.ts';
 import { eventHash } from '../../hub/sync/event-hash.ts';

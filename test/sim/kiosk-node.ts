@@ -7,7 +7,7 @@ import type { PaymentTerminal } from '../../electron/core/devices/payment-termin
 import { simulatedDevices } from '../../electron/core/devices/simulated-devices.ts';
 import { ChangeApplier } from '../../electron/core/ledger/apply-changes.ts';
 import { openLedger, type Database } from '../../electron/core/ledger/db.ts';
-import type { PaymentDevices } from '../../electron/core/services/payments.ts';
+import type { PaymentDevices } from '../../electron/core/devices/payment-devices.ts';
 import { OutboxQueue } from '../../electron/core/sync/outbox-queue.ts';
 import { PullApplier } from '../../electron/core/sync/pull-applier.ts';
 import { SyncEngine, type RoundResult } from '../../electron/core/sync/sync-engine.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalFacts } from '../../electron/core/ledger/local-facts.ts';
-import type { ChangeOf } from '../../shared/changes.ts';
+import type { ChangeOf } from '../../shared/sync/changes.ts';
 import { checkWorld, type WorldSnapshot } from './invariants.ts';
 import { count, type Call, type Tally } from './network.ts';
 import { runSeed, type Mutant, type SimEnv, type SimResult } from './simulation.ts';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { scryptSync } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import type { CalendarDate } from '../../shared/calendar.ts';
-import type { Change, ChangeOf } from '../../shared/changes.ts';
+import type { Change, ChangeOf } from '../../shared/sync/changes.ts';
 import { demoBranch } from '../../shared/demo/branch.ts';
 import { demoCustomer, generateDemo } from '../../shared/demo/generator.ts';
 import type { HubDb } from '../../hub/db/hub-db.ts';

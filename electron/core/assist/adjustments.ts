@@ -1,5 +1,5 @@
 import { lateFeeCharged } from '../../../shared/billing/late-fee.ts';
-import { ledgerAccounts, type ChangeOf, type Posting } from '../../../shared/changes.ts';
+import { ledgerAccounts, type ChangeOf, type Posting } from '../../../shared/sync/changes.ts';
 import type { AdjustmentResult, LateFeeView } from '../../../shared/contract/assist.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { adjustmentEntry, feeWaiverCounter, staffAdjustmentCounter } from '../../../shared/ledger/journal.ts';

@@ -1,4 +1,4 @@
-import type { CoreServices } from '../core-services.ts';
+import type { CoreServices } from '../services/core-services.ts';
 import { formatBillSummary } from '../devices/bill-summary.ts';
 import { isDeviceError } from '../devices/errors.ts';
 import { maskAccountNo } from '../devices/receipt.ts';

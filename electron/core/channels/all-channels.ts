@@ -1,4 +1,4 @@
-import type { CoreServices } from '../core-services.ts';
+import type { CoreServices } from '../services/core-services.ts';
 import type { Handlers } from '../ipc/dispatch.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import { accountBillsChannels } from './account-bills.ts';

@@ -1,4 +1,4 @@
-import type { CoreServices } from '../core-services.ts';
+import type { CoreServices } from '../services/core-services.ts';
 import type { HandlersFor } from '../ipc/dispatch.ts';
 
 /** Staff serving a customer: finding them, opening their account after an identity check, resetting their PIN. */

@@ -1,4 +1,4 @@
-import type { CoreServices } from '../core-services.ts';
+import type { CoreServices } from '../services/core-services.ts';
 import type { HandlersFor } from '../ipc/dispatch.ts';
 
 /** Money staff move on the open account: cash at the counter, late fees and their waiver, adjustments. */

@@ -1,4 +1,4 @@
-import type { CoreServices } from '../core-services.ts';
+import type { CoreServices } from '../services/core-services.ts';
 import type { HandlersFor } from '../ipc/dispatch.ts';
 
 /** The customer's credit limit: how much is used, and a request for more decided at once (or referred to staff). */

@@ -1,5 +1,5 @@
 import { languages } from '../../../shared/locales.ts';
-import type { CoreServices } from '../core-services.ts';
+import type { CoreServices } from '../services/core-services.ts';
 import type { HandlersFor } from '../ipc/dispatch.ts';
 
 /** The kiosk itself and a customer's session: what the attract screen asks, signing in and out, the idle clock. */

@@ -1,4 +1,4 @@
-import type { CoreServices } from '../core-services.ts';
+import type { CoreServices } from '../services/core-services.ts';
 import type { HandlersFor } from '../ipc/dispatch.ts';
 
 /** Services (TMF622): the catalogue, an order's preview and submission, and the offers made to the customer. */

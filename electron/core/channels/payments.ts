@@ -1,4 +1,4 @@
-import type { CoreServices } from '../core-services.ts';
+import type { CoreServices } from '../services/core-services.ts';
 import type { HandlersFor } from '../ipc/dispatch.ts';
 
 /** Paying at the kiosk: what is due, a payment on the card terminal or the cash acceptor, and cancelling it. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { PaymentDevices } from '../services/payments.ts';
+import type { PaymentDevices } from './payment-devices.ts';
 import { CashAcceptorSimulator, instantCashDelays, type CashDelays } from './cash-acceptor-simulator.ts';
 import { instantTerminalDelays, PaymentTerminalSimulator, type TerminalDelays } from './payment-terminal-simulator.ts';
 import { ReceiptPrinterSimulator } from './receipt-printer-simulator.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channels, isChannelName, type Access, type ChannelName, type ChannelOutput, type ChannelSpec, type ParsedInput } from '../../../shared/contract/index.ts';
 import { KioskError, type Result } from '../../../shared/errors.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../infra/log.ts';
 
 export type Handler<C extends ChannelName> = (input: ParsedInput<C>) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
 

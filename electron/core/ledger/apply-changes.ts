@@ -1,4 +1,4 @@
-import { Change, moneyFactMismatch, type ChangeOf, type JournalEntry } from '../../../shared/changes.ts';
+import { Change, moneyFactMismatch, type ChangeOf, type JournalEntry } from '../../../shared/sync/changes.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { factHash } from '../../../shared/node/hash.ts';
 import type { Database } from './db.ts';

@@ -1,4 +1,4 @@
-import type { ChangeOf } from '../../../shared/changes.ts';
+import type { ChangeOf } from '../../../shared/sync/changes.ts';
 import type { Database } from './db.ts';
 import { ChangeApplier, type ApplyResult } from './apply-changes.ts';
 import { Outbox } from './outbox.ts';

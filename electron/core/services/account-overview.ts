@@ -2,7 +2,7 @@ import type { CalendarDate } from '../../../shared/calendar.ts';
 import type { CatalogIndex } from '../../../shared/billing/catalog.ts';
 import { termOn } from '../../../shared/billing/product.ts';
 import { basePerBillingUnit, type RatedUsage } from '../../../shared/billing/usage.ts';
-import { ledgerAccounts } from '../../../shared/changes.ts';
+import { ledgerAccounts } from '../../../shared/sync/changes.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { money } from '../../../shared/money.ts';
 import type { AccountOverview, ServiceCard, UsageMeter } from '../../../shared/contract/schemas.ts';

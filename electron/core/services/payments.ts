@@ -1,5 +1,5 @@
 import type { CalendarDate } from '../../../shared/calendar.ts';
-import type { ChangeOf } from '../../../shared/changes.ts';
+import type { ChangeOf } from '../../../shared/sync/changes.ts';
 import { paymentEntry } from '../../../shared/ledger/journal.ts';
 import type { StaffRole } from '../../../shared/domain/staff-role.ts';
 import type { PaymentMethod, PaymentQuote, PaymentResult, ReceiptView } from '../../../shared/contract/payments.ts';
@@ -7,25 +7,19 @@ import { KioskError } from '../../../shared/errors.ts';
 import type { Language } from '../../../shared/locales.ts';
 import { beyondBound } from '../../../shared/money-bounds.ts';
 import { money } from '../../../shared/money.ts';
-import type { CashAcceptor, CashLookup } from '../devices/cash-acceptor.ts';
+import type { CashLookup } from '../devices/cash-acceptor.ts';
 import { isDeviceError } from '../devices/errors.ts';
-import type { PaymentTerminal, TerminalLookup } from '../devices/payment-terminal.ts';
+import type { TerminalLookup } from '../devices/payment-terminal.ts';
 import { maskAccountNo, qrPayload, type Receipt } from '../devices/receipt.ts';
-import type { ReceiptPrinter } from '../devices/receipt-printer.ts';
-import type { EventBus } from '../events.ts';
+import type { PaymentDevices } from '../devices/payment-devices.ts';
+import type { EventBus } from '../infra/events.ts';
 import type { AccountHistory } from '../ledger/account-history.ts';
 import type { Database } from '../ledger/db.ts';
 import type { LocalFacts } from '../ledger/local-facts.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { AuthorityCheck, AuthorityProof } from '../assist/authority.ts';
 import type { StaffMember } from '../assist/staff-sign-in.ts';
-import type { Logger } from '../log.ts';
-
-export interface PaymentDevices {
-  terminal: PaymentTerminal;
-  cash: CashAcceptor;
-  printer: ReceiptPrinter;
-}
+import type { Logger } from '../infra/log.ts';
 
 export interface PaymentSettings {
   kioskId: string;

@@ -1,6 +1,6 @@
 import { KioskError } from '../../../shared/errors.ts';
 import type { IdleSettings } from '../../../shared/contract/schemas.ts';
-import type { EventBus } from '../events.ts';
+import type { EventBus } from '../infra/events.ts';
 import { IdleSession } from './idle-session.ts';
 import type { SignedIn } from './sign-in.ts';
 

@@ -1,4 +1,4 @@
-import { Change } from '../../../shared/changes.ts';
+import { Change } from '../../../shared/sync/changes.ts';
 import type { PullResponse } from '../../../shared/sync/protocol.ts';
 import type { ApplyResult, ChangeApplier } from '../ledger/apply-changes.ts';
 import type { Database } from '../ledger/db.ts';

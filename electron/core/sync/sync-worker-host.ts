@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { SyncStatusView } from '../../../shared/contract/sync.ts';
 import type { Database } from '../ledger/db.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../infra/log.ts';
 import type { HubCredential } from './enrolment.ts';
 import { OutboxQueue } from './outbox-queue.ts';
 import { parkedCounter } from './pull-applier.ts';

@@ -217,7 +217,7 @@ export async function up(tx: HubQueryable): Promise<void> {
     );
     CREATE INDEX payments_account ON payments(account_id, created_at);
 
-    -- The outgoing feed: one row per change (shared/changes.ts) a kiosk pulls, in server_seq
+    -- The outgoing feed: one row per change (shared/sync/changes.ts) a kiosk pulls, in server_seq
     -- order, for its branch (branch_id) or for every branch (NULL: the catalog). Writers append
     -- under one advisory lock, so rows commit in server_seq order and a cursor never skips a
     -- row that commits late (see hub/ledger/change-writer.ts).

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { v5 as uuidv5 } from 'uuid';
 import { z } from 'zod';
-import { ledgerAccounts, type ChangeOf } from '../../../shared/changes.ts';
+import { ledgerAccounts, type ChangeOf } from '../../../shared/sync/changes.ts';
 import { KioskError } from '../../../shared/errors.ts';
 import { factHash } from '../../../shared/node/hash.ts';
 import type { HubQueryable } from '../../db/hub-db.ts';

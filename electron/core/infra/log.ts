@@ -1,5 +1,5 @@
 import type { DestinationStream, Logger } from 'pino';
-import { createRedactingLogger } from '../../shared/node/log.ts';
+import { createRedactingLogger } from '../../../shared/node/log.ts';
 
 export type { Logger };
 

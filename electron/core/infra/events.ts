@@ -1,4 +1,4 @@
-import type { EventName, EventPayload } from '../../shared/contract/index.ts';
+import type { EventName, EventPayload } from '../../../shared/contract/index.ts';
 
 type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
 

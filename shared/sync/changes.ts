@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { CalendarDate, Instant } from './domain/time.ts';
-import { ProductKind, ProductStatus } from './domain/product.ts';
-import { CustomerBill } from './billing/bill.ts';
-import { Catalog } from './billing/catalog.ts';
-import { ProductTerm } from './billing/product.ts';
-import { UsageRecord } from './billing/usage.ts';
-import { Language } from './locales.ts';
-import { amountBoundProblem, type MaxAmounts } from './money-bounds.ts';
+import { CalendarDate, Instant } from '../domain/time.ts';
+import { ProductKind, ProductStatus } from '../domain/product.ts';
+import { CustomerBill } from '../billing/bill.ts';
+import { Catalog } from '../billing/catalog.ts';
+import { ProductTerm } from '../billing/product.ts';
+import { UsageRecord } from '../billing/usage.ts';
+import { Language } from '../locales.ts';
+import { amountBoundProblem, type MaxAmounts } from '../money-bounds.ts';
 
 /**
  * Changes are how data reaches a kiosk's ledger: the demo-data generator on first start and
