@@ -4,7 +4,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import { layerRules } from './build/eslint/layers.js';
 
-// The layering of DESIGN §1, enforced: what each runtime may import.
+// The layering of docs/architecture.md §1, enforced: what each runtime may import.
 const nodeBuiltins = { group: ['node:*'], message: 'The renderer is sandboxed: no Node modules.' };
 const electronImport = { name: 'electron', message: 'Only electron/main.ts, electron/preload.ts and electron/shell/ may import electron.' };
 const coreFromRenderer = { group: ['**/electron/**', '**/hub/**'], message: 'The renderer talks to the core only through the contract (window.kiosk).' };

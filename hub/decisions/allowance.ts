@@ -4,7 +4,7 @@ import type { HubQueryable } from '../db/hub-db.ts';
 
 /**
  * A branch's offline allowance: how far its kiosks may raise credit limits on their own while
- * headquarters cannot decide (DESIGN §4, like a card terminal's floor limit). Per request it
+ * headquarters cannot decide (docs/architecture.md §4, like a card terminal's floor limit). Per request it
  * matches the kiosk's default setting (`credit.offlineAllowanceMinor`, 10 000); per day it caps
  * what all the branch's kiosks together may grant on one calendar day of the branch.
  */

@@ -8,7 +8,7 @@ import { writeChanges } from '../ledger/change-writer.ts';
 import { lockFeed } from '../ledger/feed.ts';
 
 /**
- * Suspense (DESIGN §4): a payment a kiosk took for an account the hub does not know is held in
+ * Suspense (docs/architecture.md §4): a payment a kiosk took for an account the hub does not know is held in
  * `suspense_payments` until staff resolve it, once, with who, when and why
  * (`suspense_resolutions`, append-only):
  *

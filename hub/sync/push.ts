@@ -7,7 +7,7 @@ import { eventHash, storableJson } from './event-hash.ts';
 import { handleEvents, type EventContext, type Handled } from './kiosk-events.ts';
 import { auditHeldSeq, keepHeadReport } from '../audit/head-reports.ts';
 
-/** The hard error of DESIGN §4: an id or a (device, seq) the hub already holds, with another payload. */
+/** The hard error of docs/architecture.md §4: an id or a (device, seq) the hub already holds, with another payload. */
 export const CONFLICT_REASON = 'same id/seq, different payload';
 
 type StoredEvent = {
@@ -19,7 +19,7 @@ type StoredEvent = {
 };
 
 /**
- * Receives one push from a device, in one transaction that the reply waits for (DESIGN §4):
+ * Receives one push from a device, in one transaction that the reply waits for (docs/architecture.md §4):
  *
  * - the device's watermark row is locked first, so two pushes of one device (two hub processes,
  *   a retry racing its original) take turns;

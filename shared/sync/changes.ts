@@ -132,7 +132,7 @@ export const Change = z.discriminatedUnion('type', [
     entry: JournalEntry,
   }),
   /**
-   * Headquarters' decision on a credit-limit request a kiosk sent (DESIGN §4: requests are decided
+   * Headquarters' decision on a credit-limit request a kiosk sent (docs/architecture.md §4: requests are decided
    * centrally, a kiosk only within its branch's offline allowance). `id` is the request's id.
    */
   z.object({

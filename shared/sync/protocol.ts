@@ -6,7 +6,7 @@ import { OrderPreview } from '../billing/order-preview-schema.ts';
 import { Instant } from '../domain/time.ts';
 
 /**
- * The kiosk ⇄ hub sync protocol (DESIGN §4). Push: a kiosk sends its outbox in device order and
+ * The kiosk ⇄ hub sync protocol (docs/architecture.md §4). Push: a kiosk sends its outbox in device order and
  * the hub answers per event, after its commit, with how far it has everything (`ackedThrough`).
  * Pull: the hub numbers every change in a kiosk's scope with `serverSeq`; the kiosk asks for the
  * changes after its cursor, a page at a time. Every message carries both versions; a receiver

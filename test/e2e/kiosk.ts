@@ -132,7 +132,7 @@ export async function expectNoAxeViolations(page: Page, label: string): Promise<
   expect(summary, `axe violations on ${label}`).toEqual([]);
 }
 
-/** Every visible control a finger can hit (with its label, for an input inside one) is at least 48×48 CSS px (DESIGN §5). */
+/** Every visible control a finger can hit (with its label, for an input inside one) is at least 48×48 CSS px (docs/architecture.md §6). */
 export async function expectTouchTargets(page: Page, label: string, min = 48): Promise<void> {
   const small = await page.evaluate((minimum) => {
     const controls = document.querySelectorAll<HTMLElement>('button, input, select, a[href], [role="button"]');

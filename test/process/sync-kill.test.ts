@@ -79,7 +79,7 @@ const places: [string, () => Promise<HubPlace>][] = [['pglite', async () => pgli
 if (process.env.HUB_TEST_DATABASE_URL) places.push(['postgres', postgresPlace]);
 
 /**
- * DESIGN §4 with real processes: a kiosk that took 1,500 card payments offline reconnects; while
+ * docs/architecture.md §4 with real processes: a kiosk that took 1,500 card payments offline reconnects; while
  * its sync worker is pushing them, both the kiosk (and so its worker thread) and the hub are
  * killed with SIGKILL. Both restart, and they converge: every payment on the hub exactly once,
  * the kiosk's outbox all acknowledged, and the same balance on both sides.

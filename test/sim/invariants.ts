@@ -366,7 +366,7 @@ function checkLedger(where: string, ledger: Ledger, problems: string[]): void {
   }
 }
 
-/** Every invariant of DESIGN §4, as a list of what is wrong (empty when all hold). */
+/** Every invariant of docs/architecture.md §4, as a list of what is wrong (empty when all hold). */
 export function checkWorld(world: WorldSnapshot, truth: Truth): string[] {
   const problems: string[] = [];
   const { hub } = world;

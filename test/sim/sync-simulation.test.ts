@@ -7,7 +7,7 @@ import { runSeed, type Mutant, type SimEnv, type SimResult } from './simulation.
 import { baseWorld, kioskTemplates, SimDatabase } from './world.ts';
 
 /**
- * DESIGN §4's proof: several kiosks and the hub, with dropped, duplicated, reordered and delayed
+ * docs/architecture.md §4's proof: several kiosks and the hub, with dropped, duplicated, reordered and delayed
  * messages, partitions, kiosk crashes (also between the hub's commit and the kiosk's ack) and hub
  * restarts, seeded and replayable; after healing, every invariant must hold.
  *

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The note and coin acceptor as the core sees it. Two-phase like the card terminal (DESIGN §3):
+ * The note and coin acceptor as the core sees it. Two-phase like the card terminal (docs/architecture.md §3):
  * the core stores the intent first, then collects with its id, and after a crash asks the
  * acceptor what it holds for that id.
  *

@@ -7,7 +7,7 @@ import { DeviceError, type DeviceName } from './errors.ts';
  * A simulated device's non-volatile memory: one JSON file of records keyed by intent id.
  *
  * A real terminal or cash acceptor keeps its transactions across a power cut and can be asked
- * about them afterwards; that is what lets the core reconcile an intent after a crash (DESIGN §3).
+ * about them afterwards; that is what lets the core reconcile an intent after a crash (docs/architecture.md §3).
  * Every change rewrites the whole file as write-temp, fsync, rename, fsync-directory, so a crash
  * at any instant leaves either the old file or the new one, never half of one.
  *

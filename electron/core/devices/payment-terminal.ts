@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The card payment terminal (PIN pad) as the core sees it. Two-phase, as DESIGN §3: the core
+ * The card payment terminal (PIN pad) as the core sees it. Two-phase, as docs/architecture.md §3: the core
  * stores the payment intent with its id first, then asks the terminal with that id; after a crash
  * or a lost connection it asks the terminal what became of the id. The terminal is the source of
  * truth for whether a card was charged.

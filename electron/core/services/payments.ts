@@ -66,7 +66,7 @@ interface Settlement {
 }
 
 /**
- * Payments at the kiosk, two-phase (DESIGN §3): the intent is committed before the device is
+ * Payments at the kiosk, two-phase (docs/architecture.md §3): the intent is committed before the device is
  * asked, under the id the device keeps; the device's answer (or, after a lost link or a crash,
  * what the device says it did with that id) settles it. Money taken becomes one payment fact
  * with its postings and outbox row, and a receipt, in one transaction; the payment's id is the

@@ -1,7 +1,7 @@
 import type { HubQueryable } from '../hub-db.ts';
 
 /**
- * What the push endpoint keeps besides the ledger (DESIGN §4): the device's own time and schema
+ * What the push endpoint keeps besides the ledger (docs/architecture.md §4): the device's own time and schema
  * version on each event, the conflicting copies of events it refused, payments it could not place
  * (suspense), and the requests headquarters decides later (credit limits, orders, assistance).
  */

@@ -1,7 +1,7 @@
 import type { HubQueryable } from '../hub-db.ts';
 
 /**
- * Headquarters deciding what kiosks ask for and resolving what they could not place (DESIGN §4):
+ * Headquarters deciding what kiosks ask for and resolving what they could not place (docs/architecture.md §4):
  * the central decision on each credit request and order, each branch's offline allowance and
  * every offline approval counted against it, and the audit trail of suspense resolutions.
  *

@@ -92,7 +92,7 @@ export async function syncRoutes(app: FastifyInstance, { db, metrics, now, limit
       return { deviceId: device.id, branchId: device.branchId };
     });
 
-    // DESIGN §4 push: the reply is sent only after the transaction that stored the events committed.
+    // docs/architecture.md §4 push: the reply is sent only after the transaction that stored the events committed.
     // An event holding text the hub cannot store is rejected alone (kiosk-events.ts): refusing the batch would stall the kiosk's outbox.
     scope.post('/sync/v1/push', { bodyLimit: PUSH_BODY_LIMIT, config: { bodyTextPerItem: true } }, async (request) => {
       const device = request.device as DeviceIdentity;

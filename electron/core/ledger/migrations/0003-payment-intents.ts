@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 
 /**
- * Two-phase payments (DESIGN §3): the intent is committed before the terminal or the cash
+ * Two-phase payments (docs/architecture.md §3): the intent is committed before the terminal or the cash
  * acceptor is asked, under the id the device keeps as its reference. Whatever happens next (an
  * answer, a lost link, a crash), the intent is settled by that id, so a customer is never charged
  * twice and a captured payment is never lost. The receipt is kept with the payment.
